@@ -1,0 +1,12 @@
+//! tfscope: read a Terraform configuration, build its resource dependency graph, classify every
+//! resource into ordered scopes (default `base` < `runtime`), and compute exact `-target` lists.
+//!
+//! Data flows one way: [`load`] (files → modules) → [`graph`] (addresses and edges) →
+//! [`classify`] (scopes with reasons) → [`target`] (closures and `-target` lists) → [`plan`] and
+//! [`report`]. The command layer in [`cli`] is thin.
+
+pub mod address;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod parse;

@@ -1,0 +1,109 @@
+//! The compact model of one Terraform file: its blocks (resources, data sources, module calls,
+//! variables, locals, outputs, providers) with their references and meta-arguments. Parse trees
+//! are dropped after extraction; this model is what the rest of tfscope works on.
+
+use std::collections::BTreeMap;
+
+use crate::error::Location;
+
+/// A reference found in an expression: `var.x`, `module.m.out`, `aws_vpc.main.id`.
+/// `attrs` holds the attribute names after the root (at most three), index and splat steps
+/// skipped: enough to resolve what the reference points at.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Reference {
+    pub root: String,
+    pub attrs: Vec<String>,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Reference {
+    pub fn attr(&self, i: usize) -> Option<&str> {
+        self.attrs.get(i).map(String::as_str)
+    }
+
+    /// The reference as written, without keys: `module.m.out`.
+    pub fn dotted(&self) -> String {
+        std::iter::once(self.root.as_str())
+            .chain(self.attrs.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
+/// How a block is repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Repetition {
+    #[default]
+    Single,
+    Count,
+    ForEach,
+}
+
+/// What a top-level block declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemKind {
+    Resource { kind: String, name: String },
+    Data { kind: String, name: String },
+    Module(ModuleCall),
+    Variable { name: String },
+    Local { name: String },
+    Output { name: String },
+    Provider { name: String, alias: Option<String> },
+}
+
+/// A `module "name" { ... }` call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleCall {
+    pub name: String,
+    pub source: Option<String>,
+    pub version: Option<String>,
+    /// Input arguments and the references of each.
+    pub inputs: BTreeMap<String, Vec<Reference>>,
+    /// `providers = { aws = aws.east }`: child's name -> parent's name.
+    pub providers: BTreeMap<String, String>,
+}
+
+/// One declaration with everything tfscope needs to know about it.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub location: Location,
+    /// References from every expression that Terraform turns into graph edges (for module calls:
+    /// only `count`/`for_each`; inputs are kept per argument in [`ModuleCall::inputs`]).
+    pub refs: Vec<Reference>,
+    /// `depends_on` entries.
+    pub depends_on: Vec<Reference>,
+    pub repetition: Repetition,
+    /// `count` or `for_each` expression (module calls only), for instance-key evaluation.
+    pub repetition_expr: Option<hcl::Expression>,
+    /// `provider = aws.east` meta-argument, as written.
+    pub provider: Option<String>,
+    /// Literal string entries of `tags` / `labels`.
+    pub tags: BTreeMap<String, String>,
+    /// Value expression of locals and variable defaults, for evaluation.
+    pub value: Option<hcl::Expression>,
+}
+
+impl Item {
+    pub fn new(kind: ItemKind, location: Location) -> Self {
+        Item {
+            kind,
+            location,
+            refs: Vec::new(),
+            depends_on: Vec::new(),
+            repetition: Repetition::Single,
+            repetition_expr: None,
+            provider: None,
+            tags: BTreeMap::new(),
+            value: None,
+        }
+    }
+}
+
+/// The items of one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileModel {
+    pub file: String,
+    pub items: Vec<Item>,
+}

@@ -1,0 +1,647 @@
+//! Turns the text of one `.tf` file into a [`FileModel`]: hcl-edit parses it (keeping spans for
+//! diagnostics), a visitor collects every reference, and meta-arguments (`count`, `for_each`,
+//! `depends_on`, `provider`, `lifecycle`, `dynamic`) are read the way Terraform reads them.
+//! The parse tree is dropped before returning. Knows nothing about other files or modules.
+
+use std::collections::BTreeMap;
+
+use hcl_edit::expr::{Expression, ForExpr, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::structure::{Attribute, Block, Body, Structure};
+use hcl_edit::template::ForTemplateExpr;
+use hcl_edit::visit::{self, Visit};
+use hcl_edit::Span;
+
+use crate::error::{Error, LineIndex, Location};
+use crate::model::{FileModel, Item, ItemKind, ModuleCall, Reference, Repetition};
+
+/// Parses one file. `file` is the path shown in messages.
+pub fn parse_file(file: &str, text: &str) -> Result<FileModel, Error> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|e| {
+        let offset = e.location().offset();
+        Error::syntax(file, text, offset..offset + 1, e.message().to_string())
+    })?;
+    let cx = Cx {
+        file,
+        text,
+        index: LineIndex::new(text),
+    };
+    let mut items = Vec::new();
+    for block in body.blocks() {
+        cx.top_level_block(block, &mut items)?;
+    }
+    Ok(FileModel {
+        file: file.to_string(),
+        items,
+    })
+}
+
+/// Collects the references of a standalone expression (used for `*.tf.json` templates).
+pub fn expression_refs(expr: &Expression, text: &str) -> Vec<Reference> {
+    let index = LineIndex::new(text);
+    let mut collector = RefCollector::new(&index, text);
+    collector.visit_expr(expr);
+    collector.refs
+}
+
+struct Cx<'a> {
+    file: &'a str,
+    text: &'a str,
+    index: LineIndex,
+}
+
+impl Cx<'_> {
+    fn location(&self, span: Option<std::ops::Range<usize>>) -> Location {
+        let (line, column) = self.index.line_col(self.text, span.map_or(0, |s| s.start));
+        Location {
+            file: self.file.to_string(),
+            line,
+            column,
+        }
+    }
+
+    fn error(&self, span: Option<std::ops::Range<usize>>, message: String) -> Error {
+        Error::syntax(self.file, self.text, span.unwrap_or(0..1), message)
+    }
+
+    fn collector(&self) -> RefCollector<'_> {
+        RefCollector::new(&self.index, self.text)
+    }
+
+    fn labels<'b>(&self, block: &'b Block, want: &[&str]) -> Result<Vec<&'b str>, Error> {
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        if labels.len() != want.len() {
+            let ident = block.ident.as_str();
+            return Err(self.error(
+                block.span(),
+                format!(
+                    "a {ident} block takes {} label(s) ({}), found {}",
+                    want.len(),
+                    want.join(", "),
+                    labels.len()
+                ),
+            ));
+        }
+        Ok(labels)
+    }
+
+    fn top_level_block(&self, block: &Block, items: &mut Vec<Item>) -> Result<(), Error> {
+        let location = self.location(block.span());
+        match block.ident.as_str() {
+            "resource" | "data" => {
+                let labels = self.labels(block, &["type", "name"])?;
+                let (kind, name) = (labels[0].to_string(), labels[1].to_string());
+                let item_kind = if block.ident.as_str() == "resource" {
+                    ItemKind::Resource { kind, name }
+                } else {
+                    ItemKind::Data { kind, name }
+                };
+                let mut item = Item::new(item_kind, location);
+                self.resource_body(&block.body, &mut item);
+                items.push(item);
+            }
+            "module" => {
+                let labels = self.labels(block, &["name"])?;
+                items.push(self.module_call(labels[0], &block.body, location));
+            }
+            "variable" => {
+                let labels = self.labels(block, &["name"])?;
+                let mut item = Item::new(
+                    ItemKind::Variable {
+                        name: labels[0].to_string(),
+                    },
+                    location,
+                );
+                item.value = block
+                    .body
+                    .get_attribute("default")
+                    .map(|a| hcl::Expression::from(a.value.clone()));
+                items.push(item);
+            }
+            "locals" => {
+                for attr in block.body.attributes() {
+                    let mut item = Item::new(
+                        ItemKind::Local {
+                            name: attr.key.as_str().to_string(),
+                        },
+                        self.location(attr.span()),
+                    );
+                    let mut c = self.collector();
+                    c.visit_expr(&attr.value);
+                    item.refs = c.refs;
+                    item.value = Some(hcl::Expression::from(attr.value.clone()));
+                    items.push(item);
+                }
+            }
+            "output" => {
+                let labels = self.labels(block, &["name"])?;
+                let mut item = Item::new(
+                    ItemKind::Output {
+                        name: labels[0].to_string(),
+                    },
+                    location,
+                );
+                let mut c = self.collector();
+                for structure in block.body.iter() {
+                    match structure {
+                        Structure::Attribute(a) if a.key.as_str() == "depends_on" => {
+                            item.depends_on = self.refs_of(&a.value);
+                        }
+                        other => c.visit_structure(other),
+                    }
+                }
+                item.refs = c.refs;
+                items.push(item);
+            }
+            "provider" => {
+                let labels = self.labels(block, &["name"])?;
+                let alias = block
+                    .body
+                    .get_attribute("alias")
+                    .and_then(|a| string_literal(&a.value));
+                let mut item = Item::new(
+                    ItemKind::Provider {
+                        name: labels[0].to_string(),
+                        alias,
+                    },
+                    location,
+                );
+                let mut c = self.collector();
+                c.visit_body(&block.body);
+                item.refs = c.refs;
+                items.push(item);
+            }
+            // terraform, moved, import, removed, check: no graph nodes of their own.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn refs_of(&self, expr: &Expression) -> Vec<Reference> {
+        let mut c = self.collector();
+        c.visit_expr(expr);
+        c.refs
+    }
+
+    fn resource_body(&self, body: &Body, item: &mut Item) {
+        let mut c = self.collector();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attr) => match attr.key.as_str() {
+                    "depends_on" => item.depends_on = self.refs_of(&attr.value),
+                    "provider" => item.provider = traversal_text(&attr.value),
+                    "count" | "for_each" => {
+                        item.repetition = if attr.key.as_str() == "count" {
+                            Repetition::Count
+                        } else {
+                            Repetition::ForEach
+                        };
+                        c.visit_attr(attr);
+                    }
+                    "tags" | "labels" => {
+                        collect_literal_map(&attr.value, &mut item.tags);
+                        c.visit_attr(attr);
+                    }
+                    _ => c.visit_attr(attr),
+                },
+                Structure::Block(block) if block.ident.as_str() == "lifecycle" => {
+                    // ignore_changes names attributes of this resource, not dependencies.
+                    for inner in block.body.iter() {
+                        match inner {
+                            Structure::Attribute(a) if a.key.as_str() == "ignore_changes" => {}
+                            other => c.visit_structure(other),
+                        }
+                    }
+                }
+                Structure::Block(block) => c.visit_block(block),
+            }
+        }
+        item.refs = c.refs;
+    }
+
+    fn module_call(&self, name: &str, body: &Body, location: Location) -> Item {
+        let mut call = ModuleCall {
+            name: name.to_string(),
+            source: None,
+            version: None,
+            inputs: BTreeMap::new(),
+            providers: BTreeMap::new(),
+        };
+        let mut item = Item::new(
+            ItemKind::Variable {
+                name: String::new(),
+            },
+            location,
+        );
+        let mut c = self.collector();
+        for attr in body.attributes() {
+            match attr.key.as_str() {
+                "source" => call.source = string_literal(&attr.value),
+                "version" => call.version = string_literal(&attr.value),
+                "depends_on" => item.depends_on = self.refs_of(&attr.value),
+                "count" | "for_each" => {
+                    item.repetition = if attr.key.as_str() == "count" {
+                        Repetition::Count
+                    } else {
+                        Repetition::ForEach
+                    };
+                    item.repetition_expr = Some(hcl::Expression::from(attr.value.clone()));
+                    c.visit_attr(attr);
+                }
+                "providers" => {
+                    if let Expression::Object(obj) = &attr.value {
+                        for (key, value) in obj.iter() {
+                            let child = match key {
+                                ObjectKey::Ident(id) => Some(id.as_str().to_string()),
+                                ObjectKey::Expression(e) => traversal_text(e),
+                            };
+                            if let (Some(child), Some(parent)) =
+                                (child, traversal_text(value.expr()))
+                            {
+                                call.providers.insert(child, parent);
+                            }
+                        }
+                    }
+                }
+                input => {
+                    call.inputs
+                        .insert(input.to_string(), self.refs_of(&attr.value));
+                }
+            }
+        }
+        item.refs = c.refs;
+        item.kind = ItemKind::Module(call);
+        item
+    }
+}
+
+/// `aws.east` (or the legacy string form "aws.east") as text.
+fn traversal_text(expr: &Expression) -> Option<String> {
+    match expr {
+        Expression::Variable(v) => Some(v.as_str().to_string()),
+        Expression::String(s) => Some(s.value().to_string()),
+        Expression::Traversal(t) => {
+            let mut out = traversal_text(&t.expr)?;
+            for op in &t.operators {
+                match op.value() {
+                    TraversalOperator::GetAttr(id) => {
+                        out.push('.');
+                        out.push_str(id.as_str());
+                    }
+                    _ => return None,
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+fn string_literal(expr: &Expression) -> Option<String> {
+    match expr {
+        Expression::String(s) => Some(s.value().to_string()),
+        _ => None,
+    }
+}
+
+/// Literal `key = "value"` pairs of an object expression; `merge(...)` arguments are searched
+/// too, since `tags = merge(local.tags, { Scope = "base" })` is how tags are usually written.
+fn collect_literal_map(expr: &Expression, out: &mut BTreeMap<String, String>) {
+    match expr {
+        Expression::Object(obj) => {
+            for (key, value) in obj.iter() {
+                let key = match key {
+                    ObjectKey::Ident(id) => Some(id.as_str().to_string()),
+                    ObjectKey::Expression(e) => string_literal(e),
+                };
+                if let (Some(k), Some(v)) = (key, string_literal(value.expr())) {
+                    out.insert(k, v);
+                }
+            }
+        }
+        Expression::FuncCall(call) if call.name.name.as_str() == "merge" => {
+            for arg in call.args.iter() {
+                collect_literal_map(arg, out);
+            }
+        }
+        Expression::Parenthesis(p) => collect_literal_map(p.inner(), out),
+        _ => {}
+    }
+}
+
+/// Collects references, skipping names bound by `for` expressions, `for` template directives
+/// and `dynamic` block iterators.
+struct RefCollector<'a> {
+    refs: Vec<Reference>,
+    bound: Vec<String>,
+    index: &'a LineIndex,
+    text: &'a str,
+}
+
+impl<'a> RefCollector<'a> {
+    fn new(index: &'a LineIndex, text: &'a str) -> Self {
+        RefCollector {
+            refs: Vec::new(),
+            bound: Vec::new(),
+            index,
+            text,
+        }
+    }
+
+    fn push_ref(&mut self, root: &str, attrs: Vec<String>, span: Option<std::ops::Range<usize>>) {
+        if self.bound.iter().any(|b| b == root) {
+            return;
+        }
+        let (line, column) = self.index.line_col(self.text, span.map_or(0, |s| s.start));
+        self.refs.push(Reference {
+            root: root.to_string(),
+            attrs,
+            line: line as u32,
+            column: column as u32,
+        });
+    }
+}
+
+impl Visit for RefCollector<'_> {
+    fn visit_expr(&mut self, expr: &Expression) {
+        if let Expression::Variable(v) = expr {
+            // A bare name such as `module.x` without attributes never parses this way, but a
+            // lone identifier (e.g. `local`) can; it refers to nothing tfscope tracks.
+            self.push_ref(v.as_str(), Vec::new(), expr.span());
+            return;
+        }
+        visit::visit_expr(self, expr);
+    }
+
+    fn visit_traversal(&mut self, node: &Traversal) {
+        if let Expression::Variable(root) = &node.expr {
+            let attrs = node
+                .operators
+                .iter()
+                .filter_map(|op| match op.value() {
+                    TraversalOperator::GetAttr(id) => Some(id.as_str().to_string()),
+                    _ => None,
+                })
+                .take(3)
+                .collect();
+            self.push_ref(root.as_str(), attrs, node.expr.span());
+        } else {
+            self.visit_expr(&node.expr);
+        }
+        for op in &node.operators {
+            if let TraversalOperator::Index(e) = op.value() {
+                self.visit_expr(e);
+            }
+        }
+    }
+
+    fn visit_for_expr(&mut self, node: &ForExpr) {
+        self.visit_expr(&node.intro.collection_expr);
+        let depth = self.bound.len();
+        if let Some(k) = &node.intro.key_var {
+            self.bound.push(k.as_str().to_string());
+        }
+        self.bound.push(node.intro.value_var.as_str().to_string());
+        if let Some(k) = &node.key_expr {
+            self.visit_expr(k);
+        }
+        self.visit_expr(&node.value_expr);
+        if let Some(cond) = &node.cond {
+            self.visit_expr(&cond.expr);
+        }
+        self.bound.truncate(depth);
+    }
+
+    // hcl-edit's default skips the collection expression of `%{ for x in EXPR }`.
+    fn visit_for_template_expr(&mut self, node: &ForTemplateExpr) {
+        self.visit_expr(&node.collection_expr);
+        let depth = self.bound.len();
+        if let Some(k) = &node.key_var {
+            self.bound.push(k.as_str().to_string());
+        }
+        self.bound.push(node.value_var.as_str().to_string());
+        self.visit_template(&node.template);
+        self.bound.truncate(depth);
+    }
+
+    fn visit_block(&mut self, block: &Block) {
+        if block.ident.as_str() != "dynamic" {
+            visit::visit_block(self, block);
+            return;
+        }
+        // dynamic "name" { for_each = ..., iterator = it, content { ... it.value ... } }
+        let iterator = block
+            .body
+            .get_attribute("iterator")
+            .and_then(|a| traversal_text(&a.value))
+            .or_else(|| block.labels.first().map(|l| l.as_str().to_string()));
+        for structure in block.body.iter() {
+            match structure {
+                Structure::Attribute(a) if a.key.as_str() == "iterator" => {}
+                Structure::Attribute(a) => self.visit_attr(a),
+                Structure::Block(content) => {
+                    let depth = self.bound.len();
+                    if let Some(it) = &iterator {
+                        self.bound.push(it.clone());
+                    }
+                    self.visit_block(content);
+                    self.bound.truncate(depth);
+                }
+            }
+        }
+    }
+
+    fn visit_attr(&mut self, attr: &Attribute) {
+        self.visit_expr(&attr.value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refs(item: &Item) -> Vec<String> {
+        let mut r: Vec<String> = item.refs.iter().map(Reference::dotted).collect();
+        r.sort();
+        r.dedup();
+        r
+    }
+
+    fn parse(text: &str) -> FileModel {
+        parse_file("main.tf", text).expect("parses")
+    }
+
+    #[test]
+    fn references_come_from_every_kind_of_expression() {
+        let model = parse(
+            r#"
+resource "aws_instance" "web" {
+  count         = var.n
+  ami           = data.aws_ami.x.id
+  subnet_id     = element(aws_subnet.private[*].id, count.index)
+  user_data     = "host=${aws_db_instance.db.address} %{ for h in local.hosts }${h}%{ endfor }"
+  tags          = merge(local.tags, { Scope = "base", Name = "web-${var.env}" })
+  vpc_security_group_ids = [for sg in module.net.sg_ids : sg if sg != null]
+  key_name      = var.enabled ? aws_key_pair.k[0].key_name : null
+  dynamic "ebs_block_device" {
+    for_each = var.disks
+    content {
+      device_name = ebs_block_device.value.name
+      kms_key_id  = aws_kms_key.k.arn
+    }
+  }
+  lifecycle {
+    ignore_changes        = [ami, tags]
+    replace_triggered_by  = [null_resource.trigger]
+  }
+  depends_on = [aws_iam_role.r, module.other]
+  provider   = aws.east
+}
+"#,
+        );
+        let item = &model.items[0];
+        assert_eq!(
+            refs(item),
+            vec![
+                "aws_db_instance.db.address",
+                "aws_key_pair.k.key_name",
+                "aws_kms_key.k.arn",
+                "aws_subnet.private.id",
+                "count.index",
+                "data.aws_ami.x.id",
+                "local.hosts",
+                "local.tags",
+                "module.net.sg_ids",
+                "null_resource.trigger",
+                "var.disks",
+                "var.enabled",
+                "var.env",
+                "var.n",
+            ]
+        );
+        let deps: Vec<String> = item.depends_on.iter().map(Reference::dotted).collect();
+        assert_eq!(deps, vec!["aws_iam_role.r", "module.other"]);
+        assert_eq!(item.provider.as_deref(), Some("aws.east"));
+        assert_eq!(item.repetition, Repetition::Count);
+        assert_eq!(item.tags.get("Scope").map(String::as_str), Some("base"));
+        assert!(
+            !item.tags.contains_key("Name"),
+            "templates are not literal tags"
+        );
+    }
+
+    #[test]
+    fn dynamic_iterator_names_are_not_references() {
+        let model = parse(
+            r#"
+resource "aws_security_group" "sg" {
+  dynamic "ingress" {
+    for_each = var.rules
+    iterator = rule
+    content {
+      from_port = rule.value.port
+      cidr_blocks = [ingress.value]
+    }
+  }
+}
+"#,
+        );
+        // With an explicit iterator, `ingress.value` is an ordinary (if odd) reference.
+        assert_eq!(refs(&model.items[0]), vec!["ingress.value", "var.rules"]);
+    }
+
+    #[test]
+    fn module_calls_keep_inputs_providers_and_expansion() {
+        let model = parse(
+            r#"
+module "svc" {
+  source    = "./service"
+  for_each  = var.services
+  name      = each.key
+  vpc_id    = module.network.vpc_id
+  providers = { aws = aws.east }
+  depends_on = [module.edge]
+}
+"#,
+        );
+        let item = &model.items[0];
+        let ItemKind::Module(call) = &item.kind else {
+            panic!("not a module call")
+        };
+        assert_eq!(call.source.as_deref(), Some("./service"));
+        assert_eq!(
+            call.providers.get("aws").map(String::as_str),
+            Some("aws.east")
+        );
+        let vpc: Vec<String> = call.inputs["vpc_id"]
+            .iter()
+            .map(Reference::dotted)
+            .collect();
+        assert_eq!(vpc, vec!["module.network.vpc_id"]);
+        assert!(!call.inputs.contains_key("for_each"));
+        assert_eq!(item.repetition, Repetition::ForEach);
+        assert!(item.repetition_expr.is_some());
+        assert_eq!(refs(item), vec!["var.services"]);
+    }
+
+    #[test]
+    fn locals_outputs_variables_and_providers_are_items() {
+        let model = parse(
+            r#"
+locals {
+  a = var.x
+  b = "${local.a}-y"
+}
+variable "x" { default = "v" }
+output "o" {
+  value      = aws_s3_bucket.b.arn
+  depends_on = [aws_s3_bucket_policy.p]
+}
+provider "aws" {
+  alias  = "east"
+  region = var.region
+}
+terraform {
+  required_version = ">= 1.0"
+}
+"#,
+        );
+        let kinds: Vec<String> = model
+            .items
+            .iter()
+            .map(|i| format!("{:?}", i.kind))
+            .collect();
+        assert_eq!(model.items.len(), 5, "{kinds:?}");
+        assert_eq!(refs(&model.items[1]), vec!["local.a"]);
+        assert!(model.items[2].value.is_some());
+        assert_eq!(model.items[3].depends_on.len(), 1);
+        assert_eq!(
+            model.items[4].kind,
+            ItemKind::Provider {
+                name: "aws".into(),
+                alias: Some("east".into())
+            }
+        );
+    }
+
+    #[test]
+    fn syntax_errors_name_file_line_and_column() {
+        let err = parse_file("net/main.tf", "resource \"a\" \"b\" {\n  x = = 1\n}\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("net/main.tf:2:"), "{msg}");
+    }
+
+    #[test]
+    fn wrong_label_count_is_an_error_at_the_block() {
+        let err = parse_file("m.tf", "\nresource \"aws_vpc\" {\n}\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "m.tf:2:1: a resource block takes 2 label(s) (type, name), found 1"
+        );
+    }
+
+    #[test]
+    fn duplicate_object_keys_are_accepted_like_terraform() {
+        let model = parse("locals {\n  t = { a = 1, a = 2 }\n}\n");
+        assert_eq!(model.items.len(), 1);
+    }
+}
