@@ -6,7 +6,10 @@
 //! [`report`]. The command layer in [`cli`] is thin.
 
 pub mod address;
+pub mod catalog;
+pub mod config;
 pub mod error;
+pub mod graph;
 pub mod load;
 pub mod model;
 pub mod parse;

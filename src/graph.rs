@@ -1,0 +1,813 @@
+//! The dependency graph of a configuration, built the way Terraform builds its own: a node for
+//! every resource, data source, variable, local, output, provider configuration and module call,
+//! and an edge for every reference (`var.x` inside a module is wired to the caller's argument,
+//! `module.m.out` to what the output references, `depends_on = [module.m]` to everything in it).
+//! Cycles are errors. The result is projected onto *units* (managed resources, data sources and
+//! opaque module calls) as a plain [`ResourceGraph`] for classification and targeting.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use petgraph::algo::{tarjan_scc, toposort};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use crate::address::{Mode, ModulePath, ResourceAddr};
+use crate::error::{Error, Location, Warning};
+use crate::load::{Configuration, Module};
+use crate::model::{Item, ItemKind, ModuleCall, Reference, Repetition};
+
+/// Why one node depends on another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EdgeKind {
+    /// A reference, `depends_on`, or module wiring: Terraform records it in the state and honours
+    /// it for both apply and destroy targeting.
+    Value,
+    /// A resource's provider configuration references something. Terraform must apply that first,
+    /// but does not record it as a dependency for destroy.
+    Provider,
+}
+
+/// What a unit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Managed,
+    Data,
+    /// A module call whose source is not available locally: targeted as a whole.
+    OpaqueModule,
+}
+
+/// A targetable thing: a resource, a data source, or an opaque module call.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub address: String,
+    pub kind: UnitKind,
+    /// Resource type, or `module` for an opaque module call.
+    pub resource_type: String,
+    /// The module that declares it (for an opaque call: the module containing the call).
+    pub module: ModulePath,
+    pub location: Location,
+    pub tags: BTreeMap<String, String>,
+    pub repetition: Repetition,
+}
+
+/// Resource-level dependencies: everything classification and targeting need.
+#[derive(Debug, Clone)]
+pub struct ResourceGraph {
+    /// Sorted by address.
+    pub units: Vec<Unit>,
+    /// `deps[i]`: the units unit `i` depends on directly (through any number of variables, locals,
+    /// outputs and module boundaries), with the weakest edge kind on the strongest path.
+    pub deps: Vec<BTreeMap<usize, EdgeKind>>,
+    /// Every resolved module call (not the root) with how it repeats.
+    pub modules: BTreeMap<ModulePath, Repetition>,
+    pub warnings: Vec<Warning>,
+}
+
+impl ResourceGraph {
+    pub fn find(&self, address: &str) -> Option<usize> {
+        self.units
+            .binary_search_by(|u| u.address.as_str().cmp(address))
+            .ok()
+    }
+
+    /// Direct dependents of each unit (the reverse of `deps`).
+    pub fn dependents(&self) -> Vec<BTreeMap<usize, EdgeKind>> {
+        let mut rev = vec![BTreeMap::new(); self.units.len()];
+        for (from, deps) in self.deps.iter().enumerate() {
+            for (&to, &kind) in deps {
+                rev[to].insert(from, kind);
+            }
+        }
+        rev
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum NodeKind {
+    Resource(ResourceAddr),
+    Opaque(ModulePath),
+    Variable(ModulePath, String),
+    Local(ModulePath, String),
+    Output(ModulePath, String),
+    /// A resolved module call: its count/for_each/depends_on, which everything inside inherits.
+    Expansion(ModulePath),
+    /// Everything inside a module, for `depends_on = [module.m]`.
+    Close(ModulePath),
+    Provider(ModulePath, String),
+}
+
+impl NodeKind {
+    fn describe(&self) -> String {
+        match self {
+            NodeKind::Resource(a) => a.to_string(),
+            NodeKind::Opaque(p) | NodeKind::Expansion(p) | NodeKind::Close(p) => p.to_string(),
+            NodeKind::Variable(m, n) => format!("{}var.{n}", m.prefix()),
+            NodeKind::Local(m, n) => format!("{}local.{n}", m.prefix()),
+            NodeKind::Output(m, n) => format!("{}output.{n}", m.prefix()),
+            NodeKind::Provider(m, n) => format!("{}provider.{n}", m.prefix()),
+        }
+    }
+}
+
+struct Node {
+    kind: NodeKind,
+    location: Option<Location>,
+}
+
+struct Builder<'a> {
+    graph: DiGraph<Node, EdgeKind>,
+    index: HashMap<NodeKind, NodeIndex>,
+    /// Child module path -> (parent path, call).
+    calls: BTreeMap<ModulePath, (&'a ModulePath, &'a ModuleCall, &'a Item)>,
+    config: &'a Configuration,
+    warnings: Vec<Warning>,
+}
+
+/// Builds the graph of a loaded configuration and projects it onto units.
+pub fn build(config: &Configuration) -> Result<ResourceGraph, Error> {
+    let mut b = Builder {
+        graph: DiGraph::new(),
+        index: HashMap::new(),
+        calls: BTreeMap::new(),
+        config,
+        warnings: Vec::new(),
+    };
+    for module in &config.modules {
+        b.add_nodes(module);
+    }
+    for module in &config.modules {
+        b.add_edges(module);
+    }
+    b.check_cycles()?;
+    Ok(b.project())
+}
+
+impl<'a> Builder<'a> {
+    fn node(&mut self, kind: NodeKind, location: Option<Location>) -> NodeIndex {
+        if let Some(&i) = self.index.get(&kind) {
+            return i;
+        }
+        let i = self.graph.add_node(Node {
+            kind: kind.clone(),
+            location,
+        });
+        self.index.insert(kind, i);
+        i
+    }
+
+    fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind) {
+        if let Some(e) = self.graph.find_edge(from, to) {
+            if kind < self.graph[e] {
+                self.graph[e] = kind;
+            }
+        } else {
+            self.graph.add_edge(from, to, kind);
+        }
+    }
+
+    fn add_nodes(&mut self, module: &'a Module) {
+        let m = &module.path;
+        for item in module.items.iter() {
+            let loc = Some(item.location.clone());
+            match &item.kind {
+                ItemKind::Resource { kind, name } | ItemKind::Data { kind, name } => {
+                    let mode = if matches!(item.kind, ItemKind::Resource { .. }) {
+                        Mode::Managed
+                    } else {
+                        Mode::Data
+                    };
+                    let addr = ResourceAddr {
+                        module: m.clone(),
+                        mode,
+                        kind: kind.clone(),
+                        name: name.clone(),
+                    };
+                    self.node(NodeKind::Resource(addr), loc);
+                }
+                ItemKind::Module(call) => {
+                    let child = m.child(&call.name);
+                    if self.config.module(&child).is_some() {
+                        self.calls.insert(child.clone(), (m, call, item));
+                        self.node(NodeKind::Expansion(child.clone()), loc.clone());
+                        self.node(NodeKind::Close(child), loc);
+                    } else {
+                        self.node(NodeKind::Opaque(child), loc);
+                    }
+                }
+                ItemKind::Variable { name } => {
+                    self.node(NodeKind::Variable(m.clone(), name.clone()), loc);
+                }
+                ItemKind::Local { name } => {
+                    self.node(NodeKind::Local(m.clone(), name.clone()), loc);
+                }
+                ItemKind::Output { name } => {
+                    self.node(NodeKind::Output(m.clone(), name.clone()), loc);
+                }
+                ItemKind::Provider { name, alias } => {
+                    let key = match alias {
+                        Some(a) => format!("{name}.{a}"),
+                        None => name.clone(),
+                    };
+                    self.node(NodeKind::Provider(m.clone(), key), loc);
+                }
+            }
+        }
+    }
+
+    fn add_edges(&mut self, module: &'a Module) {
+        let m = &module.path;
+        let expansion = (!m.is_root()).then(|| self.index[&NodeKind::Expansion(m.clone())]);
+        let close = (!m.is_root()).then(|| self.index[&NodeKind::Close(m.clone())]);
+        for item in module.items.iter() {
+            match &item.kind {
+                ItemKind::Resource { kind, name } | ItemKind::Data { kind, name } => {
+                    let mode = if matches!(item.kind, ItemKind::Resource { .. }) {
+                        Mode::Managed
+                    } else {
+                        Mode::Data
+                    };
+                    let from = self.index[&NodeKind::Resource(ResourceAddr {
+                        module: m.clone(),
+                        mode,
+                        kind: kind.clone(),
+                        name: name.clone(),
+                    })];
+                    self.refs_edges(from, m, &item.refs, false);
+                    self.refs_edges(from, m, &item.depends_on, true);
+                    if let Some(e) = expansion {
+                        self.edge(from, e, EdgeKind::Value);
+                    }
+                    if let Some(c) = close {
+                        self.edge(c, from, EdgeKind::Value);
+                    }
+                    let local_name = item
+                        .provider
+                        .clone()
+                        .unwrap_or_else(|| kind.split('_').next().unwrap_or(kind).to_string());
+                    if let Some(p) = self.resolve_provider(m, &local_name) {
+                        self.edge(from, p, EdgeKind::Provider);
+                    }
+                }
+                ItemKind::Local { name } => {
+                    let from = self.index[&NodeKind::Local(m.clone(), name.clone())];
+                    self.refs_edges(from, m, &item.refs, false);
+                }
+                ItemKind::Output { name } => {
+                    let from = self.index[&NodeKind::Output(m.clone(), name.clone())];
+                    self.refs_edges(from, m, &item.refs, false);
+                    self.refs_edges(from, m, &item.depends_on, true);
+                }
+                ItemKind::Provider { name, alias } => {
+                    let key = match alias {
+                        Some(a) => format!("{name}.{a}"),
+                        None => name.clone(),
+                    };
+                    let from = self.index[&NodeKind::Provider(m.clone(), key)];
+                    self.refs_edges(from, m, &item.refs, false);
+                }
+                ItemKind::Variable { name } => {
+                    let from = self.index[&NodeKind::Variable(m.clone(), name.clone())];
+                    if let Some(e) = expansion {
+                        self.edge(from, e, EdgeKind::Value);
+                    }
+                    if let Some(&(parent, call, _)) = self.calls.get(m) {
+                        if let Some(refs) = call.inputs.get(name) {
+                            self.refs_edges(from, parent, refs, false);
+                        }
+                    }
+                }
+                ItemKind::Module(call) => {
+                    let child = m.child(&call.name);
+                    let from = match self.index.get(&NodeKind::Expansion(child.clone())) {
+                        Some(&e) => {
+                            // The close node of a call covers everything the child's close covers.
+                            if let Some(c) = close {
+                                let child_close = self.index[&NodeKind::Close(child.clone())];
+                                self.edge(c, child_close, EdgeKind::Value);
+                            }
+                            e
+                        }
+                        None => {
+                            let o = self.index[&NodeKind::Opaque(child.clone())];
+                            for refs in call.inputs.values() {
+                                self.refs_edges(o, m, refs, false);
+                            }
+                            if let Some(c) = close {
+                                self.edge(c, o, EdgeKind::Value);
+                            }
+                            o
+                        }
+                    };
+                    self.refs_edges(from, m, &item.refs, false);
+                    self.refs_edges(from, m, &item.depends_on, true);
+                    if let Some(e) = expansion {
+                        self.edge(from, e, EdgeKind::Value);
+                    }
+                }
+            }
+        }
+    }
+
+    fn refs_edges(
+        &mut self,
+        from: NodeIndex,
+        m: &ModulePath,
+        refs: &[Reference],
+        depends_on: bool,
+    ) {
+        for r in refs {
+            for to in self.resolve(m, r, depends_on) {
+                self.edge(from, to, EdgeKind::Value);
+            }
+        }
+    }
+
+    /// The nodes a reference written in module `m` points at.
+    fn resolve(&mut self, m: &ModulePath, r: &Reference, depends_on: bool) -> Vec<NodeIndex> {
+        let found = |b: &Self, k: NodeKind| b.index.get(&k).copied();
+        match (r.root.as_str(), r.attr(0), r.attr(1)) {
+            ("var", Some(name), _) => found(self, NodeKind::Variable(m.clone(), name.into()))
+                .into_iter()
+                .collect(),
+            ("local", Some(name), _) => found(self, NodeKind::Local(m.clone(), name.into()))
+                .into_iter()
+                .collect(),
+            ("module", Some(call), out) => {
+                let child = m.child(call);
+                if let Some(o) = found(self, NodeKind::Opaque(child.clone())) {
+                    return vec![o];
+                }
+                if self.config.module(&child).is_none() {
+                    return Vec::new();
+                }
+                match out {
+                    None if depends_on => vec![self.index[&NodeKind::Close(child)]],
+                    Some(out) => found(self, NodeKind::Output(child, out.into()))
+                        .into_iter()
+                        .collect(),
+                    None => {
+                        // The whole module object: every output.
+                        let module = self.config.module(&child).expect("checked above");
+                        module
+                            .items
+                            .iter()
+                            .filter_map(|i| match &i.kind {
+                                ItemKind::Output { name } => {
+                                    found(self, NodeKind::Output(child.clone(), name.clone()))
+                                }
+                                _ => None,
+                            })
+                            .collect()
+                    }
+                }
+            }
+            ("data", Some(kind), Some(name)) => found(
+                self,
+                NodeKind::Resource(ResourceAddr {
+                    module: m.clone(),
+                    mode: Mode::Data,
+                    kind: kind.into(),
+                    name: name.into(),
+                }),
+            )
+            .into_iter()
+            .collect(),
+            ("each" | "count" | "self" | "path" | "terraform" | "var" | "local" | "data", ..) => {
+                Vec::new()
+            }
+            (kind, Some(name), _) => found(
+                self,
+                NodeKind::Resource(ResourceAddr {
+                    module: m.clone(),
+                    mode: Mode::Managed,
+                    kind: kind.into(),
+                    name: name.into(),
+                }),
+            )
+            .into_iter()
+            .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The provider configuration a resource in `m` uses under the local name `name`
+    /// (`aws` or `aws.east`): declared here, passed in through `providers`, or inherited.
+    fn resolve_provider(&self, m: &ModulePath, name: &str) -> Option<NodeIndex> {
+        if let Some(&p) = self
+            .index
+            .get(&NodeKind::Provider(m.clone(), name.to_string()))
+        {
+            return Some(p);
+        }
+        let &(parent, call, _) = self.calls.get(m)?;
+        if let Some(mapped) = call.providers.get(name) {
+            return self.resolve_provider(parent, mapped);
+        }
+        if !name.contains('.') {
+            return self.resolve_provider(parent, name);
+        }
+        None
+    }
+
+    fn check_cycles(&self) -> Result<(), Error> {
+        for scc in tarjan_scc(&self.graph) {
+            let cyclic =
+                scc.len() > 1 || (scc.len() == 1 && self.graph.find_edge(scc[0], scc[0]).is_some());
+            if !cyclic {
+                continue;
+            }
+            let members: BTreeSet<NodeIndex> = scc.iter().copied().collect();
+            // Walk one concrete cycle inside the component, starting from its smallest member.
+            let start = *members
+                .iter()
+                .min_by_key(|&&n| self.describe(n))
+                .expect("non-empty");
+            let mut path = vec![start];
+            let mut seen = BTreeSet::from([start]);
+            let mut current = start;
+            loop {
+                let mut next: Vec<NodeIndex> = self
+                    .graph
+                    .edges(current)
+                    .map(|e| e.target())
+                    .filter(|t| members.contains(t))
+                    .collect();
+                next.sort_by_key(|&n| self.describe(n));
+                let step = next
+                    .iter()
+                    .copied()
+                    .find(|&n| n == start)
+                    .or_else(|| next.iter().copied().find(|n| !seen.contains(n)))
+                    .unwrap_or(start);
+                path.push(step);
+                if step == start || !seen.insert(step) {
+                    break;
+                }
+                current = step;
+            }
+            return Err(Error::Cycle {
+                cycle: path.iter().map(|&n| self.describe(n)).collect(),
+            });
+        }
+        Ok(())
+    }
+
+    fn describe(&self, n: NodeIndex) -> String {
+        let node = &self.graph[n];
+        match &node.location {
+            Some(loc) => format!("{} ({loc})", node.kind.describe()),
+            None => node.kind.describe(),
+        }
+    }
+
+    fn project(self) -> ResourceGraph {
+        let g = &self.graph;
+        let is_unit =
+            |n: NodeIndex| matches!(g[n].kind, NodeKind::Resource(_) | NodeKind::Opaque(_));
+        // Reverse topological order: dependencies before dependents.
+        let mut order = toposort(g, None).expect("cycles were rejected");
+        order.reverse();
+        // reach[n]: units reachable from n through non-unit nodes, with the edge kind.
+        let mut reach: HashMap<NodeIndex, BTreeMap<NodeIndex, EdgeKind>> = HashMap::new();
+        for &n in &order {
+            let mut mine: BTreeMap<NodeIndex, EdgeKind> = BTreeMap::new();
+            for e in g.edges(n) {
+                let (t, kind) = (e.target(), *e.weight());
+                let mut add = |u: NodeIndex, k: EdgeKind| {
+                    let k = k.max(kind);
+                    let slot = mine.entry(u).or_insert(k);
+                    *slot = (*slot).min(k);
+                };
+                if is_unit(t) {
+                    add(t, EdgeKind::Value);
+                } else if let Some(r) = reach.get(&t) {
+                    for (&u, &k) in r {
+                        add(u, k);
+                    }
+                }
+            }
+            reach.insert(n, mine);
+        }
+
+        let mut units: Vec<(NodeIndex, Unit)> = Vec::new();
+        let mut items: HashMap<NodeKind, &Item> = HashMap::new();
+        for module in &self.config.modules {
+            for item in module.items.iter() {
+                let kind = match &item.kind {
+                    ItemKind::Resource { kind, name } => NodeKind::Resource(ResourceAddr {
+                        module: module.path.clone(),
+                        mode: Mode::Managed,
+                        kind: kind.clone(),
+                        name: name.clone(),
+                    }),
+                    ItemKind::Data { kind, name } => NodeKind::Resource(ResourceAddr {
+                        module: module.path.clone(),
+                        mode: Mode::Data,
+                        kind: kind.clone(),
+                        name: name.clone(),
+                    }),
+                    ItemKind::Module(call) => NodeKind::Opaque(module.path.child(&call.name)),
+                    _ => continue,
+                };
+                items.insert(kind, item);
+            }
+        }
+        for n in g.node_indices().filter(|&n| is_unit(n)) {
+            let node = &g[n];
+            let item = items[&node.kind];
+            let unit = match &node.kind {
+                NodeKind::Resource(addr) => Unit {
+                    address: addr.to_string(),
+                    kind: if addr.mode == Mode::Data {
+                        UnitKind::Data
+                    } else {
+                        UnitKind::Managed
+                    },
+                    resource_type: addr.kind.clone(),
+                    module: addr.module.clone(),
+                    location: item.location.clone(),
+                    tags: item.tags.clone(),
+                    repetition: item.repetition,
+                },
+                NodeKind::Opaque(path) => Unit {
+                    address: path.to_string(),
+                    kind: UnitKind::OpaqueModule,
+                    resource_type: "module".into(),
+                    module: path.parent().unwrap_or_default(),
+                    location: item.location.clone(),
+                    tags: BTreeMap::new(),
+                    repetition: item.repetition,
+                },
+                _ => unreachable!("filtered to units"),
+            };
+            units.push((n, unit));
+        }
+        units.sort_by(|a, b| a.1.address.cmp(&b.1.address));
+        let position: HashMap<NodeIndex, usize> = units
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _))| (*n, i))
+            .collect();
+        let deps = units
+            .iter()
+            .map(|(n, _)| {
+                reach[n]
+                    .iter()
+                    .filter(|(u, _)| *u != n)
+                    .map(|(u, k)| (position[u], *k))
+                    .collect()
+            })
+            .collect();
+        let modules = self
+            .calls
+            .iter()
+            .map(|(path, (_, _, item))| (path.clone(), item.repetition))
+            .collect();
+        ResourceGraph {
+            units: units.into_iter().map(|(_, u)| u).collect(),
+            deps,
+            modules,
+            warnings: self.warnings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    pub(crate) fn graph_of(files: &[(&str, &str)]) -> Result<ResourceGraph, Error> {
+        let tmp = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let p = tmp.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let config = crate::load::load(tmp.path())?;
+        build(&config)
+    }
+
+    fn deps_of(g: &ResourceGraph, addr: &str) -> Vec<String> {
+        let i = g.find(addr).unwrap_or_else(|| panic!("no {addr}"));
+        g.deps[i]
+            .iter()
+            .map(|(&d, &k)| match k {
+                EdgeKind::Value => g.units[d].address.clone(),
+                EdgeKind::Provider => format!("{} (provider)", g.units[d].address),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dependencies_flow_through_module_inputs_and_outputs() {
+        let g = graph_of(&[
+            (
+                "main.tf",
+                r#"
+module "net" { source = "./net" }
+module "app" {
+  source = "./app"
+  subnet = module.net.subnet_id
+}
+"#,
+            ),
+            (
+                "net/main.tf",
+                r#"
+resource "aws_vpc" "v" {}
+resource "aws_subnet" "s" { vpc_id = aws_vpc.v.id }
+resource "aws_eip" "unrelated" {}
+locals { id = aws_subnet.s.id }
+output "subnet_id" { value = local.id }
+output "eip" { value = aws_eip.unrelated.id }
+"#,
+            ),
+            (
+                "app/main.tf",
+                r#"
+variable "subnet" {}
+resource "aws_instance" "i" { subnet_id = var.subnet }
+"#,
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            deps_of(&g, "module.app.aws_instance.i"),
+            vec!["module.net.aws_subnet.s"]
+        );
+        assert_eq!(
+            deps_of(&g, "module.net.aws_subnet.s"),
+            vec!["module.net.aws_vpc.v"]
+        );
+    }
+
+    #[test]
+    fn depends_on_a_module_means_everything_inside_it() {
+        let g = graph_of(&[
+            (
+                "main.tf",
+                r#"
+module "db" { source = "./db" }
+resource "null_resource" "migrate" { depends_on = [module.db] }
+"#,
+            ),
+            (
+                "db/main.tf",
+                "resource \"aws_db_instance\" \"a\" {}\nmodule \"inner\" { source = \"./inner\" }\n",
+            ),
+            ("db/inner/main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n"),
+        ])
+        .unwrap();
+        assert_eq!(
+            deps_of(&g, "null_resource.migrate"),
+            vec![
+                "module.db.aws_db_instance.a",
+                "module.db.module.inner.aws_s3_bucket.b"
+            ]
+        );
+    }
+
+    #[test]
+    fn module_depends_on_and_for_each_reach_every_resource_inside() {
+        let g = graph_of(&[
+            (
+                "main.tf",
+                r#"
+resource "aws_iam_role" "r" {}
+resource "aws_s3_bucket" "keys" {}
+module "svc" {
+  source     = "./svc"
+  for_each   = aws_s3_bucket.keys.tags
+  depends_on = [aws_iam_role.r]
+}
+"#,
+            ),
+            ("svc/main.tf", "resource \"aws_ecs_service\" \"s\" {}\n"),
+        ])
+        .unwrap();
+        assert_eq!(
+            deps_of(&g, "module.svc.aws_ecs_service.s"),
+            vec!["aws_iam_role.r", "aws_s3_bucket.keys"]
+        );
+        assert_eq!(
+            g.modules[&ModulePath::root().child("svc")],
+            Repetition::ForEach
+        );
+    }
+
+    #[test]
+    fn provider_configuration_references_are_provider_edges() {
+        let g = graph_of(&[(
+            "main.tf",
+            r#"
+resource "aws_eks_cluster" "c" {}
+provider "kubernetes" { host = aws_eks_cluster.c.endpoint }
+resource "kubernetes_namespace" "n" {}
+resource "kubernetes_deployment" "d" {
+  metadata {
+    namespace = kubernetes_namespace.n.id
+  }
+}
+"#,
+        )])
+        .unwrap();
+        assert_eq!(
+            deps_of(&g, "kubernetes_deployment.d"),
+            vec!["aws_eks_cluster.c (provider)", "kubernetes_namespace.n"]
+        );
+    }
+
+    #[test]
+    fn providers_are_passed_into_modules_by_name() {
+        let g = graph_of(&[
+            (
+                "main.tf",
+                r#"
+resource "aws_iam_role" "deployer" {}
+provider "aws" {
+  alias = "deploy"
+  assume_role { role_arn = aws_iam_role.deployer.arn }
+}
+module "m" {
+  source    = "./m"
+  providers = { aws = aws.deploy }
+}
+"#,
+            ),
+            ("m/main.tf", "resource \"aws_s3_bucket\" \"b\" {}\n"),
+        ])
+        .unwrap();
+        assert_eq!(
+            deps_of(&g, "module.m.aws_s3_bucket.b"),
+            vec!["aws_iam_role.deployer (provider)"]
+        );
+    }
+
+    #[test]
+    fn iterator_and_meta_references_are_not_edges() {
+        let g = graph_of(&[(
+            "main.tf",
+            r#"
+resource "aws_subnet" "s" {
+  count = 2
+  cidr_block = cidrsubnet("10.0.0.0/16", 8, count.index)
+  tags = { for k, v in var.tags : k => v }
+}
+resource "aws_route_table_association" "a" {
+  for_each  = { for s in aws_subnet.s : s.id => s }
+  subnet_id = each.value.id
+  route_table_id = "${path.module}/${terraform.workspace}"
+}
+variable "tags" { default = {} }
+"#,
+        )])
+        .unwrap();
+        assert_eq!(
+            deps_of(&g, "aws_route_table_association.a"),
+            vec!["aws_subnet.s"]
+        );
+        assert!(deps_of(&g, "aws_subnet.s").is_empty());
+    }
+
+    #[test]
+    fn a_cycle_is_an_error_that_prints_the_cycle() {
+        let err = graph_of(&[(
+            "main.tf",
+            r#"
+resource "aws_a" "x" { v = aws_b.y.id }
+resource "aws_b" "y" { v = local.l }
+locals { l = aws_a.x.id }
+"#,
+        )])
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("dependency cycle: aws_a.x ("), "{msg}");
+        assert!(msg.contains("aws_b.y ("), "{msg}");
+        assert!(msg.contains("local.l ("), "{msg}");
+        assert!(msg.contains("main.tf:2:1"), "{msg}");
+    }
+
+    #[test]
+    fn opaque_modules_are_units_with_their_inputs_as_dependencies() {
+        let g = graph_of(&[(
+            "main.tf",
+            r#"
+resource "aws_vpc" "v" {}
+module "eks" {
+  source = "terraform-aws-modules/eks/aws"
+  vpc_id = aws_vpc.v.id
+}
+resource "aws_iam_role_policy" "p" { role = module.eks.role_name }
+"#,
+        )])
+        .unwrap();
+        assert_eq!(deps_of(&g, "module.eks"), vec!["aws_vpc.v"]);
+        assert_eq!(deps_of(&g, "aws_iam_role_policy.p"), vec!["module.eks"]);
+        let eks = &g.units[g.find("module.eks").unwrap()];
+        assert_eq!(eks.kind, UnitKind::OpaqueModule);
+        let _ = Path::new("");
+    }
+}
