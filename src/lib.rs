@@ -7,9 +7,11 @@
 
 pub mod address;
 pub mod catalog;
+pub mod classify;
 pub mod config;
 pub mod error;
 pub mod graph;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod target;

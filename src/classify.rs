@@ -1,0 +1,452 @@
+//! Assigns every unit of the [`ResourceGraph`] a scope, with the reason. Precedence: the user's
+//! rules, then a scope tag on the resource, then the built-in catalog; then promotion through
+//! the graph (anything an earlier-scope resource depends on moves to that scope), and finally
+//! the default scope for what is still unclassified. Explicit choices (rules, tags) are never
+//! changed: a dependency that breaks the order is reported as a violation instead.
+
+use std::collections::BTreeSet;
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::error::Warning;
+use crate::graph::{ResourceGraph, UnitKind};
+
+/// What decided a unit's scope.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Decision {
+    Rule {
+        name: String,
+    },
+    Tag {
+        key: String,
+    },
+    Catalog {
+        category: String,
+        pattern: String,
+    },
+    /// Moved to an earlier scope because `by` depends on it.
+    Promoted {
+        by: String,
+    },
+    /// A data source takes the scope of the earliest resource that reads it.
+    DataSource,
+    /// Nothing matched: `default_scope`.
+    Default,
+}
+
+impl Decision {
+    /// Rules and tags are the user's word and are never changed by promotion.
+    pub fn is_explicit(&self) -> bool {
+        matches!(self, Decision::Rule { .. } | Decision::Tag { .. })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Classified {
+    pub scope: usize,
+    pub decision: Decision,
+    pub reason: String,
+    pub stateful: bool,
+    pub allow_destroy: bool,
+}
+
+/// A dependency from an earlier scope onto a later one that the user's own rules or tags caused.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Violation {
+    pub dependent: usize,
+    pub dependency: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Classification {
+    pub scopes: Vec<String>,
+    /// Parallel to `graph.units`.
+    pub units: Vec<Classified>,
+    pub violations: Vec<Violation>,
+    /// Units that got the default scope because nothing classified them.
+    pub unclassified: Vec<usize>,
+    /// Scopes whose stateful resources are protected (no `allow_destroy` needed).
+    pub protected: Vec<usize>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Classification {
+    pub fn scope_name(&self, unit: usize) -> &str {
+        &self.scopes[self.units[unit].scope]
+    }
+}
+
+pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Classification {
+    let n = graph.units.len();
+    let mut rule_hits = vec![0usize; config.rules.len()];
+    let mut units: Vec<Classified> = Vec::with_capacity(n);
+    let mut warnings = Vec::new();
+
+    for unit in &graph.units {
+        let mut allow_destroy = None;
+        let mut stateful = None;
+        let mut decided: Option<(usize, Decision, String)> = None;
+        for (i, rule) in config.rules.iter().enumerate() {
+            if !rule.matches(&unit.address, &unit.resource_type, &unit.module) {
+                continue;
+            }
+            rule_hits[i] += 1;
+            if allow_destroy.is_none() {
+                allow_destroy = rule.allow_destroy;
+            }
+            if stateful.is_none() {
+                stateful = rule.stateful;
+            }
+            if decided.is_none() {
+                if let Some(scope) = rule.scope {
+                    let reason = match &rule.reason {
+                        Some(r) => format!("rule {}: {r}", rule.name),
+                        None => format!("rule {} ({})", rule.name, rule.location),
+                    };
+                    decided = Some((
+                        scope,
+                        Decision::Rule {
+                            name: rule.name.clone(),
+                        },
+                        reason,
+                    ));
+                }
+            }
+        }
+        if decided.is_none() && unit.kind == UnitKind::Managed {
+            for key in &config.tag_keys {
+                let Some(value) = unit.tags.get(key) else {
+                    continue;
+                };
+                match config.scope_index(value) {
+                    Some(scope) => {
+                        decided = Some((
+                            scope,
+                            Decision::Tag { key: key.clone() },
+                            format!("tag {key} = {value:?}"),
+                        ));
+                        break;
+                    }
+                    None => warnings.push(Warning {
+                        location: Some(unit.location.clone()),
+                        message: format!(
+                            "{}: tag {key} = {value:?} is not a scope (scopes: {}); ignored",
+                            unit.address,
+                            config.scopes.join(", ")
+                        ),
+                    }),
+                }
+            }
+        }
+        let entry = (unit.kind == UnitKind::Managed)
+            .then(|| catalog.lookup(&unit.resource_type))
+            .flatten();
+        if decided.is_none() {
+            if let Some(e) = entry {
+                let scope = config.catalog_scope(e.layer, &e.category);
+                decided = Some((
+                    scope,
+                    Decision::Catalog {
+                        category: e.category.clone(),
+                        pattern: e.pattern.clone(),
+                    },
+                    format!("catalog: {} ({}, {})", e.category, e.pattern, e.source),
+                ));
+            }
+        }
+        let (scope, decision, reason) = decided.unwrap_or_else(|| {
+            if unit.kind == UnitKind::Data {
+                (config.default_scope, Decision::DataSource, String::new())
+            } else {
+                (
+                    config.default_scope,
+                    Decision::Default,
+                    format!(
+                        "unclassified: no rule, tag or catalog entry; default scope {}",
+                        config.scopes[config.default_scope]
+                    ),
+                )
+            }
+        });
+        units.push(Classified {
+            scope,
+            decision,
+            reason,
+            stateful: stateful.unwrap_or(entry.is_some_and(|e| e.stateful)),
+            allow_destroy: allow_destroy.unwrap_or(false),
+        });
+    }
+
+    promote(graph, config, &mut units);
+
+    let mut violations = Vec::new();
+    for (from, deps) in graph.deps.iter().enumerate() {
+        for &to in deps.keys() {
+            if units[to].scope > units[from].scope {
+                violations.push(Violation {
+                    dependent: from,
+                    dependency: to,
+                });
+            }
+        }
+    }
+    violations.sort();
+
+    for (i, rule) in config.rules.iter().enumerate() {
+        if rule_hits[i] == 0 {
+            warnings.push(Warning {
+                location: Some(rule.location.clone()),
+                message: format!("rule {} matches no resource", rule.name),
+            });
+        }
+    }
+    let unclassified = units
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.decision == Decision::Default)
+        .map(|(i, _)| i)
+        .collect();
+    Classification {
+        scopes: config.scopes.clone(),
+        units,
+        violations,
+        unclassified,
+        protected: config.protected.clone(),
+        warnings,
+    }
+}
+
+/// Moves every non-explicit unit to the earliest scope among the units that depend on it,
+/// dependents first, so promotion travels down whole chains.
+fn promote(graph: &ResourceGraph, config: &Config, units: &mut [Classified]) {
+    let dependents = graph.dependents();
+    for u in dependents_first_order(graph) {
+        let earliest = dependents[u]
+            .keys()
+            .map(|&d| (units[d].scope, d))
+            .min_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| graph.units[a.1].address.cmp(&graph.units[b.1].address))
+            });
+        let unit = &mut units[u];
+        if unit.decision == Decision::DataSource {
+            match earliest {
+                Some((scope, by)) => {
+                    unit.scope = scope;
+                    unit.reason = format!("data source read by {}", graph.units[by].address);
+                }
+                None => {
+                    unit.reason = format!(
+                        "data source read by no resource; default scope {}",
+                        config.scopes[unit.scope]
+                    );
+                }
+            }
+            continue;
+        }
+        let Some((scope, by)) = earliest else {
+            continue;
+        };
+        if scope < unit.scope && !unit.decision.is_explicit() {
+            let by_addr = graph.units[by].address.clone();
+            unit.reason = format!(
+                "promoted to {}: {} ({}) depends on it; was {}",
+                config.scopes[scope], by_addr, config.scopes[scope], unit.reason
+            );
+            unit.scope = scope;
+            unit.decision = Decision::Promoted { by: by_addr };
+        }
+    }
+}
+
+/// A topological order in which every unit comes after all units that depend on it.
+fn dependents_first_order(graph: &ResourceGraph) -> Vec<usize> {
+    let dependents = graph.dependents();
+    let n = graph.units.len();
+    let mut remaining: Vec<usize> = dependents.iter().map(|d| d.len()).collect();
+    let mut ready: BTreeSet<usize> = (0..n).filter(|&i| remaining[i] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(u) = ready.pop_first() {
+        order.push(u);
+        for &d in graph.deps[u].keys() {
+            remaining[d] -= 1;
+            if remaining[d] == 0 {
+                ready.insert(d);
+            }
+        }
+    }
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(files: &[(&str, &str)], config: &str) -> (ResourceGraph, Classification) {
+        let tmp = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let p = tmp.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let loaded = crate::load::load(tmp.path()).unwrap();
+        let graph = crate::graph::build(&loaded).unwrap();
+        let config = if config.is_empty() {
+            Config::default()
+        } else {
+            Config::parse("tfscope.hcl", config).unwrap()
+        };
+        let c = classify(&graph, &config, &Catalog::builtin());
+        (graph, c)
+    }
+
+    fn scope_of<'a>(
+        g: &ResourceGraph,
+        c: &'a Classification,
+        addr: &str,
+    ) -> (&'a str, &'a Decision) {
+        let i = g.find(addr).unwrap_or_else(|| panic!("no {addr}"));
+        (c.scope_name(i), &c.units[i].decision)
+    }
+
+    const CERT: &str = r#"
+resource "aws_acm_certificate" "cert" { domain_name = "example.com" }
+resource "aws_route53_record" "validation" {
+  for_each = { for o in aws_acm_certificate.cert.domain_validation_options : o.domain_name => o }
+  name     = each.value.resource_record_name
+}
+resource "aws_acm_certificate_validation" "cert" {
+  certificate_arn         = aws_acm_certificate.cert.arn
+  validation_record_fqdns = [for r in aws_route53_record.validation : r.fqdn]
+}
+resource "aws_route53_record" "app" { name = "app" }
+resource "random_password" "db" { length = 16 }
+resource "aws_db_instance" "db" { password = random_password.db.result }
+data "aws_iam_policy_document" "p" {}
+resource "aws_iam_role" "r" { assume_role_policy = data.aws_iam_policy_document.p.json }
+"#;
+
+    #[test]
+    fn catalog_then_promotion_through_dependencies() {
+        let (g, c) = run(&[("main.tf", CERT)], "");
+        assert_eq!(scope_of(&g, &c, "aws_acm_certificate.cert").0, "base");
+        let (scope, why) = scope_of(&g, &c, "aws_route53_record.validation");
+        assert_eq!(scope, "base");
+        assert_eq!(
+            why,
+            &Decision::Promoted {
+                by: "aws_acm_certificate_validation.cert".into()
+            }
+        );
+        assert_eq!(scope_of(&g, &c, "aws_route53_record.app").0, "runtime");
+        assert_eq!(scope_of(&g, &c, "random_password.db").0, "base");
+        assert_eq!(
+            scope_of(&g, &c, "data.aws_iam_policy_document.p").0,
+            "runtime"
+        );
+        assert!(c.violations.is_empty());
+        assert!(c.unclassified.is_empty());
+        let i = g.find("random_password.db").unwrap();
+        assert!(
+            c.units[i]
+                .reason
+                .contains("aws_db_instance.db (base) depends on it"),
+            "{}",
+            c.units[i].reason
+        );
+    }
+
+    #[test]
+    fn rules_beat_tags_beat_catalog() {
+        let (g, c) = run(
+            &[(
+                "main.tf",
+                r#"
+resource "aws_s3_bucket" "scratch" { tags = { Scope = "runtime" } }
+resource "aws_s3_bucket" "logs" { tags = merge(local.t, { Scope = "runtime" }) }
+resource "aws_ecs_cluster" "c" {}
+resource "custom_thing" "x" {}
+locals { t = {} }
+"#,
+            )],
+            r#"
+rule "logs bucket" {
+  address       = "aws_s3_bucket.logs"
+  scope         = "base"
+  reason        = "audit"
+}
+rule "scratch" {
+  address       = "aws_s3_bucket.scratch"
+  allow_destroy = true
+}
+"#,
+        );
+        assert_eq!(scope_of(&g, &c, "aws_s3_bucket.logs").0, "base");
+        assert!(matches!(
+            scope_of(&g, &c, "aws_s3_bucket.logs").1,
+            Decision::Rule { .. }
+        ));
+        let (scope, why) = scope_of(&g, &c, "aws_s3_bucket.scratch");
+        assert_eq!(
+            (scope, why),
+            (
+                "runtime",
+                &Decision::Tag {
+                    key: "Scope".into()
+                }
+            )
+        );
+        let scratch = g.find("aws_s3_bucket.scratch").unwrap();
+        assert!(c.units[scratch].allow_destroy && c.units[scratch].stateful);
+        assert_eq!(
+            scope_of(&g, &c, "custom_thing.x"),
+            ("runtime", &Decision::Default)
+        );
+        assert_eq!(c.unclassified, vec![g.find("custom_thing.x").unwrap()]);
+    }
+
+    #[test]
+    fn an_explicit_rule_that_inverts_the_order_is_a_violation_not_a_change() {
+        let (g, c) = run(
+            &[(
+                "main.tf",
+                r#"
+resource "aws_iam_role" "r" {}
+resource "aws_db_instance" "db" { monitoring_role_arn = aws_iam_role.r.arn }
+"#,
+            )],
+            "rule \"roles\" {\n  type = \"aws_iam_role\"\n  scope = \"runtime\"\n}\nrule \"x\" {\n  type = \"nothing_*\"\n  scope = \"base\"\n}\n",
+        );
+        assert_eq!(scope_of(&g, &c, "aws_iam_role.r").0, "runtime");
+        assert_eq!(
+            c.violations,
+            vec![Violation {
+                dependent: g.find("aws_db_instance.db").unwrap(),
+                dependency: g.find("aws_iam_role.r").unwrap()
+            }]
+        );
+        assert_eq!(c.warnings.len(), 1);
+        assert!(c.warnings[0].message.contains("rule x matches no resource"));
+    }
+
+    #[test]
+    fn promotion_follows_the_earliest_of_many_scopes() {
+        let (g, c) = run(
+            &[(
+                "main.tf",
+                r#"
+resource "aws_vpc" "v" {}
+resource "aws_lb" "edge" { x = random_id.suffix.hex }
+resource "aws_ecs_service" "app" { x = random_id.suffix.hex }
+resource "random_id" "suffix" { byte_length = 4 }
+"#,
+            )],
+            "scopes = [\"network\", \"edge\", \"app\"]\ncatalog {\n  load-balancer = \"edge\"\n}\n",
+        );
+        assert_eq!(scope_of(&g, &c, "aws_vpc.v").0, "network");
+        assert_eq!(scope_of(&g, &c, "aws_lb.edge").0, "edge");
+        assert_eq!(scope_of(&g, &c, "aws_ecs_service.app").0, "app");
+        assert_eq!(scope_of(&g, &c, "random_id.suffix").0, "edge");
+    }
+}

@@ -1,0 +1,461 @@
+//! Turns scopes into `-target` lists that mean exactly what Terraform will do with them.
+//! Terraform's rules (internal/terraform/transform_targets.go): `apply -target=X` also applies
+//! everything X depends on; `destroy -target=X` also destroys everything that depends on X;
+//! `-target=module.m` selects every resource inside, all instances; a resource address inside a
+//! module with count/for_each needs the instance key. This module computes the closures, the
+//! minimal target set, and the rendered addresses; it does not run Terraform.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::address::{InstanceKey, ModulePath};
+use crate::classify::Classification;
+use crate::error::Error;
+use crate::graph::{EdgeKind, ResourceGraph, UnitKind};
+use crate::model::Repetition;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Apply,
+    Destroy,
+}
+
+/// Which scopes a command is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    Scope(usize),
+    All,
+}
+
+/// One target: a unit, or a whole module call.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Target {
+    Unit(usize),
+    Module(ModulePath),
+}
+
+/// A computed target list and what Terraform will touch with it.
+#[derive(Debug, Clone)]
+pub struct Targets {
+    pub action: Action,
+    /// The units the list is meant to cover.
+    pub want: BTreeSet<usize>,
+    pub targets: Vec<Target>,
+    /// Everything Terraform selects with these targets (all edge kinds).
+    pub closure: BTreeSet<usize>,
+    /// Units in `closure` outside the allowed scopes. Empty unless there are violations.
+    pub outside: Vec<usize>,
+}
+
+/// Units reachable from `seeds` (not including the seeds unless reached again).
+pub fn reach(
+    edges: &[BTreeMap<usize, EdgeKind>],
+    seeds: impl IntoIterator<Item = usize>,
+    value_only: bool,
+) -> BTreeSet<usize> {
+    let mut seen = BTreeSet::new();
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    for s in seeds {
+        for (&t, &k) in &edges[s] {
+            if (!value_only || k == EdgeKind::Value) && seen.insert(t) {
+                queue.push_back(t);
+            }
+        }
+    }
+    while let Some(u) = queue.pop_front() {
+        for (&t, &k) in &edges[u] {
+            if (!value_only || k == EdgeKind::Value) && seen.insert(t) {
+                queue.push_back(t);
+            }
+        }
+    }
+    seen
+}
+
+/// The units a selection covers for an action, and the scopes its closure may touch.
+pub fn wanted<'a>(
+    graph: &'a ResourceGraph,
+    class: &'a Classification,
+    selection: Selection,
+    action: Action,
+) -> (BTreeSet<usize>, impl Fn(usize) -> bool + 'a) {
+    let scope = move |u: usize| class.units[u].scope;
+    let in_want = move |u: usize| match (action, selection) {
+        (Action::Apply, Selection::All) => true,
+        (Action::Apply, Selection::Scope(k)) => scope(u) == k,
+        (Action::Destroy, Selection::All) => graph.units[u].kind != UnitKind::Data,
+        (Action::Destroy, Selection::Scope(k)) => {
+            scope(u) >= k && graph.units[u].kind != UnitKind::Data
+        }
+    };
+    let allowed = move |u: usize| match (action, selection) {
+        (_, Selection::All) => true,
+        (Action::Apply, Selection::Scope(k)) => scope(u) <= k,
+        (Action::Destroy, Selection::Scope(k)) => scope(u) >= k,
+    };
+    (
+        (0..graph.units.len()).filter(|&u| in_want(u)).collect(),
+        allowed,
+    )
+}
+
+/// Computes the target list covering `want`. For apply the closure follows dependencies (all edge
+/// kinds: Terraform applies a provider's dependencies first); for destroy it follows dependents,
+/// and only value edges count when dropping implied targets, since Terraform records only those.
+pub fn compute(
+    graph: &ResourceGraph,
+    want: BTreeSet<usize>,
+    allowed: impl Fn(usize) -> bool,
+    action: Action,
+    expand: bool,
+) -> Targets {
+    let dependents;
+    let (edges, value_only) = match action {
+        Action::Apply => (&graph.deps, false),
+        Action::Destroy => {
+            dependents = graph.dependents();
+            (&dependents, true)
+        }
+    };
+    let implied = reach(edges, want.iter().copied(), value_only);
+    let minimal: BTreeSet<usize> = if expand {
+        want.clone()
+    } else {
+        want.difference(&implied).copied().collect()
+    };
+    let mut covered = reach(edges, minimal.iter().copied(), value_only);
+    covered.extend(minimal.iter().copied());
+
+    let mut targets: Vec<Target> = Vec::new();
+    let mut collapsed: Vec<&ModulePath> = Vec::new();
+    if !expand {
+        // Outer modules first: a module whose every unit is covered is one target.
+        let mut modules: Vec<&ModulePath> = graph.modules.keys().collect();
+        modules.sort_by_key(|m| (m.0.len(), (*m).clone()));
+        for m in modules {
+            if collapsed.iter().any(|c| m.starts_with(c)) {
+                continue;
+            }
+            let inside: Vec<usize> = (0..graph.units.len())
+                .filter(|&u| graph.units[u].module.starts_with(m))
+                .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
+                .collect();
+            let useful = inside.iter().any(|u| minimal.contains(u));
+            if useful && inside.iter().all(|&u| covered.contains(&u) && allowed(u)) {
+                collapsed.push(m);
+                targets.push(Target::Module(m.clone()));
+            }
+        }
+    }
+    for &u in &minimal {
+        if !collapsed
+            .iter()
+            .any(|c| graph.units[u].module.starts_with(c))
+        {
+            targets.push(Target::Unit(u));
+        }
+    }
+    targets.sort_by_key(|t| target_sort_key(graph, t));
+
+    let seeds: Vec<usize> = want.iter().copied().collect();
+    let mut closure = match action {
+        Action::Apply => reach(&graph.deps, seeds, false),
+        Action::Destroy => reach(edges, seeds, false),
+    };
+    closure.extend(want.iter().copied());
+    let outside = closure.iter().copied().filter(|&u| !allowed(u)).collect();
+    Targets {
+        action,
+        want,
+        targets,
+        closure,
+        outside,
+    }
+}
+
+fn target_sort_key(graph: &ResourceGraph, t: &Target) -> String {
+    match t {
+        Target::Unit(u) => graph.units[*u].address.clone(),
+        Target::Module(m) => m.to_string(),
+    }
+}
+
+/// Instance keys of keyed module calls, when they can be known.
+pub trait ModuleInstances {
+    fn keys(&self, module: &ModulePath) -> Option<Vec<InstanceKey>>;
+}
+
+/// Knows no keys: enough for configurations whose keyed modules are targeted whole.
+pub struct NoInstances;
+
+impl ModuleInstances for NoInstances {
+    fn keys(&self, _: &ModulePath) -> Option<Vec<InstanceKey>> {
+        None
+    }
+}
+
+/// Renders targets as Terraform addresses, expanding instance keys where Terraform needs them:
+/// a keyed module step anywhere except the last step of a whole-module target.
+pub fn render(
+    graph: &ResourceGraph,
+    targets: &[Target],
+    instances: &dyn ModuleInstances,
+) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for t in targets {
+        let (path, suffix, whole) = match t {
+            Target::Module(m) => (m.clone(), String::new(), true),
+            Target::Unit(u) => {
+                let unit = &graph.units[*u];
+                if unit.kind == UnitKind::OpaqueModule {
+                    let path = crate::address::parse_address(&unit.address)
+                        .map(|(p, _)| p)
+                        .unwrap_or_default();
+                    (path, String::new(), true)
+                } else {
+                    let local = unit.address[unit.module.prefix().len()..].to_string();
+                    (unit.module.clone(), local, false)
+                }
+            }
+        };
+        let mut prefixes = vec![String::new()];
+        for i in 0..path.0.len() {
+            let step = ModulePath(path.0[..=i].to_vec());
+            let name = &path.0[i];
+            let last = i + 1 == path.0.len();
+            let keyed = graph
+                .modules
+                .get(&step)
+                .is_some_and(|r| *r != Repetition::Single);
+            if !keyed || (whole && last) {
+                for p in &mut prefixes {
+                    p.push_str(&format!("module.{name}."));
+                }
+                continue;
+            }
+            let Some(keys) = instances.keys(&step) else {
+                return Err(Error::Targets {
+                    message: format!(
+                        "{} uses count/for_each and only part of it is targeted, so Terraform needs its instance keys, which tfscope could not evaluate",
+                        step
+                    ),
+                    help: Some(format!(
+                        "pass --env NAME so tfscope can evaluate it with that environment's tfvars, or put everything in {step} into one scope with a rule (module = \"{step}\")"
+                    )),
+                });
+            };
+            prefixes = prefixes
+                .iter()
+                .flat_map(|p| keys.iter().map(move |k| format!("{p}module.{name}{k}.")))
+                .collect();
+        }
+        for p in prefixes {
+            let full = format!("{p}{suffix}");
+            out.push(full.trim_end_matches('.').to_string());
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::classify::classify;
+    use crate::config::Config;
+
+    struct Fixture {
+        graph: ResourceGraph,
+        class: Classification,
+    }
+
+    fn fixture(files: &[(&str, &str)], config: &str) -> Fixture {
+        let tmp = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let p = tmp.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let loaded = crate::load::load(tmp.path()).unwrap();
+        let graph = crate::graph::build(&loaded).unwrap();
+        let config = if config.is_empty() {
+            Config::default()
+        } else {
+            Config::parse("tfscope.hcl", config).unwrap()
+        };
+        let class = classify(&graph, &config, &Catalog::builtin());
+        Fixture { graph, class }
+    }
+
+    impl Fixture {
+        fn targets(&self, sel: Selection, action: Action, expand: bool) -> (Vec<String>, Targets) {
+            let (want, allowed) = wanted(&self.graph, &self.class, sel, action);
+            let t = compute(&self.graph, want, allowed, action, expand);
+            let r = render(&self.graph, &t.targets, &NoInstances).unwrap();
+            (r, t)
+        }
+
+        fn names(&self, set: &BTreeSet<usize>) -> Vec<String> {
+            set.iter()
+                .map(|&u| self.graph.units[u].address.clone())
+                .collect()
+        }
+    }
+
+    const APP: &str = r#"
+resource "aws_vpc" "v" {}
+resource "aws_subnet" "s" { vpc_id = aws_vpc.v.id }
+resource "aws_lb" "lb" { subnets = [aws_subnet.s.id] }
+resource "aws_lb_target_group" "tg" { vpc_id = aws_vpc.v.id }
+resource "aws_lb_listener" "l" {
+  load_balancer_arn = aws_lb.lb.arn
+  default_action { target_group_arn = aws_lb_target_group.tg.arn }
+}
+resource "aws_ecs_cluster" "c" {}
+resource "aws_ecs_service" "svc" {
+  cluster = aws_ecs_cluster.c.id
+  load_balancer { target_group_arn = aws_lb_target_group.tg.arn }
+  depends_on = [aws_lb_listener.l]
+}
+data "aws_region" "current" {}
+"#;
+
+    #[test]
+    fn apply_runtime_is_minimal_and_its_closure_stays_out_of_later_scopes() {
+        let f = fixture(&[("main.tf", APP)], "");
+        let (r, t) = f.targets(Selection::Scope(1), Action::Apply, false);
+        // The service implies the listener, target group and cluster; the data source that
+        // nothing reads is runtime by default and stays a target of its own.
+        assert_eq!(r, vec!["aws_ecs_service.svc", "data.aws_region.current"]);
+        assert!(t.outside.is_empty());
+        for u in &t.want {
+            assert!(t.closure.contains(u));
+        }
+        // Dependencies pulled in from base:
+        let pulled: BTreeSet<usize> = t.closure.difference(&t.want).copied().collect();
+        assert_eq!(t.want.len(), 5);
+        assert_eq!(
+            f.names(&pulled),
+            vec!["aws_lb.lb", "aws_subnet.s", "aws_vpc.v"]
+        );
+    }
+
+    #[test]
+    fn destroy_runtime_never_touches_base() {
+        let f = fixture(&[("main.tf", APP)], "");
+        let (r, t) = f.targets(Selection::Scope(1), Action::Destroy, false);
+        // The service depends on the cluster; the listener (and the service) on the target group.
+        assert_eq!(r, vec!["aws_ecs_cluster.c", "aws_lb_target_group.tg"]);
+        assert!(t.outside.is_empty());
+        assert_eq!(
+            f.names(&t.closure),
+            vec![
+                "aws_ecs_cluster.c",
+                "aws_ecs_service.svc",
+                "aws_lb_listener.l",
+                "aws_lb_target_group.tg"
+            ]
+        );
+    }
+
+    #[test]
+    fn destroy_base_honestly_takes_runtime_with_it() {
+        let f = fixture(&[("main.tf", APP)], "");
+        let (r, t) = f.targets(Selection::Scope(0), Action::Destroy, false);
+        // The VPC's dependents are everything but the cluster (and data sources are never
+        // destroyed), so the cluster must be named too.
+        assert_eq!(r, vec!["aws_ecs_cluster.c", "aws_vpc.v"]);
+        assert_eq!(t.closure.len(), 7);
+    }
+
+    #[test]
+    fn expand_lists_every_resource() {
+        let f = fixture(&[("main.tf", APP)], "");
+        let (r, _) = f.targets(Selection::Scope(1), Action::Destroy, true);
+        assert_eq!(r.len(), 4);
+        let (r, _) = f.targets(Selection::Scope(0), Action::Apply, true);
+        assert_eq!(r, vec!["aws_lb.lb", "aws_subnet.s", "aws_vpc.v"]);
+    }
+
+    #[test]
+    fn a_module_wholly_in_the_set_is_one_target_and_keyed_parts_need_keys() {
+        let f = fixture(
+            &[
+                (
+                    "main.tf",
+                    r#"
+module "net" { source = "./net" }
+module "svc" {
+  source   = "./svc"
+  for_each = toset(["api", "web"])
+  subnet   = module.net.subnet
+}
+"#,
+                ),
+                (
+                    "net/main.tf",
+                    "resource \"aws_vpc\" \"v\" {}\nresource \"aws_subnet\" \"s\" { vpc_id = aws_vpc.v.id }\noutput \"subnet\" { value = aws_subnet.s.id }\n",
+                ),
+                (
+                    "svc/main.tf",
+                    "variable \"subnet\" {}\nresource \"aws_ecs_service\" \"s\" { subnet = var.subnet }\nresource \"aws_s3_bucket\" \"b\" {}\n",
+                ),
+            ],
+            "",
+        );
+        // Base is module.net plus the bucket inside the keyed module: that needs keys.
+        let (want, allowed) = wanted(&f.graph, &f.class, Selection::Scope(0), Action::Apply);
+        let t = compute(&f.graph, want, allowed, Action::Apply, false);
+        assert_eq!(
+            t.targets[0],
+            Target::Module(ModulePath::root().child("net"))
+        );
+        assert!(render(&f.graph, &t.targets, &NoInstances).is_err());
+        let (want, allowed) = wanted(&f.graph, &f.class, Selection::All, Action::Apply);
+        let t = compute(&f.graph, want, allowed, Action::Apply, false);
+        // module.svc depends on module.net, so it alone covers everything.
+        assert_eq!(
+            render(&f.graph, &t.targets, &NoInstances).unwrap(),
+            vec!["module.svc"]
+        );
+        let (want, allowed) = wanted(&f.graph, &f.class, Selection::Scope(1), Action::Destroy);
+        let t = compute(&f.graph, want, allowed, Action::Destroy, false);
+        let err = render(&f.graph, &t.targets, &NoInstances).unwrap_err();
+        assert!(
+            err.to_string().contains("module.svc uses count/for_each"),
+            "{err}"
+        );
+
+        struct Keys;
+        impl ModuleInstances for Keys {
+            fn keys(&self, _: &ModulePath) -> Option<Vec<InstanceKey>> {
+                Some(vec![
+                    InstanceKey::Str("api".into()),
+                    InstanceKey::Str("web".into()),
+                ])
+            }
+        }
+        assert_eq!(
+            render(&f.graph, &t.targets, &Keys).unwrap(),
+            vec![
+                "module.svc[\"api\"].aws_ecs_service.s",
+                "module.svc[\"web\"].aws_ecs_service.s"
+            ]
+        );
+    }
+
+    #[test]
+    fn violations_show_up_as_closure_outside_the_allowed_scopes() {
+        let f = fixture(
+            &[(
+                "main.tf",
+                "resource \"aws_iam_role\" \"r\" {}\nresource \"aws_db_instance\" \"db\" { role = aws_iam_role.r.arn }\n",
+            )],
+            "rule \"roles\" {\n  type = \"aws_iam_role\"\n  scope = \"runtime\"\n}\n",
+        );
+        let (_, t) = f.targets(Selection::Scope(1), Action::Destroy, false);
+        assert_eq!(t.outside, vec![f.graph.find("aws_db_instance.db").unwrap()]);
+        let (_, t) = f.targets(Selection::Scope(0), Action::Apply, false);
+        assert_eq!(t.outside, vec![f.graph.find("aws_iam_role.r").unwrap()]);
+    }
+}
