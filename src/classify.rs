@@ -225,9 +225,11 @@ fn promote(graph: &ResourceGraph, config: &Config, units: &mut [Classified]) {
         let earliest = dependents[u]
             .keys()
             .map(|&d| (units[d].scope, d))
-            .min_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then_with(|| graph.units[a.1].address.cmp(&graph.units[b.1].address))
+            .min_by_key(|&(scope, d)| {
+                // Name a dependent from the same module when there is one: it is the likelier
+                // reason a reader looks for.
+                let other_module = graph.units[d].module != graph.units[u].module;
+                (scope, other_module, graph.units[d].address.as_str())
             });
         let unit = &mut units[u];
         if unit.decision == Decision::DataSource {

@@ -7,11 +7,17 @@
 
 pub mod address;
 pub mod catalog;
+pub mod check;
 pub mod classify;
+pub mod cli;
 pub mod config;
 pub mod error;
+pub mod explain;
 pub mod graph;
+pub mod instances;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod plan;
+pub mod report;
 pub mod target;

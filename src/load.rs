@@ -254,7 +254,7 @@ fn parse_dir(dir: &Path) -> DirResult {
 }
 
 /// Lexical normalisation (`a/./b/../c` → `a/c`), keeping the path relative when it was.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out: Vec<Component> = Vec::new();
     for c in path.components() {
         match c {

@@ -60,6 +60,8 @@ pub struct ModuleCall {
     pub version: Option<String>,
     /// Input arguments and the references of each.
     pub inputs: BTreeMap<String, Vec<Reference>>,
+    /// Input argument expressions, for evaluating instance keys further down.
+    pub input_exprs: BTreeMap<String, hcl::Expression>,
     /// `providers = { aws = aws.east }`: child's name -> parent's name.
     pub providers: BTreeMap<String, String>,
 }

@@ -224,6 +224,7 @@ impl Cx<'_> {
             source: None,
             version: None,
             inputs: BTreeMap::new(),
+            input_exprs: BTreeMap::new(),
             providers: BTreeMap::new(),
         };
         let mut item = Item::new(
@@ -265,6 +266,8 @@ impl Cx<'_> {
                 input => {
                     call.inputs
                         .insert(input.to_string(), self.refs_of(&attr.value));
+                    call.input_exprs
+                        .insert(input.to_string(), hcl::Expression::from(attr.value.clone()));
                 }
             }
         }

@@ -109,6 +109,7 @@ pub fn compute(
     action: Action,
     expand: bool,
 ) -> Targets {
+    debug_assert!(want.iter().all(|&u| allowed(u)));
     let dependents;
     let (edges, value_only) = match action {
         Action::Apply => (&graph.deps, false),
@@ -123,9 +124,6 @@ pub fn compute(
     } else {
         want.difference(&implied).copied().collect()
     };
-    let mut covered = reach(edges, minimal.iter().copied(), value_only);
-    covered.extend(minimal.iter().copied());
-
     let mut targets: Vec<Target> = Vec::new();
     let mut collapsed: Vec<&ModulePath> = Vec::new();
     if !expand {
@@ -140,8 +138,10 @@ pub fn compute(
                 .filter(|&u| graph.units[u].module.starts_with(m))
                 .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
                 .collect();
+            // Every unit of the module is in the set itself: `module.m` then selects exactly
+            // the closure of those units, which the minimal targets already cover.
             let useful = inside.iter().any(|u| minimal.contains(u));
-            if useful && inside.iter().all(|&u| covered.contains(&u) && allowed(u)) {
+            if useful && inside.iter().all(|u| want.contains(u)) {
                 collapsed.push(m);
                 targets.push(Target::Module(m.clone()));
             }

@@ -1,0 +1,86 @@
+//! The CI gate's findings: scope-order violations, stateful resources outside the protected
+//! scopes without `allow_destroy`, and (strict) unclassified resources. Cycles never reach here:
+//! the graph rejects them, and the command layer reports that as a finding too.
+
+use crate::classify::Classification;
+use crate::error::Location;
+use crate::graph::{ResourceGraph, UnitKind};
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    Cycle,
+    Violation,
+    StatefulUnprotected,
+    Unclassified,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub address: Option<String>,
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+pub fn check(graph: &ResourceGraph, class: &Classification, strict: bool) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for v in &class.violations {
+        let (a, b) = (&graph.units[v.dependent], &graph.units[v.dependency]);
+        findings.push(Finding {
+            kind: FindingKind::Violation,
+            address: Some(a.address.clone()),
+            location: Some(a.location.clone()),
+            message: format!(
+                "{} ({}) depends on {} ({}), a later scope: applying {} would apply it too, destroying {} would destroy it. {} is {}: {}",
+                a.address,
+                class.scope_name(v.dependent),
+                b.address,
+                class.scope_name(v.dependency),
+                class.scope_name(v.dependent),
+                class.scope_name(v.dependency),
+                b.address,
+                class.scope_name(v.dependency),
+                class.units[v.dependency].reason
+            ),
+        });
+    }
+    for (u, c) in class.units.iter().enumerate() {
+        let unit = &graph.units[u];
+        if c.stateful
+            && unit.kind == UnitKind::Managed
+            && !class.protected.contains(&c.scope)
+            && !c.allow_destroy
+        {
+            findings.push(Finding {
+                kind: FindingKind::StatefulUnprotected,
+                address: Some(unit.address.clone()),
+                location: Some(unit.location.clone()),
+                message: format!(
+                    "{} holds data but is in scope {}, which `down` destroys ({}); move it to a protected scope or add a rule with allow_destroy = true",
+                    unit.address,
+                    class.scope_name(u),
+                    c.reason
+                ),
+            });
+        }
+    }
+    if strict {
+        for &u in &class.unclassified {
+            let unit = &graph.units[u];
+            findings.push(Finding {
+                kind: FindingKind::Unclassified,
+                address: Some(unit.address.clone()),
+                location: Some(unit.location.clone()),
+                message: format!(
+                    "{} ({}) matches no rule, tag or catalog entry and got the default scope {}; add a rule for it",
+                    unit.address,
+                    unit.resource_type,
+                    class.scope_name(u)
+                ),
+            });
+        }
+    }
+    findings.sort();
+    findings
+}

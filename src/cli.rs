@@ -1,0 +1,405 @@
+//! The command layer: clap arguments, resolved once into settings, then one function per
+//! command that calls the library and writes data to stdout and diagnostics to stderr.
+//! Exit codes: 0 ok, 1 findings, 2 usage or input error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::catalog::Catalog;
+use crate::classify::{classify, Classification};
+use crate::config::Config;
+use crate::error::{Error, Warning};
+use crate::graph::ResourceGraph;
+use crate::target::{Action, Selection};
+
+/// Process exit codes, one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    Findings = 1,
+    Error = 2,
+}
+
+const ABOUT: &str = "Split one Terraform configuration into ordered scopes (base < runtime) and compute exact -target lists";
+
+#[derive(Debug, Parser)]
+#[command(name = "tfscope", version, about = ABOUT, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Configuration file (default: DIR/tfscope.hcl when it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Do not print warnings.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every resource with its scope and the reason for it.
+    #[command(
+        after_help = "Examples:\n  tfscope classify\n  tfscope classify infra/ --format json | jq '.resources[] | select(.scope == \"base\")'"
+    )]
+    Classify {
+        /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Print one -target=ADDR per line for a scope, ready for terraform apply/destroy.
+    #[command(
+        after_help = "Examples:\n  terraform apply $(tfscope targets --scope runtime)\n  tfscope targets --scope runtime --destroy | xargs terraform destroy\n  tfscope targets --scope base --expand\n\nAddresses with instance keys are single-quoted for a shell; use xargs or eval when they occur."
+    )]
+    Targets {
+        /// Scope to target (see `tfscope classify` for the scope names), or `all`.
+        #[arg(long)]
+        scope: String,
+        /// Targets for terraform destroy: the scope and every later scope, never an earlier one.
+        #[arg(long)]
+        destroy: bool,
+        /// List every resource instead of the minimal set.
+        #[arg(long)]
+        expand: bool,
+        /// Environment whose tfvars evaluate count/for_each of modules (environments/NAME.tfvars).
+        #[arg(long)]
+        env: Option<String>,
+        dir: Option<PathBuf>,
+    },
+    /// Show the phases, commands and blast radius of bringing a scope up or down.
+    #[command(
+        after_help = "Examples:\n  tfscope plan --scope all --env dev\n  tfscope plan --scope runtime --destroy --format markdown > plan.md\n  tfscope plan --scope base --destroy --format json"
+    )]
+    Plan {
+        #[arg(long)]
+        scope: String,
+        #[arg(long)]
+        destroy: bool,
+        #[arg(long)]
+        env: Option<String>,
+        #[arg(long)]
+        expand: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        dir: Option<PathBuf>,
+    },
+    /// Explain one resource: its scope, why, its dependencies and what up/down does to it.
+    #[command(
+        after_help = "Examples:\n  tfscope explain module.edge.aws_acm_certificate_validation.this\n  tfscope explain 'module.app.module.service[\"api\"].aws_ecs_service.this' --format json"
+    )]
+    Explain {
+        address: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        dir: Option<PathBuf>,
+    },
+    /// CI gate: exit 1 on cycles, scope violations, or unprotected stateful resources.
+    #[command(
+        after_help = "Examples:\n  tfscope check\n  tfscope check infra/ --strict --format json"
+    )]
+    Check {
+        /// Also fail on resources that nothing classified.
+        #[arg(long)]
+        strict: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        dir: Option<PathBuf>,
+    },
+}
+
+/// The bundled reference root, used when no DIR is given and `.` has no Terraform files.
+pub const REFERENCE_ROOT: &str = "modules";
+
+fn has_tf_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".tf"))
+        })
+        .unwrap_or(false)
+}
+
+fn resolve_dir(dir: Option<PathBuf>) -> PathBuf {
+    dir.unwrap_or_else(|| {
+        if has_tf_files(Path::new(".")) || !Path::new(REFERENCE_ROOT).is_dir() {
+            PathBuf::from(".")
+        } else {
+            PathBuf::from(REFERENCE_ROOT)
+        }
+    })
+}
+
+/// Everything loaded and classified for one root.
+struct Analysis {
+    dir: PathBuf,
+    loaded: crate::load::Configuration,
+    config: Config,
+    graph: ResourceGraph,
+    class: Classification,
+    warnings: Vec<Warning>,
+}
+
+fn analyse(dir: Option<PathBuf>, config_path: Option<&Path>) -> Result<Analysis, Error> {
+    let dir = resolve_dir(dir);
+    let config = Config::discover(&dir, config_path)?;
+    let loaded = crate::load::load(&dir)?;
+    let graph = crate::graph::build(&loaded)?;
+    let class = classify(&graph, &config, &Catalog::builtin());
+    let mut warnings = loaded.warnings.clone();
+    warnings.extend(graph.warnings.iter().cloned());
+    warnings.extend(class.warnings.iter().cloned());
+    Ok(Analysis {
+        dir,
+        loaded,
+        config,
+        graph,
+        class,
+        warnings,
+    })
+}
+
+fn selection(config: &Config, scope: &str) -> Result<Selection, Error> {
+    if scope == "all" {
+        return Ok(Selection::All);
+    }
+    config.require_scope(scope).map(Selection::Scope)
+}
+
+/// Output that may be cut short by a closed pipe.
+struct Out {
+    buf: String,
+}
+
+impl Out {
+    fn line(&mut self, s: impl AsRef<str>) {
+        self.buf.push_str(s.as_ref());
+        if !s.as_ref().ends_with('\n') {
+            self.buf.push('\n');
+        }
+    }
+}
+
+/// Runs a parsed command line and returns the exit code.
+pub fn run(cli: Cli) -> Exit {
+    let quiet = cli.quiet;
+    let mut out = Out { buf: String::new() };
+    let result = dispatch(cli, &mut out);
+    // Data first (stdout), so a pipeline sees it even when a diagnostic follows.
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(out.buf.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: writing output: {e}");
+            return Exit::Error;
+        }
+    }
+    match result {
+        Ok((exit, warnings)) => {
+            if !quiet {
+                for w in warnings {
+                    eprintln!("warning: {w}");
+                }
+            }
+            exit
+        }
+        Err(e) => {
+            eprint!("{}", render_error(&e));
+            Exit::Error
+        }
+    }
+}
+
+/// Renders an error as a diagnostic with the offending line, without colour when NO_COLOR is
+/// set or stderr is not a terminal.
+pub fn render_error(e: &Error) -> String {
+    use std::io::IsTerminal;
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stderr().is_terminal();
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut s = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    if handler.render_report(&mut s, e).is_err() {
+        s = format!("error: {e}\n");
+    }
+    s
+}
+
+type Outcome = Result<(Exit, Vec<Warning>), Error>;
+
+fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
+    let config_path = cli.config.as_deref();
+    match cli.command {
+        Command::Classify { dir, format } => {
+            let a = analyse(dir, config_path)?;
+            match format {
+                Format::Json => out.line(pretty(&crate::report::classify_json(&a.graph, &a.class))),
+                _ => out.line(crate::report::classify_text(&a.graph, &a.class)),
+            }
+            Ok((Exit::Ok, a.warnings))
+        }
+        Command::Targets {
+            scope,
+            destroy,
+            expand,
+            env,
+            dir,
+        } => {
+            let a = analyse(dir, config_path)?;
+            let sel = selection(&a.config, &scope)?;
+            let action = if destroy {
+                Action::Destroy
+            } else {
+                Action::Apply
+            };
+            let instances = instances_for(&a, env.as_deref())?;
+            let (want, allowed) = crate::target::wanted(&a.graph, &a.class, sel, action);
+            let t = crate::target::compute(&a.graph, want, allowed, action, expand);
+            if !t.outside.is_empty() {
+                let names: Vec<&str> = t
+                    .outside
+                    .iter()
+                    .map(|&u| a.graph.units[u].address.as_str())
+                    .collect();
+                return Err(Error::Targets {
+                    message: format!(
+                        "these targets would also {} resources of scopes they must not touch: {}",
+                        if destroy { "destroy" } else { "apply" },
+                        names.join(", ")
+                    ),
+                    help: Some(
+                        "run `tfscope check` to see the scope violations behind this".into(),
+                    ),
+                });
+            }
+            for addr in crate::target::render(&a.graph, &t.targets, &instances)? {
+                out.line(crate::address::target_flag(&addr));
+            }
+            Ok((Exit::Ok, a.warnings))
+        }
+        Command::Plan {
+            scope,
+            destroy,
+            env,
+            expand,
+            format,
+            dir,
+        } => {
+            let a = analyse(dir, config_path)?;
+            let sel = selection(&a.config, &scope)?;
+            let action = if destroy {
+                Action::Destroy
+            } else {
+                Action::Apply
+            };
+            let var_file = env
+                .as_deref()
+                .map(|e| crate::plan::find_env(&a.dir, e))
+                .transpose()?;
+            let instances = instances_for(&a, env.as_deref())?;
+            let invocation = crate::plan::Invocation::new(&a.dir, var_file.as_deref());
+            let request = crate::plan::PlanRequest {
+                selection: sel,
+                action,
+                expand,
+                instances: &instances,
+                invocation: &invocation,
+                env,
+            };
+            let plan = crate::plan::plan(&a.graph, &a.class, request)?;
+            match format {
+                Format::Json => out.line(pretty(&crate::report::plan_json(&plan))),
+                Format::Markdown => out.line(crate::report::plan_markdown(&plan)),
+                Format::Text => out.line(crate::report::plan_text(&plan)),
+            }
+            let violated = plan.phases.iter().any(|p| !p.outside.is_empty());
+            Ok((if violated { Exit::Findings } else { Exit::Ok }, a.warnings))
+        }
+        Command::Explain {
+            address,
+            format,
+            dir,
+        } => {
+            let a = analyse(dir, config_path)?;
+            let e = crate::explain::explain(&a.graph, &a.class, &address)?;
+            match format {
+                Format::Json => out.line(pretty(&serde_json::to_value(&e).expect("serializes"))),
+                _ => out.line(crate::report::explain_text(&e)),
+            }
+            Ok((Exit::Ok, a.warnings))
+        }
+        Command::Check {
+            strict,
+            format,
+            dir,
+        } => {
+            let (findings, warnings) = match analyse(dir, config_path) {
+                Ok(a) => (crate::check::check(&a.graph, &a.class, strict), a.warnings),
+                Err(Error::Cycle { cycle }) => (
+                    vec![crate::check::Finding {
+                        kind: crate::check::FindingKind::Cycle,
+                        address: None,
+                        location: None,
+                        message: format!("dependency cycle: {}", cycle.join(" -> ")),
+                    }],
+                    Vec::new(),
+                ),
+                Err(e) => return Err(e),
+            };
+            match format {
+                Format::Json => out.line(pretty(&crate::report::check_json(&findings))),
+                _ => out.line(crate::report::check_text(&findings)),
+            }
+            let exit = if findings.is_empty() {
+                Exit::Ok
+            } else {
+                Exit::Findings
+            };
+            Ok((exit, warnings))
+        }
+    }
+}
+
+fn instances_for(a: &Analysis, env: Option<&str>) -> Result<crate::instances::Instances, Error> {
+    let var_file = env.map(|e| crate::plan::find_env(&a.dir, e)).transpose()?;
+    crate::instances::Instances::evaluate(&a.loaded, var_file.as_deref())
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).expect("JSON values serialize")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_are_stable() {
+        assert_eq!(Exit::Ok as i32, 0);
+        assert_eq!(Exit::Findings as i32, 1);
+        assert_eq!(Exit::Error as i32, 2);
+    }
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,148 @@
+//! `tfscope explain ADDR`: one unit's scope and the decision behind it, its direct dependencies
+//! and dependents, and what bringing each scope up or down does to it.
+
+use crate::address::parse_address;
+use crate::classify::Classification;
+use crate::error::{Error, Location};
+use crate::graph::{EdgeKind, ResourceGraph, UnitKind};
+use crate::target::{self, Action, Selection};
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Explanation {
+    pub address: String,
+    pub kind: UnitKind,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub scope: String,
+    pub reason: String,
+    pub decision: crate::classify::Decision,
+    pub stateful: bool,
+    pub allow_destroy: bool,
+    pub location: Location,
+    pub dependencies: Vec<Related>,
+    pub dependents: Vec<Related>,
+    pub effects: Vec<Effect>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Related {
+    pub address: String,
+    pub scope: String,
+    pub via: EdgeKind,
+}
+
+/// What `up`/`down` of one scope does to the unit.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Effect {
+    pub scope: String,
+    pub up: String,
+    pub down: String,
+}
+
+pub fn explain(
+    graph: &ResourceGraph,
+    class: &Classification,
+    address: &str,
+) -> Result<Explanation, Error> {
+    let u = find(graph, address)?;
+    let unit = &graph.units[u];
+    let related = |edges: &std::collections::BTreeMap<usize, EdgeKind>| {
+        edges
+            .iter()
+            .map(|(&d, &via)| Related {
+                address: graph.units[d].address.clone(),
+                scope: class.scope_name(d).to_string(),
+                via,
+            })
+            .collect::<Vec<_>>()
+    };
+    let dependents = graph.dependents();
+    let mut effects = Vec::new();
+    for (k, name) in class.scopes.iter().enumerate() {
+        let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), Action::Apply);
+        let up_t = target::compute(graph, want, allowed, Action::Apply, false);
+        let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), Action::Destroy);
+        let down_t = target::compute(graph, want, allowed, Action::Destroy, false);
+        let verb = if unit.kind == UnitKind::Data {
+            "read"
+        } else {
+            "applied"
+        };
+        let up = if up_t.want.contains(&u) {
+            format!("{verb}: it is in {name}")
+        } else if up_t.closure.contains(&u) {
+            format!("{verb} too: something in {name} depends on it")
+        } else {
+            "not touched".to_string()
+        };
+        let down = if unit.kind == UnitKind::Data {
+            "not destroyed (data source)".to_string()
+        } else if down_t.want.contains(&u) {
+            if class.units[u].scope == k {
+                format!("destroyed: it is in {name}")
+            } else {
+                format!("destroyed: {} comes after {name}", class.scope_name(u))
+            }
+        } else if down_t.closure.contains(&u) {
+            "destroyed: it depends on something in that scope".to_string()
+        } else {
+            "kept".to_string()
+        };
+        effects.push(Effect {
+            scope: name.clone(),
+            up,
+            down,
+        });
+    }
+    let c = &class.units[u];
+    Ok(Explanation {
+        address: unit.address.clone(),
+        kind: unit.kind,
+        resource_type: unit.resource_type.clone(),
+        scope: class.scope_name(u).to_string(),
+        reason: c.reason.clone(),
+        decision: c.decision.clone(),
+        stateful: c.stateful,
+        allow_destroy: c.allow_destroy,
+        location: unit.location.clone(),
+        dependencies: related(&graph.deps[u]),
+        dependents: related(&dependents[u]),
+        effects,
+    })
+}
+
+/// Finds a unit by address, accepting instance keys (`x.y["a"]`); suggests near matches.
+fn find(graph: &ResourceGraph, address: &str) -> Result<usize, Error> {
+    if let Some(u) = graph.find(address) {
+        return Ok(u);
+    }
+    if let Some((module, Some((mode, kind, name)))) = parse_address(address) {
+        let stripped = crate::address::ResourceAddr {
+            module,
+            mode,
+            kind,
+            name,
+        }
+        .to_string();
+        if let Some(u) = graph.find(&stripped) {
+            return Ok(u);
+        }
+    }
+    let last = address.rsplit('.').next().unwrap_or(address);
+    let mut near: Vec<&str> = graph
+        .units
+        .iter()
+        .map(|u| u.address.as_str())
+        .filter(|a| a.ends_with(&format!(".{last}")) || a.contains(address))
+        .take(5)
+        .collect();
+    near.sort();
+    Err(Error::UnknownAddress {
+        address: address.to_string(),
+        help: Some(if near.is_empty() {
+            "run `tfscope classify` to list every address".to_string()
+        } else {
+            format!("did you mean: {}", near.join(", "))
+        }),
+    })
+}

@@ -1,0 +1,321 @@
+//! Phased plans: for a scope (or all) and an action, the ordered phases Terraform will run
+//! (destroy runs in reverse scope order), each with its targets, its resources grouped by module,
+//! the exact terraform command, and the blast radius: what else Terraform touches and why.
+//! Owns the plan data type; rendering is in `report`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::address::target_flag;
+use crate::classify::Classification;
+use crate::error::{display_path, Error};
+use crate::graph::{ResourceGraph, UnitKind};
+use crate::target::{self, Action, ModuleInstances, Selection};
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Plan {
+    pub action: Action,
+    pub scope: String,
+    pub env: Option<String>,
+    pub phases: Vec<Phase>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Phase {
+    pub number: usize,
+    pub scope: String,
+    pub action: Action,
+    pub targets: Vec<String>,
+    /// The phase's own resources, by module (`""` is the root module).
+    pub resources: BTreeMap<String, Vec<String>>,
+    /// Every managed resource Terraform will create/update (apply) or delete (destroy).
+    pub touches: Vec<String>,
+    /// Apply: dependencies from earlier scopes pulled in. Destroy: dependents cascaded.
+    pub also: Vec<Touch>,
+    /// Destroy: stateful resources that this phase deletes.
+    pub stateful_at_risk: Vec<Risk>,
+    /// Resources of a scope this phase must not touch (only with violations).
+    pub outside: Vec<Touch>,
+    pub command: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Touch {
+    pub address: String,
+    pub scope: String,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Risk {
+    pub address: String,
+    pub scope: String,
+    pub allow_destroy: bool,
+}
+
+/// How to invoke terraform for a root module: where it is and which tfvars to pass.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub binary: String,
+    /// `-chdir` value, when the root is not the current directory.
+    pub chdir: Option<String>,
+    /// `-var-file` value, relative to the root module.
+    pub var_file: Option<String>,
+}
+
+impl Invocation {
+    pub fn new(root: &Path, var_file: Option<&Path>) -> Invocation {
+        let chdir = (root != Path::new(".") && root != Path::new("")).then(|| display_path(root));
+        let var_file = var_file.map(|f| display_path(&relative_to(f, root)));
+        Invocation {
+            binary: "terraform".into(),
+            chdir,
+            var_file,
+        }
+    }
+
+    pub fn command(&self, action: Action, targets: &[String]) -> String {
+        let mut words = vec![self.binary.clone()];
+        if let Some(d) = &self.chdir {
+            words.push(crate::address::shell_quote(&format!("-chdir={d}")));
+        }
+        words.push(match action {
+            Action::Apply => "apply".into(),
+            Action::Destroy => "destroy".into(),
+        });
+        if let Some(f) = &self.var_file {
+            words.push(crate::address::shell_quote(&format!("-var-file={f}")));
+        }
+        words.extend(targets.iter().map(|t| target_flag(t)));
+        words.join(" ")
+    }
+}
+
+/// Finds `environments/NAME.tfvars` beside or above the root module, or in the current directory.
+pub fn find_env(root: &Path, name: &str) -> Result<PathBuf, Error> {
+    let file = format!("{name}.tfvars");
+    let tried: Vec<PathBuf> = vec![
+        root.join("environments").join(&file),
+        root.join("..").join("environments").join(&file),
+        PathBuf::from("environments").join(&file),
+    ];
+    tried
+        .iter()
+        .find(|p| p.is_file())
+        .map(|p| crate::load::normalize(p))
+        .ok_or(Error::UnknownEnv {
+            name: name.to_string(),
+            tried,
+        })
+}
+
+/// `path` relative to the directory `base` (both relative to the current directory or both
+/// absolute); falls back to an absolute path when that is impossible.
+pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let abs = |p: &Path| {
+        std::path::absolute(p)
+            .map(|a| crate::load::normalize(&a))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let (path, base) = (abs(path), abs(base));
+    let p: Vec<_> = path.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c);
+    }
+    out
+}
+
+/// What to plan: the scope selection, the action, and how to render commands.
+pub struct PlanRequest<'a> {
+    pub selection: Selection,
+    pub action: Action,
+    /// List every resource instead of the minimal targets.
+    pub expand: bool,
+    pub instances: &'a dyn ModuleInstances,
+    pub invocation: &'a Invocation,
+    pub env: Option<String>,
+}
+
+/// Builds the phases of a request.
+pub fn plan(
+    graph: &ResourceGraph,
+    class: &Classification,
+    request: PlanRequest<'_>,
+) -> Result<Plan, Error> {
+    let PlanRequest {
+        selection,
+        action,
+        expand,
+        instances,
+        invocation,
+        env,
+    } = request;
+    let n = class.scopes.len();
+    let scopes: Vec<usize> = match (action, selection) {
+        (Action::Apply, Selection::Scope(k)) => vec![k],
+        (Action::Apply, Selection::All) => (0..n).collect(),
+        (Action::Destroy, Selection::Scope(k)) => (k..n).rev().collect(),
+        (Action::Destroy, Selection::All) => (0..n).rev().collect(),
+    };
+    let dependents = graph.dependents();
+    let mut phases = Vec::new();
+    for scope in scopes {
+        let (want, allowed) = phase_want(graph, class, scope, action);
+        if want.is_empty() {
+            continue;
+        }
+        let t = target::compute(graph, want, allowed, action, expand);
+        let targets = target::render(graph, &t.targets, instances)?;
+        let mut resources: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for &u in &t.want {
+            resources
+                .entry(graph.units[u].module.to_string())
+                .or_default()
+                .push(graph.units[u].address.clone());
+        }
+        let touches = t
+            .closure
+            .iter()
+            .filter(|&&u| graph.units[u].kind != UnitKind::Data)
+            .map(|&u| graph.units[u].address.clone())
+            .collect();
+        let why = |u: usize| -> String {
+            match action {
+                Action::Apply => {
+                    let by = dependents[u]
+                        .keys()
+                        .filter(|d| t.closure.contains(d))
+                        .map(|&d| graph.units[d].address.as_str())
+                        .min()
+                        .unwrap_or("?");
+                    format!("needed by {by}")
+                }
+                Action::Destroy => {
+                    let on = graph.deps[u]
+                        .keys()
+                        .filter(|d| t.closure.contains(d))
+                        .map(|&d| graph.units[d].address.as_str())
+                        .min()
+                        .unwrap_or("?");
+                    format!("depends on {on}")
+                }
+            }
+        };
+        let touch = |u: usize| Touch {
+            address: graph.units[u].address.clone(),
+            scope: class.scope_name(u).to_string(),
+            why: why(u),
+        };
+        let outside_set: BTreeSet<usize> = t.outside.iter().copied().collect();
+        let also = t
+            .closure
+            .iter()
+            .copied()
+            .filter(|u| !t.want.contains(u) && !outside_set.contains(u))
+            .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
+            .map(touch)
+            .collect();
+        let outside = t.outside.iter().map(|&u| touch(u)).collect();
+        let stateful_at_risk = match action {
+            Action::Apply => Vec::new(),
+            Action::Destroy => t
+                .closure
+                .iter()
+                .filter(|&&u| class.units[u].stateful && graph.units[u].kind == UnitKind::Managed)
+                .map(|&u| Risk {
+                    address: graph.units[u].address.clone(),
+                    scope: class.scope_name(u).to_string(),
+                    allow_destroy: class.units[u].allow_destroy,
+                })
+                .collect(),
+        };
+        phases.push(Phase {
+            number: phases.len() + 1,
+            scope: class.scopes[scope].clone(),
+            action,
+            command: invocation.command(action, &targets),
+            targets,
+            resources,
+            touches,
+            also,
+            stateful_at_risk,
+            outside,
+        });
+    }
+    Ok(Plan {
+        action,
+        scope: match selection {
+            Selection::All => "all".into(),
+            Selection::Scope(k) => class.scopes[k].clone(),
+        },
+        env,
+        phases,
+    })
+}
+
+/// One phase covers exactly one scope; destroy phases may reach later scopes (already gone when
+/// phases run in order), apply phases earlier ones.
+fn phase_want<'a>(
+    graph: &'a ResourceGraph,
+    class: &'a Classification,
+    scope: usize,
+    action: Action,
+) -> (BTreeSet<usize>, impl Fn(usize) -> bool + 'a) {
+    let want = (0..graph.units.len())
+        .filter(|&u| class.units[u].scope == scope)
+        .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
+        .collect();
+    let allowed = move |u: usize| match action {
+        Action::Apply => class.units[u].scope <= scope,
+        Action::Destroy => class.units[u].scope >= scope,
+    };
+    (want, allowed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_change_directory_and_pass_the_var_file_relative_to_the_root() {
+        let inv = Invocation::new(
+            Path::new("modules"),
+            Some(Path::new("environments/dev.tfvars")),
+        );
+        assert_eq!(
+            inv.command(Action::Apply, &["module.app".into(), "aws_x.y[\"k\"]".into()]),
+            "terraform -chdir=modules apply -var-file=../environments/dev.tfvars -target=module.app -target='aws_x.y[\"k\"]'"
+        );
+        let here = Invocation::new(Path::new("."), None);
+        assert_eq!(here.command(Action::Destroy, &[]), "terraform destroy");
+    }
+
+    #[test]
+    fn relative_paths_walk_up_from_the_base() {
+        assert_eq!(
+            relative_to(Path::new("a/b/c.tfvars"), Path::new("a/d")),
+            PathBuf::from("../b/c.tfvars")
+        );
+        assert_eq!(
+            relative_to(Path::new("x.tfvars"), Path::new(".")),
+            PathBuf::from("x.tfvars")
+        );
+    }
+
+    #[test]
+    fn an_unknown_environment_lists_where_it_looked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let err = find_env(tmp.path(), "nope").unwrap_err().to_string();
+        assert!(
+            err.contains("environment \"nope\": no tfvars file"),
+            "{err}"
+        );
+        assert!(err.contains("environments/nope.tfvars"), "{err}");
+    }
+}

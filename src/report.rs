@@ -1,0 +1,258 @@
+//! Renders results for people and scripts: text tables, JSON (stable shapes that scripts rely
+//! on), and markdown for pull-request comments (a tera template in `templates/`). Pure functions
+//! from data to strings; no I/O.
+
+use std::fmt::Write as _;
+
+use serde_json::{json, Value};
+
+use crate::check::Finding;
+use crate::classify::Classification;
+use crate::explain::Explanation;
+use crate::graph::{ResourceGraph, UnitKind};
+use crate::plan::Plan;
+
+fn kind_name(kind: UnitKind) -> &'static str {
+    match kind {
+        UnitKind::Managed => "managed",
+        UnitKind::Data => "data",
+        UnitKind::OpaqueModule => "module",
+    }
+}
+
+/// `{"scopes":[..],"resources":[{"address","type","scope","reason","stateful","file","line",..}]}`
+pub fn classify_json(graph: &ResourceGraph, class: &Classification) -> Value {
+    let resources: Vec<Value> = graph
+        .units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| {
+            let c = &class.units[u];
+            json!({
+                "address": unit.address,
+                "type": unit.resource_type,
+                "scope": class.scope_name(u),
+                "reason": c.reason,
+                "stateful": c.stateful,
+                "file": unit.location.file,
+                "line": unit.location.line,
+                "kind": kind_name(unit.kind),
+                "allow_destroy": c.allow_destroy,
+            })
+        })
+        .collect();
+    json!({ "scopes": class.scopes, "resources": resources })
+}
+
+/// Rows grouped by scope in order, with a count per scope at the end.
+pub fn classify_text(graph: &ResourceGraph, class: &Classification) -> String {
+    let mut out = String::new();
+    let width = graph
+        .units
+        .iter()
+        .map(|u| u.address.len())
+        .max()
+        .unwrap_or(0);
+    for (k, scope) in class.scopes.iter().enumerate() {
+        let members: Vec<usize> = (0..graph.units.len())
+            .filter(|&u| class.units[u].scope == k)
+            .collect();
+        let _ = writeln!(out, "{scope} ({} resources)", members.len());
+        for u in members {
+            let unit = &graph.units[u];
+            let c = &class.units[u];
+            let flag = match (c.stateful, unit.kind) {
+                (_, UnitKind::Data) => "data",
+                (true, _) => "stateful",
+                _ => "",
+            };
+            let _ = writeln!(
+                out,
+                "  {:width$}  {:8}  {}  [{}:{}]",
+                unit.address, flag, c.reason, unit.location.file, unit.location.line
+            );
+        }
+        out.push('\n');
+    }
+    let counts: Vec<String> = class
+        .scopes
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            format!(
+                "{s} {}",
+                class.units.iter().filter(|c| c.scope == k).count()
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "{} resources: {}; {} unclassified, {} violations",
+        graph.units.len(),
+        counts.join(", "),
+        class.unclassified.len(),
+        class.violations.len()
+    );
+    out
+}
+
+pub fn plan_json(plan: &Plan) -> Value {
+    serde_json::to_value(plan).expect("plan serializes")
+}
+
+pub fn plan_text(plan: &Plan) -> String {
+    let mut out = String::new();
+    let env = plan
+        .env
+        .as_deref()
+        .map(|e| format!(" (env {e})"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} {}{env}: {} phase(s)",
+        action_name(plan),
+        plan.scope,
+        plan.phases.len()
+    );
+    if plan.phases.is_empty() {
+        let _ = writeln!(out, "nothing to do: the selected scope has no resources");
+    }
+    for phase in &plan.phases {
+        let count: usize = phase.resources.values().map(Vec::len).sum();
+        let _ = writeln!(
+            out,
+            "\nPhase {}: {} {} ({count} resources)",
+            phase.number,
+            action_word(phase.action),
+            phase.scope
+        );
+        for (module, addresses) in &phase.resources {
+            let name = if module.is_empty() {
+                "(root)"
+            } else {
+                module.as_str()
+            };
+            let _ = writeln!(out, "  {name}");
+            for a in addresses {
+                let _ = writeln!(out, "    {a}");
+            }
+        }
+        let _ = writeln!(out, "  command:\n    {}", phase.command);
+        if !phase.also.is_empty() {
+            let title = match phase.action {
+                crate::target::Action::Apply => {
+                    "dependencies pulled in (Terraform applies what targets depend on)"
+                }
+                crate::target::Action::Destroy => {
+                    "dependents cascaded (Terraform destroys what depends on targets)"
+                }
+            };
+            let _ = writeln!(out, "  {title}:");
+            for t in &phase.also {
+                let _ = writeln!(out, "    {} ({}): {}", t.address, t.scope, t.why);
+            }
+        }
+        if !phase.stateful_at_risk.is_empty() {
+            let _ = writeln!(out, "  stateful resources deleted:");
+            for r in &phase.stateful_at_risk {
+                let note = if r.allow_destroy {
+                    "allowed by a rule"
+                } else {
+                    "NOT allowed: no allow_destroy"
+                };
+                let _ = writeln!(out, "    {} ({}): {note}", r.address, r.scope);
+            }
+        }
+        if !phase.outside.is_empty() {
+            let _ = writeln!(
+                out,
+                "  VIOLATION: this phase touches resources of scopes it must not:"
+            );
+            for t in &phase.outside {
+                let _ = writeln!(out, "    {} ({}): {}", t.address, t.scope, t.why);
+            }
+        }
+    }
+    out
+}
+
+fn action_name(plan: &Plan) -> &'static str {
+    action_word(plan.action)
+}
+
+fn action_word(action: crate::target::Action) -> &'static str {
+    match action {
+        crate::target::Action::Apply => "apply",
+        crate::target::Action::Destroy => "destroy",
+    }
+}
+
+pub fn plan_markdown(plan: &Plan) -> String {
+    let mut tera = tera::Tera::default();
+    tera.add_raw_template("plan.md", include_str!("../templates/plan.md.tera"))
+        .expect("plan template parses (see report tests)");
+    let mut context = tera::Context::new();
+    context.insert("plan", plan);
+    tera.render("plan.md", &context)
+        .expect("plan template renders (see report tests)")
+}
+
+pub fn check_text(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let kind = serde_json::to_value(&f.kind).ok();
+        let kind = kind.as_ref().and_then(Value::as_str).unwrap_or("finding");
+        match &f.location {
+            Some(loc) => {
+                let _ = writeln!(out, "{loc}: {kind}: {}", f.message);
+            }
+            None => {
+                let _ = writeln!(out, "{kind}: {}", f.message);
+            }
+        }
+    }
+    let _ = writeln!(out, "{} finding(s)", findings.len());
+    out
+}
+
+pub fn check_json(findings: &[Finding]) -> Value {
+    json!({ "findings": findings, "ok": findings.is_empty() })
+}
+
+pub fn explain_text(e: &Explanation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", e.address);
+    let _ = writeln!(out, "  type:      {}", e.resource_type);
+    let _ = writeln!(out, "  defined:   {}", e.location);
+    let _ = writeln!(out, "  scope:     {}", e.scope);
+    let _ = writeln!(out, "  why:       {}", e.reason);
+    let _ = writeln!(
+        out,
+        "  stateful:  {}{}",
+        if e.stateful { "yes" } else { "no" },
+        if e.allow_destroy {
+            " (allow_destroy)"
+        } else {
+            ""
+        }
+    );
+    for (title, list) in [
+        ("depends on", &e.dependencies),
+        ("needed by", &e.dependents),
+    ] {
+        let _ = writeln!(out, "  {title} ({}):", list.len());
+        for r in list.iter() {
+            let via = match r.via {
+                crate::graph::EdgeKind::Value => "",
+                crate::graph::EdgeKind::Provider => " via provider configuration",
+            };
+            let _ = writeln!(out, "    {} ({}){via}", r.address, r.scope);
+        }
+    }
+    let _ = writeln!(out, "  effects:");
+    for fx in &e.effects {
+        let _ = writeln!(out, "    up {}: {}", fx.scope, fx.up);
+        let _ = writeln!(out, "    down {}: {}", fx.scope, fx.down);
+    }
+    out
+}
