@@ -124,9 +124,10 @@ pub const REFERENCE_ROOT: &str = "modules";
 fn has_tf_files(dir: &Path) -> bool {
     std::fs::read_dir(dir)
         .map(|entries| {
-            entries
-                .flatten()
-                .any(|e| e.file_name().to_string_lossy().ends_with(".tf"))
+            entries.flatten().any(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.ends_with(".tf") || name.ends_with(".tf.json")
+            })
         })
         .unwrap_or(false)
 }

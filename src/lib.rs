@@ -15,6 +15,7 @@ pub mod error;
 pub mod explain;
 pub mod graph;
 pub mod instances;
+pub mod json;
 pub mod load;
 pub mod model;
 pub mod parse;

@@ -212,7 +212,8 @@ fn config_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         })?;
         let name = entry.file_name().to_string_lossy();
         let ignored = name.starts_with('.') || name.starts_with('#') || name.ends_with('~');
-        if entry.file_type().is_file() && !ignored && name.ends_with(".tf") {
+        let config = name.ends_with(".tf") || name.ends_with(".tf.json");
+        if entry.file_type().is_file() && !ignored && config {
             files.push(entry.into_path());
         }
     }
@@ -230,7 +231,12 @@ fn parse_dir(dir: &Path) -> DirResult {
                 path: path.clone(),
                 source,
             })?;
-            parse_file(&display_path(path), &text)
+            let display = display_path(path);
+            if display.ends_with(".json") {
+                crate::json::parse_json_file(&display, &text)
+            } else {
+                parse_file(&display, &text)
+            }
         })
         .collect();
     let mut items = Vec::new();
@@ -238,7 +244,8 @@ fn parse_dir(dir: &Path) -> DirResult {
     for (path, model) in files.iter().zip(models) {
         let model = model?;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        if name == "override.tf" || name.ends_with("_override.tf") {
+        let stem = name.trim_end_matches(".json").trim_end_matches(".tf");
+        if stem == "override" || stem.ends_with("_override") {
             warnings.push(Warning {
                 location: None,
                 message: format!(

@@ -35,11 +35,29 @@ pub fn parse_file(file: &str, text: &str) -> Result<FileModel, Error> {
     })
 }
 
-/// Collects the references of a standalone expression (used for `*.tf.json` templates).
-pub fn expression_refs(expr: &Expression, text: &str) -> Vec<Reference> {
+/// References in a string template such as `"${var.a}-${aws_x.y.id}"` (JSON syntax). Strings
+/// that are not valid templates hold no references.
+pub fn template_refs(template: &str) -> Vec<Reference> {
+    if !template.contains("${") && !template.contains("%{") {
+        return Vec::new();
+    }
+    let Ok(parsed) = hcl_edit::parser::parse_template(template) else {
+        return Vec::new();
+    };
+    let index = LineIndex::new(template);
+    let mut collector = RefCollector::new(&index, template);
+    collector.visit_template(&parsed);
+    collector.refs
+}
+
+/// References in a bare expression such as `aws_vpc.main` (JSON `depends_on` entries).
+pub fn expression_text_refs(text: &str) -> Vec<Reference> {
+    let Ok(expr) = hcl_edit::parser::parse_expr(text) else {
+        return Vec::new();
+    };
     let index = LineIndex::new(text);
     let mut collector = RefCollector::new(&index, text);
-    collector.visit_expr(expr);
+    collector.visit_expr(&expr);
     collector.refs
 }
 

@@ -80,3 +80,42 @@ fn nested_modules() {
         "json"
     ])));
 }
+
+#[test]
+fn json_syntax_files_are_read_with_native_ones() {
+    let out = tfscope(&[
+        "explain",
+        "aws_ecs_service.api",
+        &fixture("json_syntax"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let deps: Vec<&str> = v["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        deps,
+        vec![
+            "aws_db_instance.main",
+            "aws_ecs_cluster.app",
+            "aws_subnet.private"
+        ]
+    );
+    assert_eq!(
+        v["location"]["file"],
+        "tests/fixtures/json_syntax/cdk.tf.json"
+    );
+    let out = tfscope(&[
+        "targets",
+        "--scope",
+        "runtime",
+        "--destroy",
+        &fixture("json_syntax"),
+    ]);
+    assert_eq!(stdout(&out), "-target=aws_ecs_cluster.app\n");
+}

@@ -1,0 +1,307 @@
+//! Terraform's JSON syntax (`*.tf.json`, as CDKTF writes it): the same blocks as native HCL, with
+//! expressions inside `"${...}"` string templates. Produces the same [`FileModel`] as
+//! [`crate::parse`]; locations point at the block's name in the file.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::error::{Error, LineIndex, Location};
+use crate::model::{FileModel, Item, ItemKind, ModuleCall, Reference, Repetition};
+use crate::parse::{expression_text_refs, template_refs};
+
+pub fn parse_json_file(file: &str, text: &str) -> Result<FileModel, Error> {
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        let offset = offset_of(text, e.line(), e.column());
+        Error::syntax(file, text, offset..offset + 1, format!("invalid JSON: {e}"))
+    })?;
+    let Value::Object(root) = root else {
+        return Err(Error::syntax(
+            file,
+            text,
+            0..1,
+            "a .tf.json file holds one JSON object".into(),
+        ));
+    };
+    let index = LineIndex::new(text);
+    let locate = |name: &str| {
+        let needle = format!("\"{name}\"");
+        let offset = text.find(&needle).unwrap_or(0);
+        let (line, column) = index.line_col(text, offset);
+        Location {
+            file: file.to_string(),
+            line,
+            column,
+        }
+    };
+    let mut items = Vec::new();
+    for (block, content) in &root {
+        match block.as_str() {
+            "resource" | "data" => {
+                for (kind, by_name) in objects(content) {
+                    for (name, body) in objects(by_name) {
+                        let item_kind = if block == "resource" {
+                            ItemKind::Resource {
+                                kind: kind.clone(),
+                                name: name.clone(),
+                            }
+                        } else {
+                            ItemKind::Data {
+                                kind: kind.clone(),
+                                name: name.clone(),
+                            }
+                        };
+                        let mut item = Item::new(item_kind, locate(name));
+                        for body in bodies(body) {
+                            resource_body(body, &mut item);
+                        }
+                        items.push(item);
+                    }
+                }
+            }
+            "module" => {
+                for (name, body) in objects(content) {
+                    let mut call = ModuleCall {
+                        name: name.clone(),
+                        source: None,
+                        version: None,
+                        inputs: BTreeMap::new(),
+                        input_exprs: BTreeMap::new(),
+                        providers: BTreeMap::new(),
+                    };
+                    let mut item = Item::new(
+                        ItemKind::Variable {
+                            name: String::new(),
+                        },
+                        locate(name),
+                    );
+                    for body in bodies(body) {
+                        for (key, value) in body {
+                            match key.as_str() {
+                                "source" => call.source = value.as_str().map(str::to_string),
+                                "version" => call.version = value.as_str().map(str::to_string),
+                                "depends_on" => item.depends_on = bare_refs(value),
+                                "count" | "for_each" => {
+                                    item.repetition = repetition(key);
+                                    item.refs.extend(value_refs(value));
+                                }
+                                "providers" => {
+                                    if let Value::Object(m) = value {
+                                        for (child, parent) in m {
+                                            if let Some(p) = parent.as_str() {
+                                                call.providers.insert(child.clone(), p.to_string());
+                                            }
+                                        }
+                                    }
+                                }
+                                input => {
+                                    call.inputs.insert(input.to_string(), value_refs(value));
+                                }
+                            }
+                        }
+                    }
+                    item.kind = ItemKind::Module(call);
+                    items.push(item);
+                }
+            }
+            "variable" => {
+                for (name, _) in objects(content) {
+                    items.push(Item::new(
+                        ItemKind::Variable { name: name.clone() },
+                        locate(name),
+                    ));
+                }
+            }
+            "locals" => {
+                for body in bodies(content) {
+                    for (name, value) in body {
+                        let mut item =
+                            Item::new(ItemKind::Local { name: name.clone() }, locate(name));
+                        item.refs = value_refs(value);
+                        items.push(item);
+                    }
+                }
+            }
+            "output" => {
+                for (name, body) in objects(content) {
+                    let mut item = Item::new(ItemKind::Output { name: name.clone() }, locate(name));
+                    for body in bodies(body) {
+                        for (key, value) in body {
+                            match key.as_str() {
+                                "depends_on" => item.depends_on = bare_refs(value),
+                                _ => item.refs.extend(value_refs(value)),
+                            }
+                        }
+                    }
+                    items.push(item);
+                }
+            }
+            "provider" => {
+                for (name, configs) in objects(content) {
+                    for body in bodies(configs) {
+                        let alias = body
+                            .get("alias")
+                            .and_then(Value::as_str)
+                            .map(str::to_string);
+                        let mut item = Item::new(
+                            ItemKind::Provider {
+                                name: name.clone(),
+                                alias,
+                            },
+                            locate(name),
+                        );
+                        item.refs = value_refs(&Value::Object(body.clone()));
+                        items.push(item);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(FileModel {
+        file: file.to_string(),
+        items,
+    })
+}
+
+fn repetition(key: &str) -> Repetition {
+    if key == "count" {
+        Repetition::Count
+    } else {
+        Repetition::ForEach
+    }
+}
+
+fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item) {
+    for (key, value) in body {
+        match key.as_str() {
+            "depends_on" => item.depends_on = bare_refs(value),
+            "provider" => item.provider = value.as_str().map(str::to_string),
+            "count" | "for_each" => {
+                item.repetition = repetition(key);
+                item.refs.extend(value_refs(value));
+            }
+            "lifecycle" => {
+                for body in bodies(value) {
+                    for (k, v) in body {
+                        if k != "ignore_changes" {
+                            item.refs.extend(value_refs(v));
+                        }
+                    }
+                }
+            }
+            "tags" | "labels" => {
+                if let Value::Object(m) = value {
+                    for (k, v) in m {
+                        if let Some(s) = v.as_str().filter(|s| !s.contains("${")) {
+                            item.tags.insert(k.clone(), s.to_string());
+                        }
+                    }
+                }
+                item.refs.extend(value_refs(value));
+            }
+            _ => item.refs.extend(value_refs(value)),
+        }
+    }
+}
+
+/// `{ "a": {...}, "b": {...} }` as (name, value) pairs.
+fn objects(value: &Value) -> Vec<(&String, &Value)> {
+    match value {
+        Value::Object(m) => m.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A block body, or several bodies of the same block written as an array.
+fn bodies(value: &Value) -> Vec<&serde_json::Map<String, Value>> {
+    match value {
+        Value::Object(m) => vec![m],
+        Value::Array(a) => a.iter().filter_map(Value::as_object).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn value_refs(value: &Value) -> Vec<Reference> {
+    let mut out = Vec::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => out.extend(template_refs(s)),
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Object(m) => stack.extend(m.values()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `depends_on` holds bare references: `["aws_vpc.main", "module.net"]`.
+fn bare_refs(value: &Value) -> Vec<Reference> {
+    match value {
+        Value::Array(a) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .flat_map(expression_text_refs)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_blocks_become_the_same_items_as_hcl() {
+        let model = parse_json_file(
+            "cdk.tf.json",
+            r#"{
+  "resource": {
+    "aws_subnet": {
+      "a": { "vpc_id": "${aws_vpc.main.id}", "count": "${length(var.azs)}", "depends_on": ["aws_internet_gateway.gw"] }
+    },
+    "aws_vpc": { "main": { "cidr_block": "10.0.0.0/16", "tags": { "Scope": "base" } } }
+  },
+  "module": { "app": { "source": "./app", "subnet": "${aws_subnet.a[0].id}" } },
+  "locals": { "name": "${var.env}-x" },
+  "output": { "vpc": { "value": "${aws_vpc.main.id}" } },
+  "provider": { "aws": [{ "region": "us-east-1" }, { "alias": "east", "region": "${var.r}" }] }
+}"#,
+        )
+        .unwrap();
+        assert_eq!(model.items.len(), 7);
+        let subnet = &model.items[0];
+        let refs: Vec<String> = subnet.refs.iter().map(Reference::dotted).collect();
+        assert_eq!(refs, vec!["aws_vpc.main.id", "var.azs"]);
+        assert_eq!(subnet.depends_on[0].dotted(), "aws_internet_gateway.gw");
+        assert_eq!(subnet.repetition, Repetition::Count);
+        assert_eq!(subnet.location.line, 4);
+        assert_eq!(
+            model.items[1].tags.get("Scope").map(String::as_str),
+            Some("base")
+        );
+        let ItemKind::Module(call) = &model.items[2].kind else {
+            panic!()
+        };
+        assert_eq!(call.inputs["subnet"][0].dotted(), "aws_subnet.a.id");
+        assert!(
+            matches!(&model.items[6].kind, ItemKind::Provider { alias: Some(a), .. } if a == "east")
+        );
+    }
+
+    #[test]
+    fn invalid_json_is_a_syntax_error_with_its_position() {
+        let err = parse_json_file("x.tf.json", "{\n  \"resource\": ,\n}").unwrap_err();
+        assert!(err.to_string().starts_with("x.tf.json:2:"), "{err}");
+    }
+}
