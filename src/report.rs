@@ -12,6 +12,15 @@ use crate::explain::Explanation;
 use crate::graph::{ResourceGraph, UnitKind};
 use crate::plan::Plan;
 
+/// `1 resource`, `2 resources`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn kind_name(kind: UnitKind) -> &'static str {
     match kind {
         UnitKind::Managed => "managed",
@@ -57,7 +66,7 @@ pub fn classify_text(graph: &ResourceGraph, class: &Classification) -> String {
         let members: Vec<usize> = (0..graph.units.len())
             .filter(|&u| class.units[u].scope == k)
             .collect();
-        let _ = writeln!(out, "{scope} ({} resources)", members.len());
+        let _ = writeln!(out, "{scope} ({})", count(members.len(), "resource"));
         for u in members {
             let unit = &graph.units[u];
             let c = &class.units[u];
@@ -87,11 +96,11 @@ pub fn classify_text(graph: &ResourceGraph, class: &Classification) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "{} resources: {}; {} unclassified, {} violations",
-        graph.units.len(),
+        "{}: {}; {} unclassified, {}",
+        count(graph.units.len(), "resource"),
         counts.join(", "),
         class.unclassified.len(),
-        class.violations.len()
+        count(class.violations.len(), "violation")
     );
     out
 }
@@ -109,22 +118,23 @@ pub fn plan_text(plan: &Plan) -> String {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} {}{env}: {} phase(s)",
+        "{} {}{env}: {}",
         action_name(plan),
         plan.scope,
-        plan.phases.len()
+        count(plan.phases.len(), "phase")
     );
     if plan.phases.is_empty() {
         let _ = writeln!(out, "nothing to do: the selected scope has no resources");
     }
     for phase in &plan.phases {
-        let count: usize = phase.resources.values().map(Vec::len).sum();
+        let n: usize = phase.resources.values().map(Vec::len).sum();
         let _ = writeln!(
             out,
-            "\nPhase {}: {} {} ({count} resources)",
+            "\nPhase {}: {} {} ({})",
             phase.number,
             action_word(phase.action),
-            phase.scope
+            phase.scope,
+            count(n, "resource")
         );
         for (module, addresses) in &phase.resources {
             let name = if module.is_empty() {
@@ -211,7 +221,7 @@ pub fn check_text(findings: &[Finding]) -> String {
             }
         }
     }
-    let _ = writeln!(out, "{} finding(s)", findings.len());
+    let _ = writeln!(out, "{}", count(findings.len(), "finding"));
     out
 }
 

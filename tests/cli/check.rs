@@ -6,7 +6,7 @@ use crate::{code, fixture, result, stdout, tfscope};
 fn reference_infra_passes() {
     let out = tfscope(&["check", "--strict"]);
     assert_eq!(code(&out), 0, "{}", result(&out));
-    assert_eq!(stdout(&out), "0 finding(s)\n");
+    assert_eq!(stdout(&out), "0 findings\n");
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn layers_destroy_in_reverse_order() {
     assert_eq!(
         order,
         vec![
-            "Phase 1: destroy ops (1 resources)",
+            "Phase 1: destroy ops (1 resource)",
             "Phase 2: destroy app (3 resources)",
             "Phase 3: destroy edge (2 resources)",
             "Phase 4: destroy data (3 resources)",
