@@ -234,8 +234,8 @@ impl<'a> Builder<'a> {
                         kind: kind.clone(),
                         name: name.clone(),
                     })];
-                    self.refs_edges(from, m, &item.refs, false);
-                    self.refs_edges(from, m, &item.depends_on, true);
+                    self.refs_edges(from, m, &item.refs, false, &item.location.file);
+                    self.refs_edges(from, m, &item.depends_on, true, &item.location.file);
                     if let Some(e) = expansion {
                         self.edge(from, e, EdgeKind::Value);
                     }
@@ -252,12 +252,12 @@ impl<'a> Builder<'a> {
                 }
                 ItemKind::Local { name } => {
                     let from = self.index[&NodeKind::Local(m.clone(), name.clone())];
-                    self.refs_edges(from, m, &item.refs, false);
+                    self.refs_edges(from, m, &item.refs, false, &item.location.file);
                 }
                 ItemKind::Output { name } => {
                     let from = self.index[&NodeKind::Output(m.clone(), name.clone())];
-                    self.refs_edges(from, m, &item.refs, false);
-                    self.refs_edges(from, m, &item.depends_on, true);
+                    self.refs_edges(from, m, &item.refs, false, &item.location.file);
+                    self.refs_edges(from, m, &item.depends_on, true, &item.location.file);
                 }
                 ItemKind::Provider { name, alias } => {
                     let key = match alias {
@@ -265,16 +265,16 @@ impl<'a> Builder<'a> {
                         None => name.clone(),
                     };
                     let from = self.index[&NodeKind::Provider(m.clone(), key)];
-                    self.refs_edges(from, m, &item.refs, false);
+                    self.refs_edges(from, m, &item.refs, false, &item.location.file);
                 }
                 ItemKind::Variable { name } => {
                     let from = self.index[&NodeKind::Variable(m.clone(), name.clone())];
                     if let Some(e) = expansion {
                         self.edge(from, e, EdgeKind::Value);
                     }
-                    if let Some(&(parent, call, _)) = self.calls.get(m) {
+                    if let Some(&(parent, call, call_item)) = self.calls.get(m) {
                         if let Some(refs) = call.inputs.get(name) {
-                            self.refs_edges(from, parent, refs, false);
+                            self.refs_edges(from, parent, refs, false, &call_item.location.file);
                         }
                     }
                 }
@@ -292,7 +292,7 @@ impl<'a> Builder<'a> {
                         None => {
                             let o = self.index[&NodeKind::Opaque(child.clone())];
                             for refs in call.inputs.values() {
-                                self.refs_edges(o, m, refs, false);
+                                self.refs_edges(o, m, refs, false, &item.location.file);
                             }
                             if let Some(c) = close {
                                 self.edge(c, o, EdgeKind::Value);
@@ -300,8 +300,8 @@ impl<'a> Builder<'a> {
                             o
                         }
                     };
-                    self.refs_edges(from, m, &item.refs, false);
-                    self.refs_edges(from, m, &item.depends_on, true);
+                    self.refs_edges(from, m, &item.refs, false, &item.location.file);
+                    self.refs_edges(from, m, &item.depends_on, true, &item.location.file);
                     if let Some(e) = expansion {
                         self.edge(from, e, EdgeKind::Value);
                     }
@@ -310,17 +310,52 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Adds an edge from `from` to whatever each reference (written in `file`, in module `m`)
+    /// points at; a reference to something undeclared is a warning, as Terraform rejects it.
     fn refs_edges(
         &mut self,
         from: NodeIndex,
         m: &ModulePath,
         refs: &[Reference],
         depends_on: bool,
+        file: &str,
     ) {
         for r in refs {
-            for to in self.resolve(m, r, depends_on) {
+            let targets = self.resolve(m, r, depends_on);
+            if targets.is_empty() && self.must_resolve(m, r) {
+                let place = if m.is_root() {
+                    "the root module".to_string()
+                } else {
+                    m.to_string()
+                };
+                self.warnings.push(Warning {
+                    location: Some(Location {
+                        file: file.to_string(),
+                        line: r.line as usize,
+                        column: r.column as usize,
+                    }),
+                    message: format!(
+                        "reference to undeclared {} in {place}; Terraform will reject it, and tfscope ignores it",
+                        r.dotted()
+                    ),
+                });
+            }
+            for to in targets {
                 self.edge(from, to, EdgeKind::Value);
             }
+        }
+    }
+
+    /// Whether an unresolved reference names something that must be declared.
+    fn must_resolve(&self, m: &ModulePath, r: &Reference) -> bool {
+        match (r.root.as_str(), r.attr(0), r.attr(1)) {
+            ("var" | "local", Some(_), _) | ("data", Some(_), Some(_)) => true,
+            ("module", Some(call), out) => {
+                let child = m.child(call);
+                let opaque = self.index.contains_key(&NodeKind::Opaque(child.clone()));
+                !opaque && (self.config.module(&child).is_none() || out.is_some())
+            }
+            _ => false,
         }
     }
 
@@ -462,7 +497,10 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn project(self) -> ResourceGraph {
+    fn project(mut self) -> ResourceGraph {
+        // A module directory called twice reports the same reference twice.
+        self.warnings.sort();
+        self.warnings.dedup();
         let g = &self.graph;
         let is_unit =
             |n: NodeIndex| matches!(g[n].kind, NodeKind::Resource(_) | NodeKind::Opaque(_));
@@ -788,6 +826,27 @@ locals { l = aws_a.x.id }
         assert!(msg.contains("aws_b.y ("), "{msg}");
         assert!(msg.contains("local.l ("), "{msg}");
         assert!(msg.contains("main.tf:2:1"), "{msg}");
+    }
+
+    #[test]
+    fn undeclared_references_are_warnings_with_their_location() {
+        let g = graph_of(&[
+            (
+                "main.tf",
+                "module \"m\" { source = \"./m\" }\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = \"${var.nope}-${module.m.missing}-${module.gone.x}\"\n}\n",
+            ),
+            ("m/main.tf", "output \"ok\" { value = 1 }\n"),
+        ])
+        .unwrap();
+        let messages: Vec<String> = g.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            messages[0]
+                .contains("main.tf:3:15: reference to undeclared var.nope in the root module"),
+            "{messages:?}"
+        );
+        assert!(messages[1].contains("module.m.missing"), "{messages:?}");
+        assert!(messages[2].contains("module.gone.x"), "{messages:?}");
     }
 
     #[test]
