@@ -271,7 +271,8 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 Action::Apply
             };
             let instances = instances_for(&a, env.as_deref())?;
-            let (want, allowed) = crate::target::wanted(&a.graph, &a.class, sel, action);
+            let (want, allowed) =
+                crate::target::wanted(&a.graph, &a.class, sel, action, &instances);
             let t = crate::target::compute(&a.graph, want, allowed, action, expand);
             if !t.outside.is_empty() {
                 let names: Vec<&str> = t
@@ -290,7 +291,21 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                     ),
                 });
             }
-            for addr in crate::target::render(&a.graph, &t.targets, &instances)? {
+            let rendered = crate::target::render(&a.graph, &t.targets, &instances)?;
+            if rendered.is_empty() {
+                // An empty list is dangerous: `terraform destroy $(tfscope targets ...)` would
+                // destroy everything. Say so and fail, so scripts stop.
+                let mut warnings = a.warnings;
+                warnings.push(Warning {
+                    location: None,
+                    message: format!(
+                        "nothing to {} in scope {scope}: no targets printed (an empty -target list makes Terraform act on everything)",
+                        if destroy { "destroy" } else { "apply" }
+                    ),
+                });
+                return Ok((Exit::Findings, warnings));
+            }
+            for addr in rendered {
                 out.line(crate::address::target_flag(&addr));
             }
             Ok((Exit::Ok, a.warnings))
@@ -339,6 +354,15 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             dir,
         } => {
             let a = analyse(dir, config_path)?;
+            if let Some(m) = crate::explain::explain_module(&a.graph, &a.class, &address) {
+                match format {
+                    Format::Json => {
+                        out.line(pretty(&serde_json::to_value(&m).expect("serializes")))
+                    }
+                    _ => out.line(crate::report::explain_module_text(&m)),
+                }
+                return Ok((Exit::Ok, a.warnings));
+            }
             let e = crate::explain::explain(&a.graph, &a.class, &address)?;
             match format {
                 Format::Json => out.line(pretty(&serde_json::to_value(&e).expect("serializes"))),

@@ -5,7 +5,7 @@ use crate::address::parse_address;
 use crate::classify::Classification;
 use crate::error::{Error, Location};
 use crate::graph::{EdgeKind, ResourceGraph, UnitKind};
-use crate::target::{self, Action, Selection};
+use crate::target::{self, Action, NoInstances, Selection};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Explanation {
@@ -39,6 +39,38 @@ pub struct Effect {
     pub down: String,
 }
 
+/// A module call: its resources and their scopes.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ModuleExplanation {
+    pub module: String,
+    pub resources: Vec<Related>,
+}
+
+/// Explains a module call (`module.app`) when `address` names a resolved one.
+pub fn explain_module(
+    graph: &ResourceGraph,
+    class: &Classification,
+    address: &str,
+) -> Option<ModuleExplanation> {
+    let (path, None) = parse_address(address)? else {
+        return None;
+    };
+    graph
+        .modules
+        .contains_key(&path)
+        .then(|| ModuleExplanation {
+            module: path.to_string(),
+            resources: (0..graph.units.len())
+                .filter(|&u| graph.units[u].module.starts_with(&path))
+                .map(|u| Related {
+                    address: graph.units[u].address.clone(),
+                    scope: class.scope_name(u).to_string(),
+                    via: EdgeKind::Value,
+                })
+                .collect(),
+        })
+}
+
 pub fn explain(
     graph: &ResourceGraph,
     class: &Classification,
@@ -59,9 +91,21 @@ pub fn explain(
     let dependents = graph.dependents();
     let mut effects = Vec::new();
     for (k, name) in class.scopes.iter().enumerate() {
-        let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), Action::Apply);
+        let (want, allowed) = target::wanted(
+            graph,
+            class,
+            Selection::Scope(k),
+            Action::Apply,
+            &NoInstances,
+        );
         let up_t = target::compute(graph, want, allowed, Action::Apply, false);
-        let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), Action::Destroy);
+        let (want, allowed) = target::wanted(
+            graph,
+            class,
+            Selection::Scope(k),
+            Action::Destroy,
+            &NoInstances,
+        );
         let down_t = target::compute(graph, want, allowed, Action::Destroy, false);
         let verb = if unit.kind == UnitKind::Data {
             "read"

@@ -60,6 +60,8 @@ pub struct ResourceGraph {
     /// `deps[i]`: the units unit `i` depends on directly (through any number of variables, locals,
     /// outputs and module boundaries), with the weakest edge kind on the strongest path.
     pub deps: Vec<BTreeMap<usize, EdgeKind>>,
+    /// The reverse of `deps`: who depends on each unit directly.
+    pub rdeps: Vec<BTreeMap<usize, EdgeKind>>,
     /// Every resolved module call (not the root) with how it repeats.
     pub modules: BTreeMap<ModulePath, Repetition>,
     pub warnings: Vec<Warning>,
@@ -73,14 +75,8 @@ impl ResourceGraph {
     }
 
     /// Direct dependents of each unit (the reverse of `deps`).
-    pub fn dependents(&self) -> Vec<BTreeMap<usize, EdgeKind>> {
-        let mut rev = vec![BTreeMap::new(); self.units.len()];
-        for (from, deps) in self.deps.iter().enumerate() {
-            for (&to, &kind) in deps {
-                rev[to].insert(from, kind);
-            }
-        }
-        rev
+    pub fn dependents(&self) -> &[BTreeMap<usize, EdgeKind>] {
+        &self.rdeps
     }
 }
 
@@ -598,6 +594,13 @@ impl<'a> Builder<'a> {
                     .collect()
             })
             .collect();
+        let deps: Vec<BTreeMap<usize, EdgeKind>> = deps;
+        let mut rdeps = vec![BTreeMap::new(); units.len()];
+        for (from, d) in deps.iter().enumerate() {
+            for (&to, &kind) in d {
+                rdeps[to].insert(from, kind);
+            }
+        }
         let modules = self
             .calls
             .iter()
@@ -606,6 +609,7 @@ impl<'a> Builder<'a> {
         ResourceGraph {
             units: units.into_iter().map(|(_, u)| u).collect(),
             deps,
+            rdeps,
             modules,
             warnings: self.warnings,
         }

@@ -74,7 +74,9 @@ impl Invocation {
         }
     }
 
+    /// The command line; `targets` must not be empty (callers skip empty phases).
     pub fn command(&self, action: Action, targets: &[String]) -> String {
+        debug_assert!(!targets.is_empty(), "a terraform command without -target");
         let mut words = vec![self.binary.clone()];
         if let Some(d) = &self.chdir {
             words.push(crate::address::shell_quote(&format!("-chdir={d}")));
@@ -166,12 +168,16 @@ pub fn plan(
     let dependents = graph.dependents();
     let mut phases = Vec::new();
     for scope in scopes {
-        let (want, allowed) = phase_want(graph, class, scope, action);
+        let (want, allowed) = phase_want(graph, class, scope, action, instances);
         if want.is_empty() {
             continue;
         }
         let t = target::compute(graph, want, allowed, action, expand);
         let targets = target::render(graph, &t.targets, instances)?;
+        if targets.is_empty() {
+            // Never print a command without -target: Terraform would act on everything.
+            continue;
+        }
         let mut resources: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for &u in &t.want {
             resources
@@ -266,9 +272,11 @@ fn phase_want<'a>(
     class: &'a Classification,
     scope: usize,
     action: Action,
+    instances: &dyn ModuleInstances,
 ) -> (BTreeSet<usize>, impl Fn(usize) -> bool + 'a) {
     let want = (0..graph.units.len())
         .filter(|&u| class.units[u].scope == scope)
+        .filter(|&u| target::exists(graph, instances, u))
         .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
         .collect();
     let allowed = move |u: usize| match action {
@@ -293,7 +301,10 @@ mod tests {
             "terraform -chdir=modules apply -var-file=../environments/dev.tfvars -target=module.app -target='aws_x.y[\"k\"]'"
         );
         let here = Invocation::new(Path::new("."), None);
-        assert_eq!(here.command(Action::Destroy, &[]), "terraform destroy");
+        assert_eq!(
+            here.command(Action::Destroy, &["aws_x.y".into()]),
+            "terraform destroy -target=aws_x.y"
+        );
     }
 
     #[test]

@@ -229,6 +229,24 @@ pub fn check_json(findings: &[Finding]) -> Value {
     json!({ "findings": findings, "ok": findings.is_empty() })
 }
 
+pub fn explain_module_text(m: &crate::explain::ModuleExplanation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} is a module call with {}:",
+        m.module,
+        count(m.resources.len(), "resource")
+    );
+    for r in &m.resources {
+        let _ = writeln!(out, "  {} ({})", r.address, r.scope);
+    }
+    let _ = writeln!(
+        out,
+        "explain one of them for its dependencies and what up/down does to it"
+    );
+    out
+}
+
 pub fn explain_text(e: &Explanation) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", e.address);

@@ -5,7 +5,7 @@
 //! module with count/for_each needs the instance key. This module computes the closures, the
 //! minimal target set, and the rendered addresses; it does not run Terraform.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::address::{InstanceKey, ModulePath};
 use crate::classify::Classification;
@@ -53,23 +53,44 @@ pub fn reach(
     seeds: impl IntoIterator<Item = usize>,
     value_only: bool,
 ) -> BTreeSet<usize> {
-    let mut seen = BTreeSet::new();
-    let mut queue: VecDeque<usize> = VecDeque::new();
+    // A bitmap keeps the walk linear in the edges it follows.
+    let mut seen = vec![false; edges.len()];
+    let mut queue: Vec<usize> = Vec::new();
+    let visit = |from: usize, seen: &mut Vec<bool>, queue: &mut Vec<usize>| {
+        for (&t, &k) in &edges[from] {
+            if (!value_only || k == EdgeKind::Value) && !seen[t] {
+                seen[t] = true;
+                queue.push(t);
+            }
+        }
+    };
     for s in seeds {
-        for (&t, &k) in &edges[s] {
-            if (!value_only || k == EdgeKind::Value) && seen.insert(t) {
-                queue.push_back(t);
-            }
+        visit(s, &mut seen, &mut queue);
+    }
+    while let Some(u) = queue.pop() {
+        visit(u, &mut seen, &mut queue);
+    }
+    seen.iter()
+        .enumerate()
+        .filter_map(|(u, &s)| s.then_some(u))
+        .collect()
+}
+
+/// Whether a unit can have instances: false when a module on its path is known to have none
+/// (`for_each = {}`, `count = 0`). Such units cannot be targeted, and must not be counted on to
+/// imply other targets.
+pub fn exists(graph: &ResourceGraph, instances: &dyn ModuleInstances, unit: usize) -> bool {
+    let u = &graph.units[unit];
+    let mut path = u.module.0.clone();
+    if u.kind == UnitKind::OpaqueModule {
+        if let Some(name) = u.address.rsplit('.').next() {
+            path.push(name.to_string());
         }
     }
-    while let Some(u) = queue.pop_front() {
-        for (&t, &k) in &edges[u] {
-            if (!value_only || k == EdgeKind::Value) && seen.insert(t) {
-                queue.push_back(t);
-            }
-        }
-    }
-    seen
+    (1..=path.len()).all(|n| {
+        let step = ModulePath(path[..n].to_vec());
+        instances.keys(&step).is_none_or(|keys| !keys.is_empty())
+    })
 }
 
 /// The units a selection covers for an action, and the scopes its closure may touch.
@@ -78,15 +99,19 @@ pub fn wanted<'a>(
     class: &'a Classification,
     selection: Selection,
     action: Action,
+    instances: &'a dyn ModuleInstances,
 ) -> (BTreeSet<usize>, impl Fn(usize) -> bool + 'a) {
     let scope = move |u: usize| class.units[u].scope;
-    let in_want = move |u: usize| match (action, selection) {
-        (Action::Apply, Selection::All) => true,
-        (Action::Apply, Selection::Scope(k)) => scope(u) == k,
-        (Action::Destroy, Selection::All) => graph.units[u].kind != UnitKind::Data,
-        (Action::Destroy, Selection::Scope(k)) => {
-            scope(u) >= k && graph.units[u].kind != UnitKind::Data
-        }
+    let in_want = move |u: usize| {
+        exists(graph, instances, u)
+            && match (action, selection) {
+                (Action::Apply, Selection::All) => true,
+                (Action::Apply, Selection::Scope(k)) => scope(u) == k,
+                (Action::Destroy, Selection::All) => graph.units[u].kind != UnitKind::Data,
+                (Action::Destroy, Selection::Scope(k)) => {
+                    scope(u) >= k && graph.units[u].kind != UnitKind::Data
+                }
+            }
     };
     let allowed = move |u: usize| match (action, selection) {
         (_, Selection::All) => true,
@@ -110,13 +135,9 @@ pub fn compute(
     expand: bool,
 ) -> Targets {
     debug_assert!(want.iter().all(|&u| allowed(u)));
-    let dependents;
     let (edges, value_only) = match action {
-        Action::Apply => (&graph.deps, false),
-        Action::Destroy => {
-            dependents = graph.dependents();
-            (&dependents, true)
-        }
+        Action::Apply => (graph.deps.as_slice(), false),
+        Action::Destroy => (graph.dependents(), true),
     };
     let implied = reach(edges, want.iter().copied(), value_only);
     let minimal: BTreeSet<usize> = if expand {
@@ -160,7 +181,7 @@ pub fn compute(
     let seeds: Vec<usize> = want.iter().copied().collect();
     let mut closure = match action {
         Action::Apply => reach(&graph.deps, seeds, false),
-        Action::Destroy => reach(edges, seeds, false),
+        Action::Destroy => reach(graph.dependents(), seeds, false),
     };
     closure.extend(want.iter().copied());
     let outside = closure.iter().copied().filter(|&u| !allowed(u)).collect();
@@ -289,7 +310,7 @@ mod tests {
 
     impl Fixture {
         fn targets(&self, sel: Selection, action: Action, expand: bool) -> (Vec<String>, Targets) {
-            let (want, allowed) = wanted(&self.graph, &self.class, sel, action);
+            let (want, allowed) = wanted(&self.graph, &self.class, sel, action, &NoInstances);
             let t = compute(&self.graph, want, allowed, action, expand);
             let r = render(&self.graph, &t.targets, &NoInstances).unwrap();
             (r, t)
@@ -404,21 +425,39 @@ module "svc" {
             "",
         );
         // Base is module.net plus the bucket inside the keyed module: that needs keys.
-        let (want, allowed) = wanted(&f.graph, &f.class, Selection::Scope(0), Action::Apply);
+        let (want, allowed) = wanted(
+            &f.graph,
+            &f.class,
+            Selection::Scope(0),
+            Action::Apply,
+            &NoInstances,
+        );
         let t = compute(&f.graph, want, allowed, Action::Apply, false);
         assert_eq!(
             t.targets[0],
             Target::Module(ModulePath::root().child("net"))
         );
         assert!(render(&f.graph, &t.targets, &NoInstances).is_err());
-        let (want, allowed) = wanted(&f.graph, &f.class, Selection::All, Action::Apply);
+        let (want, allowed) = wanted(
+            &f.graph,
+            &f.class,
+            Selection::All,
+            Action::Apply,
+            &NoInstances,
+        );
         let t = compute(&f.graph, want, allowed, Action::Apply, false);
         // module.svc depends on module.net, so it alone covers everything.
         assert_eq!(
             render(&f.graph, &t.targets, &NoInstances).unwrap(),
             vec!["module.svc"]
         );
-        let (want, allowed) = wanted(&f.graph, &f.class, Selection::Scope(1), Action::Destroy);
+        let (want, allowed) = wanted(
+            &f.graph,
+            &f.class,
+            Selection::Scope(1),
+            Action::Destroy,
+            &NoInstances,
+        );
         let t = compute(&f.graph, want, allowed, Action::Destroy, false);
         let err = render(&f.graph, &t.targets, &NoInstances).unwrap_err();
         assert!(

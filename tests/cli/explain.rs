@@ -28,3 +28,15 @@ fn an_unknown_address_suggests_near_ones() {
     assert_eq!(code(&out), 2);
     assert_snapshot!(result(&out));
 }
+
+/// Regression: `explain module.x` of a local module call said it did not exist.
+#[test]
+fn a_local_module_call_lists_its_resources() {
+    let out = tfscope(&[
+        "explain",
+        "module.platform.module.db",
+        &fixture("nested_modules"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    assert_snapshot!(result(&out));
+}

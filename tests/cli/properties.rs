@@ -73,9 +73,20 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
     for k in 0..class.scopes.len() {
         for action in [Action::Apply, Action::Destroy] {
             for expand in [false, true] {
-                let (want, allowed) = target::wanted(&graph, &class, Selection::Scope(k), action);
+                let (want, allowed) =
+                    target::wanted(&graph, &class, Selection::Scope(k), action, &instances);
                 let t = target::compute(&graph, want.clone(), allowed, action, expand);
                 let rendered = target::render(&graph, &t.targets, &instances).unwrap();
+                checked += 1;
+                if want.is_empty() {
+                    assert!(rendered.is_empty(), "{rendered:?}");
+                    continue;
+                }
+                assert!(
+                    !rendered.is_empty(),
+                    "{}: targets for a non-empty set render to nothing",
+                    root.display()
+                );
                 let mut seeds = BTreeSet::new();
                 for r in &rendered {
                     let s = selected(&graph, r);
@@ -114,7 +125,8 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                         // scope and every later one...
                         let certain = closure(&dependents, &seeds, true);
                         for u in 0..graph.units.len() {
-                            if scope(u) >= k && graph.units[u].kind != UnitKind::Data {
+                            let real = target::exists(&graph, &instances, u);
+                            if real && scope(u) >= k && graph.units[u].kind != UnitKind::Data {
                                 assert!(
                                     certain.contains(&u),
                                     "{ctx}: leaves {}",
@@ -133,7 +145,6 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                         }
                     }
                 }
-                checked += 1;
             }
         }
     }

@@ -91,3 +91,44 @@ fn a_violation_refuses_to_print_targets_that_cross_scopes() {
     assert_eq!(stdout(&out), "");
     assert_snapshot!(result(&out));
 }
+
+/// Regression: a module with zero instances (`for_each = {}`, `count = 0`) implied the
+/// database it depends on, then expanded to nothing, so tfscope printed terraform commands
+/// without any -target (which act on everything).
+#[test]
+fn zero_instance_modules_never_hide_targets() {
+    let out = tfscope(&["targets", "--scope", "base", &fixture("zero_instances")]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    assert_eq!(stdout(&out), "-target=aws_db_instance.db\n");
+    let out = tfscope(&[
+        "plan",
+        "--scope",
+        "all",
+        "--format",
+        "json",
+        &fixture("zero_instances"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    for phase in v["phases"].as_array().unwrap() {
+        assert!(
+            phase["command"].as_str().unwrap().contains("-target="),
+            "{phase}"
+        );
+    }
+}
+
+/// An empty list must not exit 0: `terraform destroy $(tfscope targets ...)` would destroy
+/// everything.
+#[test]
+fn an_empty_target_list_fails_loudly() {
+    let out = tfscope(&[
+        "targets",
+        "--scope",
+        "runtime",
+        "--destroy",
+        &fixture("zero_instances"),
+    ]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(stdout(&out), "");
+    assert_snapshot!(result(&out));
+}
