@@ -123,7 +123,7 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                         }
                         // What Terraform certainly destroys (recorded dependencies) covers the
                         // scope and every later one...
-                        let certain = closure(&dependents, &seeds, true);
+                        let certain = closure(dependents, &seeds, true);
                         for u in 0..graph.units.len() {
                             let real = target::exists(&graph, &instances, u);
                             if real && scope(u) >= k && graph.units[u].kind != UnitKind::Data {
@@ -135,7 +135,7 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                             }
                         }
                         // ...and even counting provider edges nothing earlier is touched.
-                        let possible = closure(&dependents, &seeds, false);
+                        let possible = closure(dependents, &seeds, false);
                         for &u in &possible {
                             assert!(
                                 scope(u) >= k,
