@@ -22,6 +22,8 @@ pub struct Entry {
     pub layer: Layer,
     pub category: String,
     pub stateful: bool,
+    /// The type joins other resources and takes the latest scope among its dependencies.
+    pub follows: bool,
     /// The exact name or glob that matched, for reasons.
     pub pattern: String,
     /// The catalog file the rule came from (`aws`, `google`, `azure`, `generic`).
@@ -40,6 +42,8 @@ struct Rule {
     category: String,
     layer: Layer,
     stateful: bool,
+    #[serde(default)]
+    follows: bool,
     types: Vec<String>,
 }
 
@@ -104,6 +108,7 @@ impl Catalog {
                         layer: rule.layer,
                         category: rule.category.clone(),
                         stateful: rule.stateful,
+                        follows: rule.follows,
                         pattern: pattern.clone(),
                         source,
                     };
@@ -168,6 +173,8 @@ mod tests {
         assert_eq!(notification.layer, Layer::Runtime);
         assert!(c.lookup("random_password").is_some(), "random_* glob");
         assert!(c.lookup("no_such_provider_thing").is_none());
+        assert!(c.lookup("aws_iam_role_policy_attachment").unwrap().follows);
+        assert!(!c.lookup("aws_iam_role").unwrap().follows);
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub enum Decision {
         category: String,
         pattern: String,
     },
+    /// An attachment-like type that takes the latest scope of what it joins (`to`).
+    Follows {
+        to: String,
+    },
     /// Moved to an earlier scope because `by` depends on it.
     Promoted {
         by: String,
@@ -178,7 +182,20 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
         });
     }
 
+    let follows: Vec<bool> = graph
+        .units
+        .iter()
+        .map(|unit| {
+            unit.kind == UnitKind::Managed
+                && catalog
+                    .lookup(&unit.resource_type)
+                    .is_some_and(|e| e.follows)
+        })
+        .collect();
+    // Promotion first, so attachments see where their roles and volumes finally are; a unit
+    // that promotion moved stays where its dependents need it.
     promote(graph, config, &mut units);
+    follow(graph, config, &follows, &mut units);
 
     let mut violations = Vec::new();
     for (from, deps) in graph.deps.iter().enumerate() {
@@ -214,6 +231,36 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
         unclassified,
         protected: config.protected.clone(),
         warnings,
+    }
+}
+
+/// Gives each attachment-like unit that the catalog classified the latest scope among the
+/// managed resources it depends on, dependencies first so chains of attachments resolve.
+fn follow(graph: &ResourceGraph, config: &Config, follows: &[bool], units: &mut [Classified]) {
+    let mut order = dependents_first_order(graph);
+    order.reverse();
+    for u in order {
+        if !follows[u] || !matches!(units[u].decision, Decision::Catalog { .. }) {
+            continue;
+        }
+        let latest = graph.deps[u]
+            .keys()
+            .filter(|&&d| graph.units[d].kind == UnitKind::Managed)
+            .map(|&d| (units[d].scope, d))
+            .max_by(|a, b| {
+                a.0.cmp(&b.0)
+                    .then_with(|| graph.units[b.1].address.cmp(&graph.units[a.1].address))
+            });
+        if let Some((scope, to)) = latest {
+            let to_addr = graph.units[to].address.clone();
+            let unit = &mut units[u];
+            unit.reason = format!(
+                "follows {} ({}), which it attaches to; {}",
+                to_addr, config.scopes[scope], unit.reason
+            );
+            unit.scope = scope;
+            unit.decision = Decision::Follows { to: to_addr };
+        }
     }
 }
 
@@ -430,6 +477,43 @@ resource "aws_db_instance" "db" { monitoring_role_arn = aws_iam_role.r.arn }
         );
         assert_eq!(c.warnings.len(), 1);
         assert!(c.warnings[0].message.contains("rule x matches no resource"));
+    }
+
+    #[test]
+    fn attachments_follow_the_latest_scope_of_what_they_join() {
+        let (g, c) = run(
+            &[(
+                "main.tf",
+                r#"
+resource "aws_iam_role" "monitoring" {}
+resource "aws_db_instance" "db" { monitoring_role_arn = aws_iam_role.monitoring.arn }
+resource "aws_iam_role_policy_attachment" "monitoring" {
+  role       = aws_iam_role.monitoring.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+}
+resource "aws_ebs_volume" "data" { size = 1 }
+resource "aws_instance" "worker" {}
+resource "aws_volume_attachment" "data" {
+  volume_id   = aws_ebs_volume.data.id
+  instance_id = aws_instance.worker.id
+}
+"#,
+            )],
+            "",
+        );
+        // The role is promoted to base by the database; its attachment follows it there, so
+        // tearing runtime down does not break the database's enhanced monitoring.
+        let (scope, why) = scope_of(&g, &c, "aws_iam_role_policy_attachment.monitoring");
+        assert_eq!(scope, "base");
+        assert_eq!(
+            why,
+            &Decision::Follows {
+                to: "aws_iam_role.monitoring".into()
+            }
+        );
+        // A base volume attached to a runtime instance: the attachment is runtime.
+        assert_eq!(scope_of(&g, &c, "aws_volume_attachment.data").0, "runtime");
+        assert!(c.violations.is_empty());
     }
 
     #[test]
