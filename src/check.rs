@@ -84,3 +84,49 @@ pub fn check(graph: &ResourceGraph, class: &Classification, strict: bool) -> Vec
     findings.sort();
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::classify::classify;
+    use crate::config::Config;
+
+    fn findings(tf: &str, config: &str, strict: bool) -> Vec<Finding> {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("main.tf"), tf).unwrap();
+        let graph = crate::graph::build(&crate::load::load(tmp.path()).unwrap()).unwrap();
+        let config = if config.is_empty() {
+            Config::default()
+        } else {
+            Config::parse("tfscope.hcl", config).unwrap()
+        };
+        check(
+            &graph,
+            &classify(&graph, &config, &Catalog::builtin()),
+            strict,
+        )
+    }
+
+    #[test]
+    fn stateful_resources_outside_protected_scopes_need_allow_destroy() {
+        let tf = "resource \"aws_s3_bucket\" \"tmp\" {\n  tags = { Scope = \"runtime\" }\n}\n";
+        let found = findings(tf, "", false);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, FindingKind::StatefulUnprotected);
+        assert_eq!(found[0].location.as_ref().unwrap().line, 1);
+        let allowed =
+            "rule \"tmp\" {\n  address = \"aws_s3_bucket.tmp\"\n  allow_destroy = true\n}\n";
+        assert!(findings(tf, allowed, false).is_empty());
+    }
+
+    #[test]
+    fn strict_adds_unclassified_resources() {
+        let tf = "resource \"acme_widget\" \"w\" {}\n";
+        assert!(findings(tf, "", false).is_empty());
+        let found = findings(tf, "", true);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, FindingKind::Unclassified);
+        assert!(found[0].message.contains("acme_widget"));
+    }
+}

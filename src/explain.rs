@@ -190,3 +190,51 @@ fn find(graph: &ResourceGraph, address: &str) -> Result<usize, Error> {
         }),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::classify::classify;
+    use crate::config::Config;
+
+    fn setup(tf: &str) -> (ResourceGraph, Classification) {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("main.tf"), tf).unwrap();
+        let graph = crate::graph::build(&crate::load::load(tmp.path()).unwrap()).unwrap();
+        let class = classify(&graph, &Config::default(), &Catalog::builtin());
+        (graph, class)
+    }
+
+    #[test]
+    fn effects_say_what_each_scope_does_to_the_resource() {
+        let (g, c) = setup(
+            "resource \"aws_vpc\" \"v\" {}\nresource \"aws_ecs_service\" \"s\" {\n  for_each = toset([\"a\"])\n  x = aws_vpc.v.id\n}\n",
+        );
+        let e = explain(&g, &c, "aws_vpc.v").unwrap();
+        assert_eq!(e.scope, "base");
+        assert_eq!(e.dependents[0].address, "aws_ecs_service.s");
+        assert_eq!(e.effects[0].up, "applied: it is in base");
+        assert_eq!(
+            e.effects[1].up,
+            "applied too: something in runtime depends on it"
+        );
+        assert_eq!(e.effects[1].down, "kept");
+        let s = explain(&g, &c, "aws_ecs_service.s[\"a\"]").unwrap();
+        assert_eq!(s.effects[0].down, "destroyed: runtime comes after base");
+    }
+
+    #[test]
+    fn unknown_addresses_suggest_near_matches() {
+        let (g, c) = setup("resource \"aws_vpc\" \"main\" {}\n");
+        let err = explain(&g, &c, "aws_vpc.mian").unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("no resource, data source or module call"));
+        let err = explain(&g, &c, "main").unwrap_err();
+        let Error::UnknownAddress { help, .. } = err else {
+            panic!()
+        };
+        assert_eq!(help.as_deref(), Some("did you mean: aws_vpc.main"));
+    }
+}

@@ -284,3 +284,81 @@ pub fn explain_text(e: &Explanation) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{Phase, Risk, Touch};
+    use crate::target::Action;
+
+    fn plan() -> Plan {
+        Plan {
+            action: Action::Destroy,
+            scope: "runtime".into(),
+            env: Some("dev".into()),
+            phases: vec![Phase {
+                number: 1,
+                scope: "runtime".into(),
+                action: Action::Destroy,
+                targets: vec!["module.app".into()],
+                resources: [(String::new(), vec!["aws_ecs_cluster.c".into()])].into(),
+                touches: vec!["aws_ecs_cluster.c".into(), "aws_ecs_service.s".into()],
+                also: vec![Touch {
+                    address: "aws_ecs_service.s".into(),
+                    scope: "runtime".into(),
+                    why: "depends on aws_ecs_cluster.c".into(),
+                }],
+                stateful_at_risk: vec![Risk {
+                    address: "aws_ebs_volume.v".into(),
+                    scope: "runtime".into(),
+                    allow_destroy: false,
+                }],
+                outside: Vec::new(),
+                command: "terraform destroy -target=module.app".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn counts_agree_in_number() {
+        assert_eq!(count(1, "phase"), "1 phase");
+        assert_eq!(count(0, "finding"), "0 findings");
+    }
+
+    #[test]
+    fn markdown_plan_has_the_command_blast_radius_and_risks() {
+        let md = plan_markdown(&plan());
+        assert!(
+            md.starts_with("## tfscope plan: destroy runtime (dev)"),
+            "{md}"
+        );
+        assert!(
+            md.contains("```sh\nterraform destroy -target=module.app\n```"),
+            "{md}"
+        );
+        assert!(md.contains("| (root) | 1 |"), "{md}");
+        assert!(
+            md.contains("- `aws_ecs_service.s` (runtime): depends on aws_ecs_cluster.c"),
+            "{md}"
+        );
+        assert!(md.contains("**not allowed** (no allow_destroy)"), "{md}");
+    }
+
+    #[test]
+    fn text_plan_names_every_part() {
+        let text = plan_text(&plan());
+        assert!(
+            text.starts_with("destroy runtime (env dev): 1 phase\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Phase 1: destroy runtime (1 resource)"),
+            "{text}"
+        );
+        assert!(text.contains("dependents cascaded"), "{text}");
+        assert!(
+            text.contains("aws_ebs_volume.v (runtime): NOT allowed: no allow_destroy"),
+            "{text}"
+        );
+    }
+}
