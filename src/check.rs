@@ -88,24 +88,10 @@ pub fn check(graph: &ResourceGraph, class: &Classification, strict: bool) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
-    use crate::classify::classify;
-    use crate::config::Config;
 
     fn findings(tf: &str, config: &str, strict: bool) -> Vec<Finding> {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::write(tmp.path().join("main.tf"), tf).unwrap();
-        let graph = crate::graph::build(&crate::load::load(tmp.path()).unwrap()).unwrap();
-        let config = if config.is_empty() {
-            Config::default()
-        } else {
-            Config::parse("tfscope.hcl", config).unwrap()
-        };
-        check(
-            &graph,
-            &classify(&graph, &config, &Catalog::builtin()),
-            strict,
-        )
+        let (graph, class) = crate::testing::analyse(&[("main.tf", tf)], config);
+        check(&graph, &class, strict)
     }
 
     #[test]

@@ -332,23 +332,7 @@ fn dependents_first_order(graph: &ResourceGraph) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    fn run(files: &[(&str, &str)], config: &str) -> (ResourceGraph, Classification) {
-        let tmp = tempfile::tempdir().unwrap();
-        for (rel, text) in files {
-            let p = tmp.path().join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        let loaded = crate::load::load(tmp.path()).unwrap();
-        let graph = crate::graph::build(&loaded).unwrap();
-        let config = if config.is_empty() {
-            Config::default()
-        } else {
-            Config::parse("tfscope.hcl", config).unwrap()
-        };
-        let c = classify(&graph, &config, &Catalog::builtin());
-        (graph, c)
-    }
+    use crate::testing::analyse as run;
 
     fn scope_of<'a>(
         g: &ResourceGraph,

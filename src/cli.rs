@@ -171,6 +171,14 @@ fn analyse(dir: Option<PathBuf>, config_path: Option<&Path>) -> Result<Analysis,
     })
 }
 
+fn action(destroy: bool) -> Action {
+    if destroy {
+        Action::Destroy
+    } else {
+        Action::Apply
+    }
+}
+
 fn selection(config: &Config, scope: &str) -> Result<Selection, Error> {
     if scope == "all" {
         return Ok(Selection::All);
@@ -265,11 +273,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
         } => {
             let a = analyse(dir, config_path)?;
             let sel = selection(&a.config, &scope)?;
-            let action = if destroy {
-                Action::Destroy
-            } else {
-                Action::Apply
-            };
+            let action = action(destroy);
             let instances = instances_for(&a, env.as_deref())?;
             let (want, allowed) =
                 crate::target::wanted(&a.graph, &a.class, sel, action, &instances);
@@ -320,11 +324,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
         } => {
             let a = analyse(dir, config_path)?;
             let sel = selection(&a.config, &scope)?;
-            let action = if destroy {
-                Action::Destroy
-            } else {
-                Action::Apply
-            };
+            let action = action(destroy);
             let var_file = env
                 .as_deref()
                 .map(|e| crate::plan::find_env(&a.dir, e))

@@ -194,16 +194,9 @@ fn find(graph: &ResourceGraph, address: &str) -> Result<usize, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
-    use crate::classify::classify;
-    use crate::config::Config;
 
     fn setup(tf: &str) -> (ResourceGraph, Classification) {
-        let tmp = tempfile::tempdir().unwrap();
-        std::fs::write(tmp.path().join("main.tf"), tf).unwrap();
-        let graph = crate::graph::build(&crate::load::load(tmp.path()).unwrap()).unwrap();
-        let class = classify(&graph, &Config::default(), &Catalog::builtin());
-        (graph, class)
+        crate::testing::analyse(&[("main.tf", tf)], "")
     }
 
     #[test]

@@ -334,12 +334,7 @@ mod tests {
     use super::*;
 
     fn load(files: &[(&str, &str)]) -> (tempfile::TempDir, Configuration) {
-        let tmp = tempfile::tempdir().unwrap();
-        for (rel, text) in files {
-            let p = tmp.path().join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
+        let tmp = crate::testing::tree(files);
         let config = crate::load::load(tmp.path()).unwrap();
         (tmp, config)
     }

@@ -22,3 +22,5 @@ pub mod parse;
 pub mod plan;
 pub mod report;
 pub mod target;
+#[cfg(test)]
+mod testing;

@@ -281,9 +281,6 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
-    use crate::classify::classify;
-    use crate::config::Config;
 
     struct Fixture {
         graph: ResourceGraph,
@@ -291,20 +288,7 @@ mod tests {
     }
 
     fn fixture(files: &[(&str, &str)], config: &str) -> Fixture {
-        let tmp = tempfile::tempdir().unwrap();
-        for (rel, text) in files {
-            let p = tmp.path().join(rel);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        let loaded = crate::load::load(tmp.path()).unwrap();
-        let graph = crate::graph::build(&loaded).unwrap();
-        let config = if config.is_empty() {
-            Config::default()
-        } else {
-            Config::parse("tfscope.hcl", config).unwrap()
-        };
-        let class = classify(&graph, &config, &Catalog::builtin());
+        let (graph, class) = crate::testing::analyse(files, config);
         Fixture { graph, class }
     }
 

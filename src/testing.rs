@@ -1,0 +1,39 @@
+//! Test support for the unit tests: write a configuration tree into a temporary directory and
+//! run the pipeline on it. Compiled for tests only.
+
+use tempfile::TempDir;
+
+use crate::catalog::Catalog;
+use crate::classify::{classify, Classification};
+use crate::config::Config;
+use crate::error::Error;
+use crate::graph::ResourceGraph;
+
+/// Writes `(relative path, text)` files into a fresh temporary directory.
+pub fn tree(files: &[(&str, &str)]) -> TempDir {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    for (rel, text) in files {
+        let path = tmp.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write fixture file");
+    }
+    tmp
+}
+
+/// Loads a tree and builds its graph.
+pub fn graph(files: &[(&str, &str)]) -> Result<ResourceGraph, Error> {
+    let tmp = tree(files);
+    crate::graph::build(&crate::load::load(tmp.path())?)
+}
+
+/// Loads, builds and classifies a tree with a `tfscope.hcl` text (empty: the defaults).
+pub fn analyse(files: &[(&str, &str)], config: &str) -> (ResourceGraph, Classification) {
+    let graph = graph(files).expect("fixture loads");
+    let config = if config.is_empty() {
+        Config::default()
+    } else {
+        Config::parse("tfscope.hcl", config).expect("fixture config parses")
+    };
+    let class = classify(&graph, &config, &Catalog::builtin());
+    (graph, class)
+}
