@@ -2,7 +2,7 @@
 //! variables, locals, outputs, providers) with their references and meta-arguments. Parse trees
 //! are dropped after extraction; this model is what the rest of tfscope works on.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::Location;
 
@@ -29,6 +29,33 @@ impl Reference {
             .collect::<Vec<_>>()
             .join(".")
     }
+}
+
+/// The attributes and nested blocks a block sets, `dynamic` blocks resolved to the blocks they
+/// generate. Used to derive a provider schema for end-to-end tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shape {
+    pub attributes: BTreeSet<String>,
+    pub blocks: BTreeMap<String, Shape>,
+}
+
+impl Shape {
+    pub fn merge(&mut self, other: &Shape) {
+        self.attributes.extend(other.attributes.iter().cloned());
+        for (name, shape) in &other.blocks {
+            self.blocks.entry(name.clone()).or_default().merge(shape);
+        }
+    }
+}
+
+/// A `for` expression over an attribute of something (`for o in aws_x.y.attr : o.f`), with the
+/// fields the iterator reads: the attribute is a collection of objects with those fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Iteration {
+    pub collection: Reference,
+    pub fields: BTreeSet<String>,
+    /// The iterator is also used whole (`=> o`), so its fields may be read elsewhere.
+    pub whole: bool,
 }
 
 /// How a block is repeated.
@@ -85,6 +112,10 @@ pub struct Item {
     pub tags: BTreeMap<String, String>,
     /// Value expression of locals and variable defaults, for evaluation.
     pub value: Option<hcl::Expression>,
+    /// Resources, data sources and providers: what the block sets.
+    pub shape: Shape,
+    /// `for` expressions over attributes, anywhere in the block.
+    pub iterations: Vec<Iteration>,
 }
 
 impl Item {
@@ -99,6 +130,8 @@ impl Item {
             provider: None,
             tags: BTreeMap::new(),
             value: None,
+            shape: Shape::default(),
+            iterations: Vec::new(),
         }
     }
 }

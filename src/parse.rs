@@ -12,7 +12,9 @@ use hcl_edit::visit::{self, Visit};
 use hcl_edit::Span;
 
 use crate::error::{Error, LineIndex, Location};
-use crate::model::{FileModel, Item, ItemKind, ModuleCall, Reference, Repetition};
+use crate::model::{
+    FileModel, Item, ItemKind, Iteration, ModuleCall, Reference, Repetition, Shape,
+};
 
 /// Parses one file. `file` is the path shown in messages.
 pub fn parse_file(file: &str, text: &str) -> Result<FileModel, Error> {
@@ -186,6 +188,8 @@ impl Cx<'_> {
                 let mut c = self.collector();
                 c.visit_body(&block.body);
                 item.refs = c.refs;
+                item.iterations = c.iterations;
+                item.shape = shape_of(&block.body, &["alias", "version"]);
                 items.push(item);
             }
             // terraform, moved, import, removed, check: no graph nodes of their own.
@@ -233,7 +237,20 @@ impl Cx<'_> {
                 Structure::Block(block) => c.visit_block(block),
             }
         }
+        // `for_each = { for o in x.attr : o.key => o }` hands whole objects to `each.value`:
+        // the fields this resource reads from it belong to the iterated collection too.
+        let each_fields: Vec<String> = c
+            .refs
+            .iter()
+            .filter(|r| r.root == "each" && r.attr(0) == Some("value"))
+            .filter_map(|r| r.attr(1).map(str::to_string))
+            .collect();
+        for it in c.iterations.iter_mut().filter(|it| it.whole) {
+            it.fields.extend(each_fields.iter().cloned());
+        }
         item.refs = c.refs;
+        item.iterations = c.iterations;
+        item.shape = shape_of(body, RESOURCE_META);
     }
 
     fn module_call(&self, name: &str, body: &Body, location: Location) -> Item {
@@ -295,6 +312,50 @@ impl Cx<'_> {
     }
 }
 
+/// Meta-arguments and meta-blocks of resources: not part of the provider's schema.
+const RESOURCE_META: &[&str] = &[
+    "count",
+    "for_each",
+    "depends_on",
+    "provider",
+    "lifecycle",
+    "provisioner",
+    "connection",
+];
+
+/// What a body sets, skipping `skip`; `dynamic "x" { content { ... } }` counts as block `x`.
+fn shape_of(body: &Body, skip: &[&str]) -> Shape {
+    let mut shape = Shape::default();
+    for structure in body.iter() {
+        match structure {
+            Structure::Attribute(a) if !skip.contains(&a.key.as_str()) => {
+                shape.attributes.insert(a.key.as_str().to_string());
+            }
+            Structure::Block(b) if b.ident.as_str() == "dynamic" => {
+                let Some(name) = b.labels.first() else {
+                    continue;
+                };
+                for content in b.body.blocks().filter(|c| c.ident.as_str() == "content") {
+                    shape
+                        .blocks
+                        .entry(name.as_str().to_string())
+                        .or_default()
+                        .merge(&shape_of(&content.body, &[]));
+                }
+            }
+            Structure::Block(b) if !skip.contains(&b.ident.as_str()) => {
+                shape
+                    .blocks
+                    .entry(b.ident.as_str().to_string())
+                    .or_default()
+                    .merge(&shape_of(&b.body, &[]));
+            }
+            _ => {}
+        }
+    }
+    shape
+}
+
 /// `aws.east` (or the legacy string form "aws.east") as text.
 fn traversal_text(expr: &Expression) -> Option<String> {
     match expr {
@@ -349,10 +410,21 @@ fn collect_literal_map(expr: &Expression, out: &mut BTreeMap<String, String>) {
     }
 }
 
+/// An open `for` expression over a reference.
+struct Frame {
+    iterator: String,
+    collection: Reference,
+    fields: std::collections::BTreeSet<String>,
+    whole: bool,
+}
+
 /// Collects references, skipping names bound by `for` expressions, `for` template directives
 /// and `dynamic` block iterators.
 struct RefCollector<'a> {
     refs: Vec<Reference>,
+    iterations: Vec<Iteration>,
+    /// Open `for` expressions over a reference: (iterator name, collection, fields read).
+    frames: Vec<Frame>,
     bound: Vec<String>,
     index: &'a LineIndex,
     text: &'a str,
@@ -362,6 +434,8 @@ impl<'a> RefCollector<'a> {
     fn new(index: &'a LineIndex, text: &'a str) -> Self {
         RefCollector {
             refs: Vec::new(),
+            iterations: Vec::new(),
+            frames: Vec::new(),
             bound: Vec::new(),
             index,
             text,
@@ -370,6 +444,10 @@ impl<'a> RefCollector<'a> {
 
     fn push_ref(&mut self, root: &str, attrs: Vec<String>, span: Option<std::ops::Range<usize>>) {
         if self.bound.iter().any(|b| b == root) {
+            if let Some(frame) = self.frames.iter_mut().rev().find(|f| f.iterator == root) {
+                frame.whole |= attrs.is_empty();
+                frame.fields.extend(attrs.into_iter().take(1));
+            }
             return;
         }
         let (line, column) = self.index.line_col(self.text, span.map_or(0, |s| s.start));
@@ -416,7 +494,22 @@ impl Visit for RefCollector<'_> {
     }
 
     fn visit_for_expr(&mut self, node: &ForExpr) {
+        let before = self.refs.len();
         self.visit_expr(&node.intro.collection_expr);
+        // `for o in a.b.attr`: remember which fields of `o` the body reads.
+        let collection = match &node.intro.collection_expr {
+            Expression::Traversal(_) if self.refs.len() == before + 1 => self.refs.last().cloned(),
+            _ => None,
+        };
+        let frame = collection.map(|c| {
+            self.frames.push(Frame {
+                iterator: node.intro.value_var.as_str().to_string(),
+                collection: c,
+                fields: Default::default(),
+                whole: false,
+            });
+            self.frames.len()
+        });
         let depth = self.bound.len();
         if let Some(k) = &node.intro.key_var {
             self.bound.push(k.as_str().to_string());
@@ -430,6 +523,14 @@ impl Visit for RefCollector<'_> {
             self.visit_expr(&cond.expr);
         }
         self.bound.truncate(depth);
+        if let Some(n) = frame {
+            let f = self.frames.remove(n - 1);
+            self.iterations.push(Iteration {
+                collection: f.collection,
+                fields: f.fields,
+                whole: f.whole,
+            });
+        }
     }
 
     // hcl-edit's default skips the collection expression of `%{ for x in EXPR }`.

@@ -1,0 +1,258 @@
+//! Derives a provider schema from a configuration, for the mock provider the end-to-end tests run
+//! real Terraform against: for every resource and data source type, the attributes and nested
+//! blocks the configuration sets, plus every attribute something references (computed). An
+//! attribute iterated by a `for` expression gets a fake value template: a list with one object
+//! whose fields copy same-named configuration attributes, as real providers compute
+//! `domain_validation_options` from `domain_name` at plan time.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::load::Configuration;
+use crate::model::{ItemKind, Reference, Shape};
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Attribute {
+    pub optional: bool,
+    pub computed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fake: Option<Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Block {
+    pub attributes: BTreeMap<String, Attribute>,
+    pub blocks: BTreeMap<String, Block>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProviderSchema {
+    pub config: Block,
+    pub resources: BTreeMap<String, Block>,
+    pub data_sources: BTreeMap<String, Block>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Schema {
+    pub providers: BTreeMap<String, ProviderSchema>,
+}
+
+impl Block {
+    fn add_shape(&mut self, shape: &Shape) {
+        for a in &shape.attributes {
+            self.attributes.entry(a.clone()).or_default().optional = true;
+        }
+        for (name, inner) in &shape.blocks {
+            self.blocks
+                .entry(name.clone())
+                .or_default()
+                .add_shape(inner);
+        }
+    }
+
+    fn computed(&mut self, name: &str) -> &mut Attribute {
+        let a = self.attributes.entry(name.to_string()).or_default();
+        a.computed = true;
+        a
+    }
+}
+
+/// The provider a resource type belongs to: the `provider` meta-argument's local name, else the
+/// type's prefix, as Terraform infers it.
+fn provider_of(kind: &str, meta: Option<&str>) -> String {
+    match meta {
+        Some(p) => p.split('.').next().unwrap_or(p).to_string(),
+        None => kind.split('_').next().unwrap_or(kind).to_string(),
+    }
+}
+
+pub fn derive(config: &Configuration) -> Schema {
+    let mut schema = Schema::default();
+    // (mode is data, type) -> provider, so references can find their block.
+    let mut owner: BTreeMap<(bool, String), String> = BTreeMap::new();
+    for module in &config.modules {
+        for item in module.items.iter() {
+            match &item.kind {
+                ItemKind::Resource { kind, .. } | ItemKind::Data { kind, .. } => {
+                    let data = matches!(item.kind, ItemKind::Data { .. });
+                    let provider = provider_of(kind, item.provider.as_deref());
+                    let p = schema.providers.entry(provider.clone()).or_default();
+                    let blocks = if data {
+                        &mut p.data_sources
+                    } else {
+                        &mut p.resources
+                    };
+                    let block = blocks.entry(kind.clone()).or_default();
+                    block.add_shape(&item.shape);
+                    block.computed("id");
+                    owner.insert((data, kind.clone()), provider);
+                }
+                ItemKind::Provider { name, .. } => {
+                    schema
+                        .providers
+                        .entry(name.clone())
+                        .or_default()
+                        .config
+                        .add_shape(&item.shape);
+                }
+                _ => {}
+            }
+        }
+    }
+    // Referenced attributes are computed; iterated ones get a fake collection template.
+    for module in &config.modules {
+        let declared: BTreeSet<(bool, &str, &str)> = module
+            .items
+            .iter()
+            .filter_map(|i| match &i.kind {
+                ItemKind::Resource { kind, name } => Some((false, kind.as_str(), name.as_str())),
+                ItemKind::Data { kind, name } => Some((true, kind.as_str(), name.as_str())),
+                _ => None,
+            })
+            .collect();
+        let target = |r: &Reference| -> Option<(bool, String, String)> {
+            let (data, kind, name, attr) = if r.root == "data" {
+                (true, r.attr(0)?, r.attr(1)?, r.attr(2)?)
+            } else {
+                (false, r.root.as_str(), r.attr(0)?, r.attr(1)?)
+            };
+            declared
+                .contains(&(data, kind, name))
+                .then(|| (data, kind.to_string(), attr.to_string()))
+        };
+        let mut computed = Vec::new();
+        let mut iterated = Vec::new();
+        for item in module.items.iter() {
+            let inputs = match &item.kind {
+                ItemKind::Module(call) => call.inputs.values().flatten().collect::<Vec<_>>(),
+                _ => Vec::new(),
+            };
+            for r in item.refs.iter().chain(inputs) {
+                computed.extend(target(r));
+            }
+            for it in &item.iterations {
+                if let Some(t) = target(&it.collection) {
+                    iterated.push((t, it.fields.clone()));
+                }
+            }
+        }
+        for (data, kind, attr) in computed {
+            if let Some(block) = block_mut(&mut schema, &owner, data, &kind) {
+                block.computed(&attr);
+            }
+        }
+        for ((data, kind, attr), fields) in iterated {
+            let Some(block) = block_mut(&mut schema, &owner, data, &kind) else {
+                continue;
+            };
+            let object: serde_json::Map<String, Value> = fields
+                .iter()
+                .map(|f| {
+                    let value = if block.attributes.get(f).is_some_and(|a| a.optional) {
+                        json!(format!("${{config:{f}}}"))
+                    } else {
+                        json!(format!("mock-{f}"))
+                    };
+                    (f.clone(), value)
+                })
+                .collect();
+            block.computed(&attr).fake = Some(json!([object]));
+        }
+    }
+    schema
+}
+
+fn block_mut<'a>(
+    schema: &'a mut Schema,
+    owner: &BTreeMap<(bool, String), String>,
+    data: bool,
+    kind: &str,
+) -> Option<&'a mut Block> {
+    let provider = owner.get(&(data, kind.to_string()))?;
+    let p = schema.providers.get_mut(provider)?;
+    let blocks = if data {
+        &mut p.data_sources
+    } else {
+        &mut p.resources
+    };
+    blocks.get_mut(kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_covers_set_and_referenced_attributes_blocks_and_iterated_collections() {
+        let tmp = crate::testing::tree(&[
+            (
+                "main.tf",
+                r#"
+provider "aws" {
+  region = "us-east-1"
+  default_tags {
+    tags = { a = "b" }
+  }
+}
+resource "aws_acm_certificate" "c" {
+  domain_name = "example.com"
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+resource "aws_route53_record" "v" {
+  for_each = { for o in aws_acm_certificate.c.domain_validation_options : o.domain_name => o }
+  name     = each.value.resource_record_name
+}
+resource "aws_security_group" "sg" {
+  dynamic "ingress" {
+    for_each = [1]
+    content {
+      from_port = ingress.value
+    }
+  }
+  egress {
+    to_port = 0
+  }
+}
+data "aws_region" "r" {}
+resource "random_id" "x" {
+  keepers = { region = data.aws_region.r.name }
+}
+module "m" {
+  source = "./m"
+  arn    = aws_acm_certificate.c.arn
+}
+"#,
+            ),
+            ("m/main.tf", "variable \"arn\" {}\n"),
+        ]);
+        let config = crate::load::load(tmp.path()).unwrap();
+        let schema = derive(&config);
+        let aws = &schema.providers["aws"];
+        assert!(aws.config.attributes["region"].optional);
+        assert!(aws.config.blocks.contains_key("default_tags"));
+        let cert = &aws.resources["aws_acm_certificate"];
+        assert!(cert.attributes["domain_name"].optional);
+        assert!(
+            cert.attributes["arn"].computed,
+            "referenced through a module input"
+        );
+        assert!(
+            !cert.attributes.contains_key("lifecycle") && !cert.blocks.contains_key("lifecycle")
+        );
+        assert_eq!(
+            cert.attributes["domain_validation_options"].fake,
+            Some(
+                json!([{"domain_name": "${config:domain_name}", "resource_record_name": "mock-resource_record_name"}])
+            )
+        );
+        let sg = &aws.resources["aws_security_group"];
+        assert!(sg.blocks["ingress"].attributes.contains_key("from_port"));
+        assert!(sg.blocks["egress"].attributes.contains_key("to_port"));
+        assert!(aws.data_sources["aws_region"].attributes["name"].computed);
+        assert!(schema.providers["random"].resources["random_id"].attributes["id"].computed);
+    }
+}
