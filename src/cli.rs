@@ -104,6 +104,9 @@ pub enum Command {
         format: Format,
         dir: Option<PathBuf>,
     },
+    /// Print a provider schema for the mock provider of the end-to-end tests (JSON).
+    #[command(hide = true)]
+    MockSchema { dir: Option<PathBuf> },
     /// CI gate: exit 1 on cycles, scope violations, or unprotected stateful resources.
     #[command(
         after_help = "Examples:\n  tfscope check\n  tfscope check infra/ --strict --format json"
@@ -368,6 +371,12 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 Format::Json => out.line(pretty(&serde_json::to_value(&e).expect("serializes"))),
                 _ => out.line(crate::report::explain_text(&e)),
             }
+            Ok((Exit::Ok, a.warnings))
+        }
+        Command::MockSchema { dir } => {
+            let a = analyse(dir, config_path)?;
+            let schema = crate::schema::derive(&a.loaded);
+            out.line(pretty(&serde_json::to_value(&schema).expect("serializes")));
             Ok((Exit::Ok, a.warnings))
         }
         Command::Check {
