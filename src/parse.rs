@@ -148,6 +148,7 @@ impl Cx<'_> {
                     let mut c = self.collector();
                     c.visit_expr(&attr.value);
                     item.refs = c.refs;
+                    item.iterations = c.iterations;
                     item.value = Some(hcl::Expression::from(attr.value.clone()));
                     items.push(item);
                 }
@@ -170,6 +171,7 @@ impl Cx<'_> {
                     }
                 }
                 item.refs = c.refs;
+                item.iterations = c.iterations;
                 items.push(item);
             }
             "provider" => {
@@ -248,6 +250,21 @@ impl Cx<'_> {
         for it in c.iterations.iter_mut().filter(|it| it.whole) {
             it.fields.extend(each_fields.iter().cloned());
         }
+        // `for_each = aws_x.y` hands the instances of another resource to `each.value`.
+        if let Some(Structure::Attribute(a)) = body
+            .iter()
+            .find(|s| matches!(s, Structure::Attribute(a) if a.key.as_str() == "for_each"))
+        {
+            if let Expression::Traversal(_) = &a.value {
+                if let Some(collection) = self.refs_of(&a.value).into_iter().next() {
+                    c.iterations.push(Iteration {
+                        collection,
+                        fields: each_fields.iter().cloned().collect(),
+                        whole: false,
+                    });
+                }
+            }
+        }
         item.refs = c.refs;
         item.iterations = c.iterations;
         item.shape = shape_of(body, RESOURCE_META);
@@ -299,8 +316,10 @@ impl Cx<'_> {
                     }
                 }
                 input => {
-                    call.inputs
-                        .insert(input.to_string(), self.refs_of(&attr.value));
+                    let mut inputs = self.collector();
+                    inputs.visit_expr(&attr.value);
+                    item.iterations.extend(inputs.iterations);
+                    call.inputs.insert(input.to_string(), inputs.refs);
                     call.input_exprs
                         .insert(input.to_string(), hcl::Expression::from(attr.value.clone()));
                 }
@@ -442,6 +461,35 @@ impl<'a> RefCollector<'a> {
         }
     }
 
+    /// Visits a `for` collection; when it is a plain reference, starts recording which fields of
+    /// the iterator the body reads.
+    fn open_frame(&mut self, collection: &Expression, iterator: &str) -> Option<usize> {
+        let before = self.refs.len();
+        self.visit_expr(collection);
+        let reference = match collection {
+            Expression::Traversal(_) if self.refs.len() == before + 1 => self.refs.last().cloned(),
+            _ => None,
+        }?;
+        self.frames.push(Frame {
+            iterator: iterator.to_string(),
+            collection: reference,
+            fields: Default::default(),
+            whole: false,
+        });
+        Some(self.frames.len())
+    }
+
+    fn close_frame(&mut self, frame: Option<usize>) {
+        if let Some(n) = frame {
+            let f = self.frames.remove(n - 1);
+            self.iterations.push(Iteration {
+                collection: f.collection,
+                fields: f.fields,
+                whole: f.whole,
+            });
+        }
+    }
+
     fn push_ref(&mut self, root: &str, attrs: Vec<String>, span: Option<std::ops::Range<usize>>) {
         if self.bound.iter().any(|b| b == root) {
             if let Some(frame) = self.frames.iter_mut().rev().find(|f| f.iterator == root) {
@@ -494,22 +542,7 @@ impl Visit for RefCollector<'_> {
     }
 
     fn visit_for_expr(&mut self, node: &ForExpr) {
-        let before = self.refs.len();
-        self.visit_expr(&node.intro.collection_expr);
-        // `for o in a.b.attr`: remember which fields of `o` the body reads.
-        let collection = match &node.intro.collection_expr {
-            Expression::Traversal(_) if self.refs.len() == before + 1 => self.refs.last().cloned(),
-            _ => None,
-        };
-        let frame = collection.map(|c| {
-            self.frames.push(Frame {
-                iterator: node.intro.value_var.as_str().to_string(),
-                collection: c,
-                fields: Default::default(),
-                whole: false,
-            });
-            self.frames.len()
-        });
+        let frame = self.open_frame(&node.intro.collection_expr, node.intro.value_var.as_str());
         let depth = self.bound.len();
         if let Some(k) = &node.intro.key_var {
             self.bound.push(k.as_str().to_string());
@@ -523,19 +556,12 @@ impl Visit for RefCollector<'_> {
             self.visit_expr(&cond.expr);
         }
         self.bound.truncate(depth);
-        if let Some(n) = frame {
-            let f = self.frames.remove(n - 1);
-            self.iterations.push(Iteration {
-                collection: f.collection,
-                fields: f.fields,
-                whole: f.whole,
-            });
-        }
+        self.close_frame(frame);
     }
 
     // hcl-edit's default skips the collection expression of `%{ for x in EXPR }`.
     fn visit_for_template_expr(&mut self, node: &ForTemplateExpr) {
-        self.visit_expr(&node.collection_expr);
+        let frame = self.open_frame(&node.collection_expr, node.value_var.as_str());
         let depth = self.bound.len();
         if let Some(k) = &node.key_var {
             self.bound.push(k.as_str().to_string());
@@ -543,6 +569,7 @@ impl Visit for RefCollector<'_> {
         self.bound.push(node.value_var.as_str().to_string());
         self.visit_template(&node.template);
         self.bound.truncate(depth);
+        self.close_frame(frame);
     }
 
     fn visit_block(&mut self, block: &Block) {

@@ -122,6 +122,20 @@ pub fn derive(config: &Configuration) -> Schema {
                 .contains(&(data, kind, name))
                 .then(|| (data, kind.to_string(), attr.to_string()))
         };
+        // `for r in aws_x.y : r.f` iterates instances: `f` is an attribute of `aws_x`.
+        let instances = |r: &Reference| -> Option<(bool, String)> {
+            let (data, kind, name) = if r.root == "data" {
+                (true, r.attr(0)?, r.attr(1)?)
+            } else {
+                (false, r.root.as_str(), r.attr(0)?)
+            };
+            let whole = if data {
+                r.attrs.len() == 2
+            } else {
+                r.attrs.len() == 1
+            };
+            (whole && declared.contains(&(data, kind, name))).then(|| (data, kind.to_string()))
+        };
         let mut computed = Vec::new();
         let mut iterated = Vec::new();
         for item in module.items.iter() {
@@ -135,6 +149,8 @@ pub fn derive(config: &Configuration) -> Schema {
             for it in &item.iterations {
                 if let Some(t) = target(&it.collection) {
                     iterated.push((t, it.fields.clone()));
+                } else if let Some((data, kind)) = instances(&it.collection) {
+                    computed.extend(it.fields.iter().map(|f| (data, kind.clone(), f.clone())));
                 }
             }
         }
@@ -206,6 +222,13 @@ resource "aws_route53_record" "v" {
   for_each = { for o in aws_acm_certificate.c.domain_validation_options : o.domain_name => o }
   name     = each.value.resource_record_name
 }
+output "fqdns" {
+  value = [for r in aws_route53_record.v : r.fqdn]
+}
+resource "aws_ecr_lifecycle_policy" "p" {
+  for_each   = aws_route53_record.v
+  repository = "${each.value.zone_id}%{ for r in aws_route53_record.v }${r.ttl}%{ endfor }"
+}
 resource "aws_security_group" "sg" {
   dynamic "ingress" {
     for_each = [1]
@@ -253,6 +276,10 @@ module "m" {
         assert!(sg.blocks["ingress"].attributes.contains_key("from_port"));
         assert!(sg.blocks["egress"].attributes.contains_key("to_port"));
         assert!(aws.data_sources["aws_region"].attributes["name"].computed);
+        let record = &aws.resources["aws_route53_record"];
+        for attr in ["fqdn", "zone_id", "ttl"] {
+            assert!(record.attributes[attr].computed, "{attr}");
+        }
         assert!(schema.providers["random"].resources["random_id"].attributes["id"].computed);
     }
 }
