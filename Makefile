@@ -1,5 +1,5 @@
 # Developer entry points. `make test` is what CI runs (.ci/run).
-.PHONY: test tools demo lint bench
+.PHONY: test tools e2e demo lint bench
 
 CARGO ?= cargo
 
@@ -7,9 +7,15 @@ CARGO ?= cargo
 test: tools
 	$(CARGO) test --locked --all-targets
 
-## tools: Terraform 1.0.3 and 1.15.5 into .cache/ (idempotent; seconds when present)
+## tools: Terraform 1.0.3 and 1.15.5, and the mock provider in a filesystem mirror, into .cache/
+##        (idempotent; seconds when present)
 tools:
 	bash scripts/install-terraform.sh
+	bash scripts/install-mock-provider.sh
+
+## e2e: only the end-to-end suite (real Terraform against the mock provider)
+e2e: tools
+	$(CARGO) test --locked --test e2e
 
 ## demo: the main job on the bundled example (modules/ + environments/dev.tfvars)
 demo:

@@ -1,0 +1,657 @@
+//! The provider, its resources and data sources.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use rmpv::Value;
+use tf_provider::schema::Schema;
+use tf_provider::{
+    AttributePath, DataSource, Diagnostics, DynamicDataSource, DynamicResource, Provider, Resource,
+};
+
+use crate::cty::{self, Faker, Ty};
+use crate::schema_file::{BlockDef, ProviderDef};
+
+pub const LOG_ENV: &str = "TFSCOPE_MOCK_LOG";
+
+/// One served type: its provider's name, its own name, its schema.
+struct TypeDef {
+    provider: String,
+    type_name: String,
+    def: BlockDef,
+    /// Type of each position of the top-level object.
+    top: BTreeMap<String, Ty>,
+}
+
+impl TypeDef {
+    fn new(provider: &str, type_name: &str, def: BlockDef) -> Self {
+        let top = top_types(&def);
+        Self {
+            provider: provider.to_string(),
+            type_name: type_name.to_string(),
+            def,
+            top,
+        }
+    }
+
+    fn schema(&self) -> Schema {
+        Schema {
+            version: 0,
+            block: self.def.to_tf_block(),
+        }
+    }
+}
+
+/// The type Terraform gives a nested LIST block of this schema: a tuple
+/// (i.e. DynamicPseudoType at its position) as soon as anything in it is
+/// dynamic, otherwise a list of objects.
+fn block_position_type(def: &BlockDef) -> Ty {
+    if def.has_dynamic() {
+        Ty::Dynamic
+    } else {
+        Ty::List(Box::new(Ty::Object(
+            def.blocks
+                .iter()
+                .map(|(k, b)| (k.clone(), block_position_type(b)))
+                .collect(),
+        )))
+    }
+}
+
+fn top_types(def: &BlockDef) -> BTreeMap<String, Ty> {
+    let mut top: BTreeMap<String, Ty> = def
+        .attributes
+        .keys()
+        .map(|k| (k.clone(), Ty::Dynamic))
+        .collect();
+    for (k, b) in &def.blocks {
+        top.insert(k.clone(), block_position_type(b));
+    }
+    top
+}
+
+/// What a null computed attribute becomes.
+enum Mode<'a> {
+    /// Resource plan: unknown (or the known `fake` template).
+    Unknown,
+    /// Data source read: a known fake (or the `fake` template).
+    Known(&'a Faker<'a>),
+}
+
+struct Ctx<'a> {
+    root_config: &'a Value,
+    top: &'a BTreeMap<String, Ty>,
+    mode: Mode<'a>,
+}
+
+/// Give every computed attribute that is null in `config` its planned value,
+/// in one object: the top-level object (`attr_tys` None: every attribute
+/// position is dynamic) or one element of a nested block (`attr_tys` is that
+/// element's object type, updated where a value's type changes). Recurses
+/// into nested blocks. Returns whether anything changed.
+fn complete_object(
+    def: &BlockDef,
+    obj: &mut Value,
+    mut attr_tys: Option<&mut BTreeMap<String, Ty>>,
+    config: &Value,
+    ctx: &Ctx,
+) -> bool {
+    if !matches!(obj, Value::Map(_)) {
+        return false;
+    }
+    let top_level = attr_tys.is_none();
+    let mut changed = false;
+    for (name, a) in &def.attributes {
+        if !a.computed || !cty::attr_is_null(config, name) || !cty::attr_is_null(obj, name) {
+            continue;
+        }
+        let (t, v) = match (&a.fake, &ctx.mode) {
+            (Some(tpl), _) => cty::build_template(tpl, ctx.root_config, ctx.top),
+            (None, Mode::Unknown) => (Ty::Dynamic, cty::unknown()),
+            (None, Mode::Known(f)) => (Ty::String, Value::from(f.string_for(name, top_level))),
+        };
+        match attr_tys.as_deref_mut() {
+            None => cty::set(obj, name, cty::wrap(&t, v)),
+            Some(tys) => {
+                if cty::is_unknown(&v) {
+                    // An unknown fits any type: keep the declared one.
+                    tys.entry(name.clone()).or_insert(Ty::Dynamic);
+                } else {
+                    tys.insert(name.clone(), t);
+                }
+                cty::set(obj, name, v);
+            }
+        }
+        changed = true;
+    }
+    for (bname, bdef) in &def.blocks {
+        if !bdef.has_dynamic() {
+            continue; // no attribute anywhere inside: nothing to complete
+        }
+        let Some(cur) = cty::get(obj, bname).cloned() else {
+            continue;
+        };
+        let (container_ty, inner, wrapped) = match cty::unwrap(&cur) {
+            Some((t, inner)) => (t, inner.clone(), true),
+            None => {
+                if cur.is_nil() || cty::is_unknown(&cur) {
+                    continue;
+                }
+                match attr_tys.as_deref().and_then(|tys| tys.get(bname)) {
+                    Some(t) => (t.clone(), cur.clone(), false),
+                    None => continue,
+                }
+            }
+        };
+        let Value::Array(mut elems) = inner else {
+            continue;
+        };
+        let mut elem_tys: Vec<Ty> = match container_ty {
+            Ty::Tuple(ts) if ts.len() == elems.len() => ts,
+            Ty::List(t) => vec![*t; elems.len()],
+            _ => continue,
+        };
+        let cfg_elems: Vec<Value> = cty::get(config, bname)
+            .and_then(|c| match cty::unwrap(c) {
+                Some((_, i)) => i.as_array().cloned(),
+                None => c.as_array().cloned(),
+            })
+            .unwrap_or_default();
+        let mut block_changed = false;
+        for (i, elem) in elems.iter_mut().enumerate() {
+            if let Ty::Object(atys) = &mut elem_tys[i] {
+                let cfg = cfg_elems.get(i).cloned().unwrap_or(Value::Nil);
+                block_changed |= complete_object(bdef, elem, Some(atys), &cfg, ctx);
+            }
+        }
+        if !block_changed {
+            continue;
+        }
+        let new_ty = Ty::Tuple(elem_tys);
+        if wrapped {
+            cty::set(obj, bname, cty::wrap(&new_ty, Value::Array(elems)));
+        } else if let Some(tys) = attr_tys.as_deref_mut() {
+            tys.insert(bname.clone(), new_ty);
+            cty::set(obj, bname, Value::Array(elems));
+        }
+        changed = true;
+    }
+    changed
+}
+
+/// Replace every unknown left in a top-level object by a fake known value.
+fn fill_top(state: &Value, top: &BTreeMap<String, Ty>, faker: &Faker) -> Value {
+    match state {
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| {
+                    let name = k.as_str().unwrap_or("");
+                    let ty = top.get(name).unwrap_or(&Ty::Dynamic);
+                    (k.clone(), faker.fill(v, ty, name, true))
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// 16 hex characters, unique per call across processes and runs.
+fn new_hex() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut buf = [0u8; 8];
+    let random = std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .is_ok();
+    let mut x = u64::from_le_bytes(buf);
+    if !random {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        x = cty::fnv1a(&[
+            &nanos.to_le_bytes(),
+            &std::process::id().to_le_bytes(),
+            &COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes(),
+        ]);
+    }
+    format!("{x:016x}")
+}
+
+/// Append one JSON line to `TFSCOPE_MOCK_LOG` (if set) with a single write.
+fn log_action(diags: &mut Diagnostics, action: &str, t: &TypeDef, id: &str) {
+    let Some(path) = std::env::var_os(LOG_ENV).filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let mut line = serde_json::to_vec(&serde_json::json!({
+        "action": action,
+        "provider": t.provider,
+        "type": t.type_name,
+        "id": id,
+    }))
+    .expect("log line serializes");
+    line.push(b'\n');
+    let res = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| {
+            let n = f.write(&line)?;
+            if n == line.len() {
+                Ok(())
+            } else {
+                Err(std::io::Error::other(format!(
+                    "short write ({n} of {} bytes)",
+                    line.len()
+                )))
+            }
+        });
+    if let Err(e) = res {
+        diags.root_warning(
+            format!("tfscope mock provider: cannot append to {LOG_ENV}"),
+            format!("{}: {e}", std::path::Path::new(&path).display()),
+        );
+    }
+}
+
+fn state_id(state: &Value) -> String {
+    cty::get(state, "id")
+        .and_then(cty::as_plain_string)
+        .unwrap_or_default()
+}
+
+struct MockResource(Arc<TypeDef>);
+
+#[async_trait]
+impl Resource for MockResource {
+    type State<'a> = Value;
+    type PrivateState<'a> = Value;
+    type ProviderMetaState<'a> = Value;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(self.0.schema())
+    }
+
+    async fn read<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        state: Value,
+        private_state: Value,
+        _meta: Value,
+    ) -> Option<(Value, Value)> {
+        Some((state, private_state))
+    }
+
+    async fn plan_create<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        proposed_state: Value,
+        config_state: Value,
+        _meta: Value,
+    ) -> Option<(Value, Value)> {
+        let t = &self.0;
+        let mut planned = proposed_state;
+        let ctx = Ctx {
+            root_config: &config_state,
+            top: &t.top,
+            mode: Mode::Unknown,
+        };
+        complete_object(&t.def, &mut planned, None, &config_state, &ctx);
+        Some((planned, Value::Nil))
+    }
+
+    async fn plan_update<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        prior_state: Value,
+        proposed_state: Value,
+        config_state: Value,
+        prior_private_state: Value,
+        _meta: Value,
+    ) -> Option<(Value, Value, Vec<AttributePath>)> {
+        let mut planned = proposed_state;
+        for (name, a) in &self.0.def.attributes {
+            if a.computed && cty::attr_is_null(&config_state, name) {
+                let prior = cty::get(&prior_state, name).cloned().unwrap_or(Value::Nil);
+                cty::set(&mut planned, name, prior);
+            }
+        }
+        // Never require replacement.
+        Some((planned, prior_private_state, vec![]))
+    }
+
+    async fn plan_destroy<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _prior_state: Value,
+        prior_private_state: Value,
+        _meta: Value,
+    ) -> Option<Value> {
+        Some(prior_private_state)
+    }
+
+    async fn create<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        planned_state: Value,
+        config_state: Value,
+        planned_private_state: Value,
+        _meta: Value,
+    ) -> Option<(Value, Value)> {
+        let t = &self.0;
+        let hex = new_hex();
+        let faker = Faker {
+            type_name: &t.type_name,
+            hex: &hex,
+        };
+        let mut state = planned_state;
+        // A `fake` template that was partly unknown at plan time (its config
+        // attribute was unknown then) is rebuilt from the now-known config.
+        for (name, a) in &t.def.attributes {
+            if let Some(tpl) = &a.fake {
+                if cty::get(&state, name).is_some_and(cty::contains_unknown) {
+                    let (ty, v) = cty::build_template(tpl, &config_state, &t.top);
+                    cty::set(&mut state, name, cty::wrap(&ty, v));
+                }
+            }
+        }
+        let state = fill_top(&state, &t.top, &faker);
+        log_action(diags, "create", t, &state_id(&state));
+        Some((state, planned_private_state))
+    }
+
+    async fn update<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _prior_state: Value,
+        planned_state: Value,
+        _config_state: Value,
+        planned_private_state: Value,
+        _meta: Value,
+    ) -> Option<(Value, Value)> {
+        let t = &self.0;
+        let hex = new_hex();
+        let faker = Faker {
+            type_name: &t.type_name,
+            hex: &hex,
+        };
+        // The id is known (kept from the prior state), so it stays.
+        let state = fill_top(&planned_state, &t.top, &faker);
+        log_action(diags, "update", t, &state_id(&state));
+        Some((state, planned_private_state))
+    }
+
+    async fn destroy<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        prior_state: Value,
+        _planned_private_state: Value,
+        _meta: Value,
+    ) -> Option<()> {
+        log_action(diags, "delete", &self.0, &state_id(&prior_state));
+        Some(())
+    }
+}
+
+struct MockDataSource(Arc<TypeDef>);
+
+#[async_trait]
+impl DataSource for MockDataSource {
+    type State<'a> = Value;
+    type ProviderMetaState<'a> = Value;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(self.0.schema())
+    }
+
+    async fn read<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        config: Value,
+        _meta: Value,
+    ) -> Option<Value> {
+        let t = &self.0;
+        // Deterministic: the same type and config give the same fakes.
+        let bytes = rmp_serde::to_vec_named(&config).unwrap_or_default();
+        let hex = format!("{:016x}", cty::fnv1a(&[t.type_name.as_bytes(), &bytes]));
+        let faker = Faker {
+            type_name: &t.type_name,
+            hex: &hex,
+        };
+        let mut state = config.clone();
+        let ctx = Ctx {
+            root_config: &config,
+            top: &t.top,
+            mode: Mode::Known(&faker),
+        };
+        complete_object(&t.def, &mut state, None, &config, &ctx);
+        Some(fill_top(&state, &t.top, &faker))
+    }
+}
+
+pub struct MockProvider {
+    name: String,
+    def: Result<ProviderDef, String>,
+}
+
+impl MockProvider {
+    pub fn new(name: String, def: Result<ProviderDef, String>) -> Self {
+        Self { name, def }
+    }
+
+    /// The served type names for `kind` (resources or data sources), keyed
+    /// the way tf-provider wants them: without the `<provider>_` prefix.
+    fn types<'d>(
+        &self,
+        kind: &'d BTreeMap<String, BlockDef>,
+    ) -> Vec<(String, &'d String, &'d BlockDef)> {
+        let prefix = format!("{}_", self.name);
+        kind.iter()
+            .filter_map(|(type_name, def)| match type_name.strip_prefix(&prefix) {
+                Some(suffix) if !suffix.is_empty() => Some((suffix.to_string(), type_name, def)),
+                _ => {
+                    eprintln!(
+                        "tfscope mock provider {}: skipping {type_name}: a type served by \
+                             provider {} must be named {prefix}*",
+                        self.name, self.name
+                    );
+                    None
+                }
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl Provider for MockProvider {
+    type Config<'a> = Value;
+    type MetaState<'a> = Value;
+
+    fn schema(&self, diags: &mut Diagnostics) -> Option<Schema> {
+        match &self.def {
+            Ok(def) => Some(Schema {
+                version: 0,
+                block: def.config.to_tf_block(),
+            }),
+            Err(msg) => {
+                diags.root_error(
+                    format!("tfscope mock provider \"{}\": no schema", self.name),
+                    msg.clone(),
+                );
+                Some(Schema {
+                    version: 0,
+                    block: BlockDef::default().to_tf_block(),
+                })
+            }
+        }
+    }
+
+    fn get_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        let Ok(def) = &self.def else {
+            return Some(HashMap::new());
+        };
+        Some(
+            self.types(&def.resources)
+                .into_iter()
+                .map(|(key, type_name, d)| {
+                    let r: Box<dyn DynamicResource> = Box::new(MockResource(Arc::new(
+                        TypeDef::new(&self.name, type_name, d.clone()),
+                    )));
+                    (key, r)
+                })
+                .collect(),
+        )
+    }
+
+    fn get_data_sources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        let Ok(def) = &self.def else {
+            return Some(HashMap::new());
+        };
+        Some(
+            self.types(&def.data_sources)
+                .into_iter()
+                .map(|(key, type_name, d)| {
+                    let r: Box<dyn DynamicDataSource> = Box::new(MockDataSource(Arc::new(
+                        TypeDef::new(&self.name, type_name, d.clone()),
+                    )));
+                    (key, r)
+                })
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema_file::parse_for_provider;
+
+    fn acm() -> TypeDef {
+        let text = r#"{"providers":{"aws":{"resources":{"aws_acm_certificate":{
+            "attributes":{"domain_name":{"optional":true},"arn":{"computed":true},
+              "domain_validation_options":{"computed":true,"fake":[{"domain_name":"${config:domain_name}","type":"CNAME"}]}},
+            "blocks":{"options":{"attributes":{"preference":{"optional":true},"computed_x":{"computed":true}}}}}}}}}"#;
+        let p = parse_for_provider(text, "aws").unwrap();
+        TypeDef::new(
+            "aws",
+            "aws_acm_certificate",
+            p.resources["aws_acm_certificate"].clone(),
+        )
+    }
+
+    /// A config object as Terraform sends it, with one nested block element.
+    fn config() -> Value {
+        let elem_ty = Ty::Object(
+            [
+                ("preference".to_string(), Ty::String),
+                ("computed_x".to_string(), Ty::Dynamic),
+            ]
+            .into(),
+        );
+        Value::Map(vec![
+            (Value::from("arn"), Value::Nil),
+            (
+                Value::from("domain_name"),
+                cty::wrap(&Ty::String, Value::from("example.com")),
+            ),
+            (Value::from("domain_validation_options"), Value::Nil),
+            (Value::from("id"), Value::Nil),
+            (
+                Value::from("options"),
+                cty::wrap(
+                    &Ty::Tuple(vec![elem_ty]),
+                    Value::Array(vec![Value::Map(vec![
+                        (Value::from("computed_x"), Value::Nil),
+                        (Value::from("preference"), Value::from("x")),
+                    ])]),
+                ),
+            ),
+        ])
+    }
+
+    #[test]
+    fn plan_create_then_fill() {
+        let t = acm();
+        let cfg = config();
+        let mut planned = cfg.clone();
+        let ctx = Ctx {
+            root_config: &cfg,
+            top: &t.top,
+            mode: Mode::Unknown,
+        };
+        assert!(complete_object(&t.def, &mut planned, None, &cfg, &ctx));
+        assert!(cty::is_unknown(cty::get(&planned, "id").unwrap()));
+        assert!(cty::is_unknown(cty::get(&planned, "arn").unwrap()));
+        let dvo = cty::get(&planned, "domain_validation_options").unwrap();
+        assert!(!cty::contains_unknown(dvo));
+        let (_, inner) = cty::unwrap(dvo).unwrap();
+        let first = &inner.as_array().unwrap()[0];
+        assert_eq!(
+            cty::get(first, "domain_name").unwrap().as_str(),
+            Some("example.com")
+        );
+        // nested computed attribute: unknown
+        let (_, opts) = cty::unwrap(cty::get(&planned, "options").unwrap()).unwrap();
+        assert!(cty::is_unknown(
+            cty::get(&opts.as_array().unwrap()[0], "computed_x").unwrap()
+        ));
+
+        let faker = Faker {
+            type_name: "aws_acm_certificate",
+            hex: "00000000000000ff",
+        };
+        let state = fill_top(&planned, &t.top, &faker);
+        assert!(!cty::contains_unknown(&state));
+        assert_eq!(state_id(&state), "aws_acm_certificate-00000000000000ff");
+        assert_eq!(
+            cty::as_plain_string(cty::get(&state, "arn").unwrap()).as_deref(),
+            Some("mock-arn-00000000000000ff")
+        );
+        let (_, opts) = cty::unwrap(cty::get(&state, "options").unwrap()).unwrap();
+        let cx = cty::get(&opts.as_array().unwrap()[0], "computed_x").unwrap();
+        assert_eq!(
+            cty::as_plain_string(cx).as_deref(),
+            Some("mock-computed_x-00000000000000ff")
+        );
+        // The whole thing still encodes.
+        rmp_serde::to_vec_named(&state).unwrap();
+    }
+
+    #[test]
+    fn data_source_fakes_are_known_and_typed() {
+        let t = acm();
+        let cfg = config();
+        let faker = Faker {
+            type_name: &t.type_name,
+            hex: "abababababababab",
+        };
+        let mut state = cfg.clone();
+        let ctx = Ctx {
+            root_config: &cfg,
+            top: &t.top,
+            mode: Mode::Known(&faker),
+        };
+        complete_object(&t.def, &mut state, None, &cfg, &ctx);
+        assert!(!cty::contains_unknown(&state));
+        let (ty, opts) = cty::unwrap(cty::get(&state, "options").unwrap()).unwrap();
+        // The nested element's type now says string for the filled attribute.
+        assert_eq!(
+            ty.to_json(),
+            serde_json::json!(["tuple", [["object", {"computed_x": "string", "preference": "string"}]]])
+        );
+        assert_eq!(
+            cty::get(&opts.as_array().unwrap()[0], "computed_x")
+                .unwrap()
+                .as_str(),
+            Some("mock-computed_x-abababababababab")
+        );
+    }
+}
