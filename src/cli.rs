@@ -17,9 +17,46 @@ use crate::target::{Action, Selection};
 /// Process exit codes, one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    Ok = 0,
-    Findings = 1,
-    Error = 2,
+    Ok,
+    Findings,
+    Error,
+    /// `up`/`down`: Terraform failed with this code.
+    Terraform(i32),
+}
+
+impl Exit {
+    pub fn code(self) -> i32 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Findings => 1,
+            Exit::Error => 2,
+            Exit::Terraform(code) => code,
+        }
+    }
+}
+
+/// What `up` and `down` share.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Scope to bring up or down, or `all`.
+    #[arg(long)]
+    pub scope: String,
+    /// Environment: passes environments/NAME.tfvars with -var-file.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Pass -auto-approve to Terraform (without it, Terraform asks before each phase).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Print the commands, run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Start at this phase (1-based), to resume after a failure.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub from_phase: usize,
+    /// Terraform or OpenTofu binary (default: $TFSCOPE_TERRAFORM, else terraform, else tofu on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub tf: Option<PathBuf>,
+    pub dir: Option<PathBuf>,
 }
 
 const ABOUT: &str = "Split one Terraform configuration into ordered scopes (base < runtime) and compute exact -target lists";
@@ -103,6 +140,28 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
         dir: Option<PathBuf>,
+    },
+    /// Apply a scope with Terraform, phase by phase (`all`: every scope in order).
+    #[command(
+        after_help = "Examples:\n  tfscope up --scope runtime --env dev\n  tfscope up --scope all --env prod --auto-approve\n  tfscope up --scope all --env dev --dry-run\n  tfscope up --scope all --env dev --from-phase 2"
+    )]
+    Up {
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Destroy a scope with Terraform; later scopes go first, since they depend on it.
+    #[command(
+        after_help = "Examples:\n  tfscope down --scope runtime --env dev\n  tfscope down --scope base --env dev --auto-approve --allow-cascade --allow-stateful\n\nA down that cascades into another scope, or that destroys a stateful resource without\nallow_destroy, is refused unless --auto-approve comes with --allow-cascade / --allow-stateful."
+    )]
+    Down {
+        #[command(flatten)]
+        run: RunArgs,
+        /// Accept destroying later scopes too (with --auto-approve).
+        #[arg(long)]
+        allow_cascade: bool,
+        /// Accept destroying stateful resources (with --auto-approve).
+        #[arg(long)]
+        allow_stateful: bool,
     },
     /// Print a provider schema for the mock provider of the end-to-end tests (JSON).
     #[command(hide = true)]
@@ -373,6 +432,18 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             }
             Ok((Exit::Ok, a.warnings))
         }
+        Command::Up { run } => run_scope(run, Action::Apply, (false, false), config_path, out),
+        Command::Down {
+            run,
+            allow_cascade,
+            allow_stateful,
+        } => run_scope(
+            run,
+            Action::Destroy,
+            (allow_cascade, allow_stateful),
+            config_path,
+            out,
+        ),
         Command::MockSchema { dir } => {
             let a = analyse(dir, config_path)?;
             let schema = crate::schema::derive(&a.loaded);
@@ -411,6 +482,186 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
     }
 }
 
+/// `up` and `down`: plan, refuse what needs explicit consent, then run Terraform phase by phase.
+fn run_scope(
+    run: RunArgs,
+    action: Action,
+    (allow_cascade, allow_stateful): (bool, bool),
+    config_path: Option<&Path>,
+    out: &mut Out,
+) -> Outcome {
+    let verb = if action == Action::Apply {
+        "up"
+    } else {
+        "down"
+    };
+    let a = analyse(run.dir.clone(), config_path)?;
+    let sel = selection(&a.config, &run.scope)?;
+    let var_file = run
+        .env
+        .as_deref()
+        .map(|e| crate::plan::find_env(&a.dir, e))
+        .transpose()?;
+    let instances = instances_for(&a, run.env.as_deref())?;
+    let binary = match crate::runner::find_terraform(run.tf.as_deref()) {
+        Ok(b) => b.path.display().to_string(),
+        Err(_) if run.dry_run => "terraform".to_string(),
+        Err(e) => return Err(e),
+    };
+    let mut invocation = crate::plan::Invocation::new(&a.dir, var_file.as_deref());
+    invocation.binary = binary;
+    invocation.auto_approve = run.auto_approve;
+    let request = crate::plan::PlanRequest {
+        selection: sel,
+        action,
+        expand: false,
+        instances: &instances,
+        invocation: &invocation,
+        env: run.env.clone(),
+    };
+    let plan = crate::plan::plan(&a.graph, &a.class, request)?;
+    let mut warnings = a.warnings;
+    if plan.phases.is_empty() {
+        warnings.push(Warning {
+            location: None,
+            message: format!("nothing to {verb}: scope {} has no resources", run.scope),
+        });
+        return Ok((Exit::Ok, warnings));
+    }
+    let crossing: Vec<&str> = plan
+        .phases
+        .iter()
+        .flat_map(|p| p.outside.iter().map(|t| t.address.as_str()))
+        .collect();
+    if !crossing.is_empty() {
+        return Err(Error::Refused {
+            message: format!(
+                "refusing to {verb} {}: scope violations make it touch {}",
+                run.scope,
+                crossing.join(", ")
+            ),
+            help: Some("run `tfscope check` and fix the rules or tags behind them".into()),
+        });
+    }
+    if action == Action::Destroy {
+        // Phases of other scopes: bringing this one down takes them too.
+        let cascaded: Vec<String> = match sel {
+            Selection::All => Vec::new(),
+            Selection::Scope(_) => plan
+                .phases
+                .iter()
+                .filter(|p| p.scope != run.scope)
+                .map(|p| {
+                    let n: usize = p.resources.values().map(Vec::len).sum();
+                    format!("{} ({n} resources)", p.scope)
+                })
+                .collect(),
+        };
+        if !cascaded.is_empty() && !(run.auto_approve && allow_cascade) {
+            return Err(Error::Refused {
+                message: format!(
+                    "refusing to bring {} down: it takes later scopes with it: {}",
+                    run.scope,
+                    cascaded.join(", ")
+                ),
+                help: Some("Terraform destroys everything that depends on what it destroys; pass --auto-approve --allow-cascade to accept it".into()),
+            });
+        }
+        let stateful: Vec<&str> = plan
+            .phases
+            .iter()
+            .flat_map(|p| p.stateful_at_risk.iter())
+            .filter(|r| !r.allow_destroy)
+            .map(|r| r.address.as_str())
+            .collect();
+        if !stateful.is_empty() && !(run.auto_approve && allow_stateful) {
+            return Err(Error::Refused {
+                message: format!(
+                    "refusing to bring {} down: it destroys stateful resources: {}",
+                    run.scope,
+                    stateful.join(", ")
+                ),
+                help: Some("pass --auto-approve --allow-stateful to accept losing their data, or add rules with allow_destroy = true".into()),
+            });
+        }
+    }
+    if run.from_phase == 0 || run.from_phase > plan.phases.len() {
+        return Err(Error::Refused {
+            message: format!(
+                "--from-phase {} is out of range: this plan has {} phase(s)",
+                run.from_phase,
+                plan.phases.len()
+            ),
+            help: Some(format!(
+                "run `tfscope {verb} --scope {} --dry-run` to see them",
+                run.scope
+            )),
+        });
+    }
+    if run.dry_run {
+        for phase in plan.phases.iter().filter(|p| p.number >= run.from_phase) {
+            out.line(&phase.command);
+        }
+        return Ok((Exit::Ok, warnings));
+    }
+    // Warnings now, before Terraform's output.
+    for w in warnings.drain(..) {
+        eprintln!("warning: {w}");
+    }
+    let mut stderr = std::io::stderr();
+    match crate::runner::run(&plan, &invocation, &a.dir, run.from_phase, &mut stderr)? {
+        crate::runner::Outcome::Done { phases } => {
+            eprintln!("tfscope: {verb} {}: done ({phases} phase(s))", run.scope);
+            Ok((Exit::Ok, warnings))
+        }
+        crate::runner::Outcome::Failed { phase: 0, code } => {
+            eprintln!("tfscope: terraform init failed (exit {code}); fix it and run the same command again");
+            Ok((Exit::Terraform(code), warnings))
+        }
+        crate::runner::Outcome::Failed { phase, code } => {
+            let p = &plan.phases[phase - 1];
+            let mut resume = format!("tfscope {verb} --scope {}", run.scope);
+            if let Some(e) = &run.env {
+                resume.push_str(&format!(" --env {e}"));
+            }
+            if run.auto_approve {
+                resume.push_str(" --auto-approve");
+            }
+            if allow_cascade {
+                resume.push_str(" --allow-cascade");
+            }
+            if allow_stateful {
+                resume.push_str(" --allow-stateful");
+            }
+            if let Some(t) = &run.tf {
+                resume.push_str(&format!(
+                    " --tf {}",
+                    crate::address::shell_quote(&t.display().to_string())
+                ));
+            }
+            resume.push_str(&format!(" --from-phase {phase}"));
+            if let Some(d) = &run.dir {
+                resume.push_str(&format!(
+                    " {}",
+                    crate::address::shell_quote(&d.display().to_string())
+                ));
+            }
+            eprintln!(
+                "tfscope: phase {phase}/{} ({} {}) failed: terraform exited with {code}",
+                plan.phases.len(),
+                if p.action == Action::Apply {
+                    "apply"
+                } else {
+                    "destroy"
+                },
+                p.scope
+            );
+            eprintln!("hint: fix the problem, then resume with: {resume}");
+            Ok((Exit::Terraform(code), warnings))
+        }
+    }
+}
+
 fn instances_for(a: &Analysis, env: Option<&str>) -> Result<crate::instances::Instances, Error> {
     let var_file = env.map(|e| crate::plan::find_env(&a.dir, e)).transpose()?;
     crate::instances::Instances::evaluate(&a.loaded, var_file.as_deref())
@@ -426,9 +677,10 @@ mod tests {
 
     #[test]
     fn exit_codes_are_stable() {
-        assert_eq!(Exit::Ok as i32, 0);
-        assert_eq!(Exit::Findings as i32, 1);
-        assert_eq!(Exit::Error as i32, 2);
+        assert_eq!(Exit::Ok.code(), 0);
+        assert_eq!(Exit::Findings.code(), 1);
+        assert_eq!(Exit::Error.code(), 2);
+        assert_eq!(Exit::Terraform(3).code(), 3);
     }
 
     #[test]

@@ -161,6 +161,29 @@ pub enum Error {
     )]
     UnknownEnv { name: String, tried: Vec<PathBuf> },
 
+    #[error("no terraform binary found; tried: {}", .tried.join(", "))]
+    #[diagnostic(
+        code(tfscope::no_terraform),
+        help("install Terraform or OpenTofu, or pass --tf PATH (or set TFSCOPE_TERRAFORM)")
+    )]
+    TerraformNotFound { tried: Vec<String> },
+
+    #[error("cannot run {binary}: {source}")]
+    #[diagnostic(code(tfscope::spawn))]
+    Spawn {
+        binary: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(tfscope::refused))]
+    Refused {
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("{message}")]
     #[diagnostic(code(tfscope::targets))]
     Targets {

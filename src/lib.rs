@@ -21,6 +21,7 @@ pub mod model;
 pub mod parse;
 pub mod plan;
 pub mod report;
+pub mod runner;
 pub mod schema;
 pub mod target;
 #[cfg(test)]

@@ -5,5 +5,5 @@ use clap::Parser;
 fn main() {
     let cli = tfscope::cli::Cli::parse();
     let code = tfscope::cli::run(cli);
-    std::process::exit(code as i32);
+    std::process::exit(code.code());
 }

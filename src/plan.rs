@@ -53,7 +53,7 @@ pub struct Risk {
     pub allow_destroy: bool,
 }
 
-/// How to invoke terraform for a root module: where it is and which tfvars to pass.
+/// How to invoke terraform for a root module: which binary, where, with which tfvars.
 #[derive(Debug, Clone)]
 pub struct Invocation {
     pub binary: String,
@@ -61,6 +61,8 @@ pub struct Invocation {
     pub chdir: Option<String>,
     /// `-var-file` value, relative to the root module.
     pub var_file: Option<String>,
+    /// Pass `-auto-approve` (tfscope up/down --auto-approve).
+    pub auto_approve: bool,
 }
 
 impl Invocation {
@@ -71,25 +73,47 @@ impl Invocation {
             binary: "terraform".into(),
             chdir,
             var_file,
+            auto_approve: false,
         }
     }
 
-    /// The command line; `targets` must not be empty (callers skip empty phases).
-    pub fn command(&self, action: Action, targets: &[String]) -> String {
+    /// Arguments after the binary; `targets` must not be empty (callers skip empty phases).
+    pub fn args(&self, action: Action, targets: &[String]) -> Vec<String> {
         debug_assert!(!targets.is_empty(), "a terraform command without -target");
-        let mut words = vec![self.binary.clone()];
+        let mut args = Vec::new();
         if let Some(d) = &self.chdir {
-            words.push(crate::address::shell_quote(&format!("-chdir={d}")));
+            args.push(format!("-chdir={d}"));
         }
-        words.push(match action {
-            Action::Apply => "apply".into(),
-            Action::Destroy => "destroy".into(),
-        });
+        args.push(
+            match action {
+                Action::Apply => "apply",
+                Action::Destroy => "destroy",
+            }
+            .to_string(),
+        );
         if let Some(f) = &self.var_file {
-            words.push(crate::address::shell_quote(&format!("-var-file={f}")));
+            args.push(format!("-var-file={f}"));
         }
-        words.extend(targets.iter().map(|t| target_flag(t)));
-        words.join(" ")
+        if self.auto_approve {
+            args.push("-auto-approve".into());
+        }
+        args.extend(targets.iter().map(|t| format!("-target={t}")));
+        args
+    }
+
+    /// The command line as a shell would take it.
+    pub fn command(&self, action: Action, targets: &[String]) -> String {
+        std::iter::once(crate::address::shell_quote(&self.binary))
+            .chain(
+                self.args(action, targets)
+                    .iter()
+                    .map(|a| match a.strip_prefix("-target=") {
+                        Some(t) => target_flag(t),
+                        None => crate::address::shell_quote(a),
+                    }),
+            )
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 

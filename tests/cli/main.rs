@@ -10,6 +10,7 @@ mod plan;
 mod properties;
 mod targets;
 mod terraform;
+mod workflow;
 
 use std::path::Path;
 use std::process::Output;

@@ -1,0 +1,251 @@
+//! `tfscope up` / `down` against a fake terraform on PATH that records its arguments and fails on
+//! demand: phase order, init, resume, refusals, dry runs and binary lookup.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use insta::assert_snapshot;
+
+use crate::{code, result, stderr, stdout};
+
+struct Fake {
+    dir: tempfile::TempDir,
+}
+
+impl Fake {
+    fn new() -> Fake {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("terraform");
+        std::fs::write(
+            &script,
+            "#!/bin/sh\necho \"$*\" >> \"$FAKE_TF_LOG\"\ncase \"$*\" in *\"$FAKE_TF_FAIL\"*) [ -n \"$FAKE_TF_FAIL\" ] && { echo 'fake terraform: failing on purpose' >&2; exit 3; };; esac\nexit 0\n",
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        Fake { dir }
+    }
+
+    fn log(&self) -> PathBuf {
+        self.dir.path().join("argv.log")
+    }
+
+    /// Runs tfscope with only the fake terraform (and the shell's basics) on PATH.
+    fn run(&self, args: &[&str], fail_on: &str) -> Output {
+        assert_cmd::Command::cargo_bin("tfscope")
+            .unwrap()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1")
+            .env(
+                "PATH",
+                format!("{}:/usr/bin:/bin", self.dir.path().display()),
+            )
+            .env_remove("TFSCOPE_TERRAFORM")
+            .env("FAKE_TF_LOG", self.log())
+            .env("FAKE_TF_FAIL", fail_on)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// Each recorded terraform call, targets elided to keep it readable.
+    fn calls(&self) -> Vec<String> {
+        std::fs::read_to_string(self.log())
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                let targets = l.matches("-target=").count();
+                let head: Vec<&str> = l
+                    .split(' ')
+                    .filter(|w| !w.starts_with("-target="))
+                    .collect();
+                format!("{} [{targets} targets]", head.join(" "))
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn up_all_inits_then_applies_each_scope_in_order() {
+    let fake = Fake::new();
+    let out = fake.run(
+        &["up", "--scope", "all", "--env", "dev", "--auto-approve"],
+        "",
+    );
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    assert_eq!(
+        fake.calls(),
+        vec![
+            "-chdir=modules init -input=false [0 targets]",
+            "-chdir=modules apply -var-file=../environments/dev.tfvars -auto-approve [6 targets]",
+            "-chdir=modules apply -var-file=../environments/dev.tfvars -auto-approve [4 targets]",
+        ]
+    );
+    assert!(stderr(&out).contains("tfscope: phase 2/2: apply runtime (29 resources, 4 targets)"));
+}
+
+#[test]
+fn without_auto_approve_terraform_keeps_its_prompt() {
+    let fake = Fake::new();
+    let out = fake.run(&["up", "--scope", "runtime", "--env", "dev"], "");
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    assert!(fake.calls().iter().all(|c| !c.contains("-auto-approve")));
+}
+
+#[test]
+fn a_failed_phase_stops_names_itself_and_says_how_to_resume() {
+    let fake = Fake::new();
+    let args = [
+        "down",
+        "--scope",
+        "base",
+        "--env",
+        "dev",
+        "--auto-approve",
+        "--allow-cascade",
+        "--allow-stateful",
+    ];
+    // The second phase destroys base: its targets include module.network.
+    let out = fake.run(&args, "-target=module.network");
+    assert_eq!(code(&out), 3, "terraform's own exit code: {}", result(&out));
+    assert_eq!(
+        fake.calls().len(),
+        3,
+        "init, phase 1, failed phase 2: {:?}",
+        fake.calls()
+    );
+    assert_snapshot!(stderr(&out));
+    // Resume: only phase 2 runs.
+    std::fs::remove_file(fake.log()).unwrap();
+    let mut resumed = args.to_vec();
+    resumed.extend(["--from-phase", "2"]);
+    let out = fake.run(&resumed, "");
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let calls = fake.calls();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(calls[1].starts_with("-chdir=modules destroy"), "{calls:?}");
+}
+
+#[test]
+fn down_that_cascades_or_destroys_state_is_refused_without_consent() {
+    let fake = Fake::new();
+    let out = fake.run(&["down", "--scope", "base", "--env", "dev"], "");
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains(
+        "refusing to bring base down: it takes later scopes with it: runtime (29 resources)"
+    ));
+    // --allow-cascade alone is not consent: it needs --auto-approve too.
+    let out = fake.run(
+        &["down", "--scope", "base", "--env", "dev", "--allow-cascade"],
+        "",
+    );
+    assert_eq!(code(&out), 2);
+    let out = fake.run(
+        &[
+            "down",
+            "--scope",
+            "base",
+            "--env",
+            "dev",
+            "--auto-approve",
+            "--allow-cascade",
+        ],
+        "",
+    );
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("it destroys stateful resources: "),
+        "{}",
+        result(&out)
+    );
+    assert!(
+        stderr(&out).contains("module.data.aws_db_instance.this"),
+        "{}",
+        result(&out)
+    );
+    assert!(
+        !Path::new(&fake.log()).exists(),
+        "terraform never ran: {:?}",
+        fake.calls()
+    );
+    // Runtime alone neither cascades nor holds state: no consent needed.
+    let out = fake.run(&["down", "--scope", "runtime", "--env", "dev"], "");
+    assert_eq!(code(&out), 0, "{}", result(&out));
+}
+
+#[test]
+fn stateful_runtime_resources_need_allow_stateful() {
+    let fake = Fake::new();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("main.tf"),
+        "resource \"aws_ebs_volume\" \"scratch\" {\n  size = 1\n  tags = { Scope = \"runtime\" }\n}\n",
+    )
+    .unwrap();
+    let root = tmp.path().to_str().unwrap();
+    let out = fake.run(&["down", "--scope", "runtime", root], "");
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("it destroys stateful resources: aws_ebs_volume.scratch"),
+        "{}",
+        result(&out)
+    );
+    let out = fake.run(
+        &[
+            "down",
+            "--scope",
+            "runtime",
+            "--auto-approve",
+            "--allow-stateful",
+            root,
+        ],
+        "",
+    );
+    assert_eq!(code(&out), 0, "{}", result(&out));
+}
+
+#[test]
+fn dry_run_prints_the_commands_and_runs_nothing() {
+    let fake = Fake::new();
+    let out = fake.run(&["up", "--scope", "all", "--env", "dev", "--dry-run"], "");
+    assert_eq!(code(&out), 0);
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines[0].contains("apply -var-file=../environments/dev.tfvars -target=module.data"),
+        "{lines:?}"
+    );
+    assert!(!fake.log().exists());
+}
+
+#[test]
+fn a_missing_terraform_is_a_clear_error() {
+    let out = assert_cmd::Command::cargo_bin("tfscope")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env("PATH", "/nonexistent")
+        .env_remove("TFSCOPE_TERRAFORM")
+        .args(["up", "--scope", "runtime", "--env", "dev"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("no terraform binary found; tried: terraform on PATH, tofu on PATH"),
+        "{}",
+        result(&out)
+    );
+    let fake = Fake::new();
+    let tf = fake.dir.path().join("terraform");
+    let out = assert_cmd::Command::cargo_bin("tfscope")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PATH", "/usr/bin:/bin")
+        .env("TFSCOPE_TERRAFORM", &tf)
+        .env("FAKE_TF_LOG", fake.log())
+        .args(["up", "--scope", "runtime", "--env", "dev", "--auto-approve"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "TFSCOPE_TERRAFORM is used: {}", result(&out));
+    assert_eq!(fake.calls().len(), 2);
+}
