@@ -557,7 +557,8 @@ fn run_scope(
                 })
                 .collect(),
         };
-        if !cascaded.is_empty() && !(run.auto_approve && allow_cascade) {
+        let cascade_accepted = run.auto_approve && allow_cascade;
+        if !cascaded.is_empty() && !cascade_accepted {
             return Err(Error::Refused {
                 message: format!(
                     "refusing to bring {} down: it takes later scopes with it: {}",
@@ -574,7 +575,8 @@ fn run_scope(
             .filter(|r| !r.allow_destroy)
             .map(|r| r.address.as_str())
             .collect();
-        if !stateful.is_empty() && !(run.auto_approve && allow_stateful) {
+        let loss_accepted = run.auto_approve && allow_stateful;
+        if !stateful.is_empty() && !loss_accepted {
             return Err(Error::Refused {
                 message: format!(
                     "refusing to bring {} down: it destroys stateful resources: {}",
