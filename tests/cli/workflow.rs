@@ -8,12 +8,14 @@ use insta::assert_snapshot;
 
 use crate::{code, result, stderr, stdout};
 
-struct Fake {
-    dir: tempfile::TempDir,
+/// A fake `terraform` in a temporary directory: appends its arguments to a log, and exits 3
+/// when its arguments contain `FAKE_TF_FAIL`.
+pub struct Fake {
+    pub dir: tempfile::TempDir,
 }
 
 impl Fake {
-    fn new() -> Fake {
+    pub fn new() -> Fake {
         let dir = tempfile::tempdir().unwrap();
         let script = dir.path().join("terraform");
         std::fs::write(
@@ -26,12 +28,12 @@ impl Fake {
         Fake { dir }
     }
 
-    fn log(&self) -> PathBuf {
+    pub fn log(&self) -> PathBuf {
         self.dir.path().join("argv.log")
     }
 
     /// Runs tfscope with only the fake terraform (and the shell's basics) on PATH.
-    fn run(&self, args: &[&str], fail_on: &str) -> Output {
+    pub fn run(&self, args: &[&str], fail_on: &str) -> Output {
         assert_cmd::Command::cargo_bin("tfscope")
             .unwrap()
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -49,7 +51,7 @@ impl Fake {
     }
 
     /// Each recorded terraform call, targets elided to keep it readable.
-    fn calls(&self) -> Vec<String> {
+    pub fn calls(&self) -> Vec<String> {
         std::fs::read_to_string(self.log())
             .unwrap_or_default()
             .lines()
