@@ -163,6 +163,25 @@ pub enum Command {
         #[arg(long)]
         allow_stateful: bool,
     },
+    /// Show which scopes are up, down or partial, from Terraform state.
+    #[command(
+        after_help = "Examples:\n  tfscope status --env dev\n  tfscope status --state terraform.tfstate --format json\n  terraform state pull | tfscope status --state -"
+    )]
+    Status {
+        /// Environment: instance counts that depend on its tfvars.
+        #[arg(long)]
+        env: Option<String>,
+        /// A state file (terraform.tfstate, or `terraform show -json` output), or - for stdin.
+        /// Default: run `terraform show -json` in the root.
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
+        /// Terraform or OpenTofu binary for `show -json`.
+        #[arg(long, value_name = "PATH")]
+        tf: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        dir: Option<PathBuf>,
+    },
     /// Print a provider schema for the mock provider of the end-to-end tests (JSON).
     #[command(hide = true)]
     MockSchema { dir: Option<PathBuf> },
@@ -444,6 +463,29 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             config_path,
             out,
         ),
+        Command::Status {
+            env,
+            state,
+            tf,
+            format,
+            dir,
+        } => {
+            let a = analyse(dir, config_path)?;
+            let instances = instances_for(&a, env.as_deref())?;
+            let (text, origin) = read_state(&a.dir, state.as_deref(), tf.as_deref())?;
+            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::State {
+                origin: origin.clone(),
+                message: e.to_string(),
+            })?;
+            let present = crate::status::resources_in_state(&doc)
+                .map_err(|message| Error::State { origin, message })?;
+            let s = crate::status::status(&a.graph, &a.class, &instances, &present, env);
+            match format {
+                Format::Json => out.line(pretty(&serde_json::to_value(&s).expect("serializes"))),
+                _ => out.line(crate::report::status_text(&s)),
+            }
+            Ok((Exit::Ok, a.warnings))
+        }
         Command::MockSchema { dir } => {
             let a = analyse(dir, config_path)?;
             let schema = crate::schema::derive(&a.loaded);
@@ -660,6 +702,53 @@ fn run_scope(
             );
             eprintln!("hint: fix the problem, then resume with: {resume}");
             Ok((Exit::Terraform(code), warnings))
+        }
+    }
+}
+
+/// The state document: a file, stdin, or `terraform show -json` in the root.
+fn read_state(
+    root: &Path,
+    state: Option<&Path>,
+    tf: Option<&Path>,
+) -> Result<(String, String), Error> {
+    use std::io::Read;
+    match state {
+        Some(p) if p == Path::new("-") => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|source| Error::Io {
+                    path: PathBuf::from("<stdin>"),
+                    source,
+                })?;
+            Ok((text, "standard input".into()))
+        }
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|source| Error::Io {
+                path: p.to_path_buf(),
+                source,
+            })?;
+            Ok((text, crate::error::display_path(p)))
+        }
+        None => {
+            let binary = crate::runner::find_terraform(tf)?;
+            let output = std::process::Command::new(&binary.path)
+                .arg(format!("-chdir={}", root.display()))
+                .args(["show", "-json", "-no-color"])
+                .output()
+                .map_err(|source| Error::Spawn {
+                    binary: binary.path.display().to_string(),
+                    source,
+                })?;
+            let origin = format!("`terraform show -json` in {}", root.display());
+            if !output.status.success() {
+                return Err(Error::State {
+                    origin,
+                    message: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+                });
+            }
+            Ok((String::from_utf8_lossy(&output.stdout).into_owned(), origin))
         }
     }
 }

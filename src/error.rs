@@ -176,6 +176,13 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("cannot read the state from {origin}: {message}")]
+    #[diagnostic(
+        code(tfscope::state),
+        help("pass --state with a terraform.tfstate file or `terraform show -json` output, or - for `terraform state pull` on stdin")
+    )]
+    State { origin: String, message: String },
+
     #[error("{message}")]
     #[diagnostic(code(tfscope::refused))]
     Refused {

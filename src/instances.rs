@@ -19,10 +19,19 @@ use crate::target::ModuleInstances;
 /// A module's known variable and local values.
 type Values = (Map<String, Value>, Map<String, Value>);
 
-/// Known instance keys per keyed module call.
+/// Known instance keys per keyed module call and per keyed resource.
 #[derive(Debug, Default)]
 pub struct Instances {
     keys: BTreeMap<ModulePath, Vec<InstanceKey>>,
+    /// Resource (config address) -> its keys, where `count`/`for_each` could be evaluated.
+    resources: BTreeMap<String, Vec<InstanceKey>>,
+}
+
+impl Instances {
+    /// Whether a resource is known to have no instances (`count = 0`, `for_each = {}`).
+    pub fn resource_is_empty(&self, address: &str) -> bool {
+        self.resources.get(address).is_some_and(Vec::is_empty)
+    }
 }
 
 impl ModuleInstances for Instances {
@@ -68,6 +77,7 @@ impl Instances {
         };
         let mut scopes: HashMap<ModulePath, Values> = HashMap::new();
         let mut keys = BTreeMap::new();
+        let mut resources = BTreeMap::new();
         // Modules are sorted by path, so a parent is always evaluated before its children.
         for module in &config.modules {
             let vars = match module.path.parent() {
@@ -113,19 +123,30 @@ impl Instances {
             };
             let ctx = context(pv.clone(), pl.clone());
             for item in module.items.iter() {
-                let (ItemKind::Module(call), Some(expr)) = (&item.kind, &item.repetition_expr)
-                else {
+                let Some(expr) = &item.repetition_expr else {
                     continue;
                 };
                 let Ok(value) = expr.evaluate(&ctx) else {
                     continue;
                 };
-                if let Some(k) = instance_keys(item.repetition, &value) {
-                    keys.insert(module.path.child(&call.name), k);
+                let Some(k) = instance_keys(item.repetition, &value) else {
+                    continue;
+                };
+                match &item.kind {
+                    ItemKind::Module(call) => {
+                        keys.insert(module.path.child(&call.name), k);
+                    }
+                    ItemKind::Resource { kind, name } => {
+                        resources.insert(format!("{}{kind}.{name}", module.path.prefix()), k);
+                    }
+                    ItemKind::Data { kind, name } => {
+                        resources.insert(format!("{}data.{kind}.{name}", module.path.prefix()), k);
+                    }
+                    _ => {}
                 }
             }
         }
-        Ok(Instances { keys })
+        Ok(Instances { keys, resources })
     }
 }
 
@@ -410,5 +431,31 @@ resource "aws_s3_bucket" "b" {}
         std::fs::write(&p, "a = 1\nb = \n").unwrap();
         let err = read_tfvars(&p).unwrap_err().to_string();
         assert!(err.contains("bad.tfvars:2:"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod resource_tests {
+    use super::*;
+
+    #[test]
+    fn resources_with_zero_instances_are_known_per_environment() {
+        let tmp = crate::testing::tree(&[
+            (
+                "main.tf",
+                "variable \"on\" { default = false }\nmodule \"m\" {\n  source = \"./m\"\n  on     = var.on\n}\n",
+            ),
+            (
+                "m/main.tf",
+                "variable \"on\" {}\nresource \"aws_appautoscaling_target\" \"t\" {\n  count = var.on ? 1 : 0\n}\nresource \"aws_s3_bucket\" \"b\" {}\n",
+            ),
+            ("on.tfvars", "on = true\n"),
+        ]);
+        let config = crate::load::load(tmp.path()).unwrap();
+        let off = Instances::evaluate(&config, None).unwrap();
+        assert!(off.resource_is_empty("module.m.aws_appautoscaling_target.t"));
+        assert!(!off.resource_is_empty("module.m.aws_s3_bucket.b"));
+        let on = Instances::evaluate(&config, Some(&tmp.path().join("on.tfvars"))).unwrap();
+        assert!(!on.resource_is_empty("module.m.aws_appautoscaling_target.t"));
     }
 }

@@ -23,6 +23,7 @@ pub mod plan;
 pub mod report;
 pub mod runner;
 pub mod schema;
+pub mod status;
 pub mod target;
 #[cfg(test)]
 mod testing;

@@ -104,7 +104,7 @@ pub struct Item {
     /// `depends_on` entries.
     pub depends_on: Vec<Reference>,
     pub repetition: Repetition,
-    /// `count` or `for_each` expression (module calls only), for instance-key evaluation.
+    /// `count` or `for_each` expression, for instance-key evaluation.
     pub repetition_expr: Option<hcl::Expression>,
     /// `provider = aws.east` meta-argument, as written.
     pub provider: Option<String>,

@@ -219,6 +219,7 @@ impl Cx<'_> {
                         } else {
                             Repetition::ForEach
                         };
+                        item.repetition_expr = Some(hcl::Expression::from(attr.value.clone()));
                         c.visit_attr(attr);
                     }
                     "tags" | "labels" => {

@@ -229,6 +229,57 @@ pub fn check_json(findings: &[Finding]) -> Value {
     json!({ "findings": findings, "ok": findings.is_empty() })
 }
 
+/// Scopes at a glance: up / down / partial with counts, then what is missing and orphaned.
+pub fn status_text(s: &crate::status::Status) -> String {
+    let mut out = String::new();
+    let width = s
+        .scopes
+        .iter()
+        .map(|x| x.scope.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let env = s
+        .env
+        .as_deref()
+        .map(|e| format!(" (env {e})"))
+        .unwrap_or_default();
+    let _ = writeln!(out, "{:width$}  {:7}  resources{env}", "scope", "status");
+    for sc in &s.scopes {
+        let status = match sc.status {
+            crate::status::State::Up => "up",
+            crate::status::State::Down => "down",
+            crate::status::State::Partial => "partial",
+        };
+        let _ = writeln!(
+            out,
+            "{:width$}  {status:7}  {}/{}",
+            sc.scope, sc.present, sc.expected
+        );
+    }
+    for sc in s
+        .scopes
+        .iter()
+        .filter(|sc| sc.status == crate::status::State::Partial)
+    {
+        let _ = writeln!(
+            out,
+            "\nmissing from {} (in the configuration, not in state):",
+            sc.scope
+        );
+        for a in &sc.missing {
+            let _ = writeln!(out, "  {a}");
+        }
+    }
+    if !s.orphans.is_empty() {
+        let _ = writeln!(out, "\nin state but not in the configuration:");
+        for a in &s.orphans {
+            let _ = writeln!(out, "  {a}");
+        }
+    }
+    out
+}
+
 pub fn explain_module_text(m: &crate::explain::ModuleExplanation) -> String {
     let mut out = String::new();
     let _ = writeln!(

@@ -8,6 +8,7 @@ mod errors;
 mod explain;
 mod plan;
 mod properties;
+mod status;
 mod targets;
 mod terraform;
 mod workflow;
