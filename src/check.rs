@@ -13,6 +13,8 @@ pub enum FindingKind {
     Violation,
     StatefulUnprotected,
     Unclassified,
+    /// The generated resource-scopes.tf no longer matches the configuration.
+    Stale,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

@@ -182,6 +182,19 @@ pub enum Command {
         format: Format,
         dir: Option<PathBuf>,
     },
+    /// Write resource-scopes.tf: a generated locals block with each scope's addresses.
+    #[command(
+        after_help = "Examples:\n  tfscope render\n  tfscope render infra/ --out infra/scopes.tf\n  tfscope render --out -\n\nA file that tfscope did not generate is never replaced without --force."
+    )]
+    Render {
+        dir: Option<PathBuf>,
+        /// Output file (default: DIR/resource-scopes.tf), or - for stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace the file even if tfscope did not generate it.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print a provider schema for the mock provider of the end-to-end tests (JSON).
     #[command(hide = true)]
     MockSchema { dir: Option<PathBuf> },
@@ -486,6 +499,26 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             }
             Ok((Exit::Ok, a.warnings))
         }
+        Command::Render {
+            dir,
+            out: file,
+            force,
+        } => {
+            let a = analyse(dir, config_path)?;
+            let text = crate::render::render(&a.graph, &a.class);
+            let path = file.unwrap_or_else(|| a.dir.join(crate::render::FILE_NAME));
+            if path == Path::new("-") {
+                out.line(text);
+                return Ok((Exit::Ok, a.warnings));
+            }
+            let what = match crate::render::write(&path, &text, force)? {
+                crate::render::Written::Created => "wrote",
+                crate::render::Written::Updated => "updated",
+                crate::render::Written::Unchanged => "up to date:",
+            };
+            eprintln!("tfscope: {what} {}", crate::error::display_path(&path));
+            Ok((Exit::Ok, a.warnings))
+        }
         Command::MockSchema { dir } => {
             let a = analyse(dir, config_path)?;
             let schema = crate::schema::derive(&a.loaded);
@@ -498,7 +531,20 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             dir,
         } => {
             let (findings, warnings) = match analyse(dir, config_path) {
-                Ok(a) => (crate::check::check(&a.graph, &a.class, strict), a.warnings),
+                Ok(a) => {
+                    let mut findings = crate::check::check(&a.graph, &a.class, strict);
+                    if let Some(file) = crate::render::stale(&a.dir, &a.graph, &a.class) {
+                        findings.push(crate::check::Finding {
+                            kind: crate::check::FindingKind::Stale,
+                            address: None,
+                            location: None,
+                            message: format!(
+                                "{file} is stale: it no longer matches the configuration; run `tfscope render`"
+                            ),
+                        });
+                    }
+                    (findings, a.warnings)
+                }
                 Err(Error::Cycle { cycle }) => (
                     vec![crate::check::Finding {
                         kind: crate::check::FindingKind::Cycle,

@@ -20,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod parse;
 pub mod plan;
+pub mod render;
 pub mod report;
 pub mod runner;
 pub mod schema;

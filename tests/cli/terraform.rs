@@ -50,3 +50,28 @@ fn reference_infra_is_terraform_fmt_clean_with_old_and_new_terraform() {
         }
     }
 }
+
+#[test]
+fn rendered_resource_scopes_file_is_terraform_fmt_clean() {
+    let out = assert_cmd::Command::cargo_bin("tfscope")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["render", "--out", "-", "tests/fixtures/layers"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("resource-scopes.tf"), &out.stdout).unwrap();
+    for version in VERSIONS {
+        let fmt = Command::new(terraform(version))
+            .current_dir(tmp.path())
+            .args(["fmt", "-check", "-diff", "-no-color"])
+            .output()
+            .unwrap();
+        assert!(
+            fmt.status.success(),
+            "terraform {version} fmt -check:\n{}",
+            String::from_utf8_lossy(&fmt.stdout)
+        );
+    }
+}

@@ -10,7 +10,8 @@
 //!    is exactly what `tfscope plan --format json` promises;
 //! 5. fixtures with three or more layers, nested modules, count/for_each and promotion;
 //! 6. repeated down/up cycles never delete (or replace) an object of the first scope, as the mock
-//!    provider's log shows.
+//!    provider's log shows;
+//! 7. `tfscope render`'s resource-scopes.tf passes `terraform validate`.
 
 mod harness;
 
@@ -32,6 +33,15 @@ fn scenario(version: &str, root: Root<'_>) {
     let names: Vec<String> = scopes.names().to_vec();
     let ws = Workspace::new(version, root.dir, root.environments, root.env);
     let ctx = |what: &str| format!("{} with Terraform {version}: {what}", root.dir.display());
+
+    // The generated resource-scopes.tf is valid Terraform for this provider.
+    let render = ws.tfscope(&["render", "."]);
+    assert!(
+        render.status.success(),
+        "{}",
+        String::from_utf8_lossy(&render.stderr)
+    );
+    ws.ok(&["validate", "-no-color"]);
 
     // Full apply from empty.
     ws.apply(&[]);
