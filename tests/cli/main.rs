@@ -6,6 +6,7 @@ mod check;
 mod classify;
 mod errors;
 mod explain;
+mod makefile;
 mod plan;
 mod properties;
 mod status;

@@ -327,6 +327,27 @@ impl Workspace {
             .collect()
     }
 
+    /// `make -f Makefile.infra ARGS` on this workspace: its root, this Terraform, this tfscope,
+    /// and the mock provider's environment.
+    pub fn make(&self, args: &[&str]) -> Output {
+        Command::new("make")
+            .arg("-f")
+            .arg(repo().join("Makefile.infra"))
+            .arg("--no-print-directory")
+            .args(args)
+            .arg(format!("DIR={}", self.root.display()))
+            .arg(format!("TF={}", self.terraform.display()))
+            .arg(format!("TFSCOPE={}", env!("CARGO_BIN_EXE_tfscope")))
+            .current_dir(repo())
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("TFSCOPE_MOCK_SCHEMA", &self.schema)
+            .env("TFSCOPE_MOCK_LOG", &self.log)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .output()
+            .expect("make runs")
+    }
+
     pub fn tfscope(&self, args: &[&str]) -> Output {
         assert_cmd::Command::cargo_bin("tfscope")
             .unwrap()

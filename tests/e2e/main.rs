@@ -167,6 +167,63 @@ fn scenario(version: &str, root: Root<'_>) {
     );
 }
 
+/// The daily workflow of seed 002 through Makefile.infra: everything up, `infra-down` (runtime),
+/// `infra-status` shows runtime down, `infra-up SCOPE=runtime`, `infra-status` shows it up; base
+/// objects keep their ids throughout.
+fn makefile_workflow(version: &str) {
+    let root = repo().join("modules");
+    let scopes = Scopes::of(&root);
+    let ws = Workspace::new(
+        version,
+        &root,
+        Some(&repo().join("environments")),
+        Some("dev"),
+    );
+    let make = |args: &[&str]| {
+        let out = ws.make(args);
+        assert!(
+            out.status.success(),
+            "make {} with Terraform {version} failed:\n{}{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    make(&["infra-up", "SCOPE=all", "ENV=dev", "AUTO=true"]);
+    let full = ws.state();
+    let base: BTreeMap<String, String> = full
+        .iter()
+        .filter(|(a, _)| scopes.scope_of(&config_address(a)) == 0)
+        .map(|(a, id)| (a.clone(), id.clone()))
+        .collect();
+    let status = make(&["infra-status", "ENV=dev"]);
+    assert!(status.contains("runtime  up"), "{status}");
+
+    make(&["infra-down", "ENV=dev", "AUTO=true"]);
+    assert_eq!(ws.state(), base, "infra-down keeps exactly base, same ids");
+    let status = make(&["infra-status", "ENV=dev"]);
+    assert!(
+        status.contains("base     up") && status.contains("runtime  down"),
+        "{status}"
+    );
+
+    make(&["infra-up", "SCOPE=runtime", "ENV=dev", "AUTO=true"]);
+    let back = ws.state();
+    assert_eq!(
+        back.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>()
+    );
+    for (addr, id) in &base {
+        assert_eq!(&back[addr], id, "{addr} changed id");
+    }
+    let status = make(&["infra-status", "ENV=dev"]);
+    assert!(
+        status.contains("base     up") && status.contains("runtime  up"),
+        "{status}"
+    );
+}
+
 fn fixture(name: &str) -> std::path::PathBuf {
     repo().join("tests/fixtures").join(name)
 }
@@ -176,10 +233,12 @@ macro_rules! both_versions {
         mod terraform_1_0_3 {
             use super::*;
             $(#[test] fn $name() { scenario("1.0.3", $root) })*
+            #[test] fn makefile_workflow() { super::makefile_workflow("1.0.3") }
         }
         mod terraform_1_15_5 {
             use super::*;
             $(#[test] fn $name() { scenario("1.15.5", $root) })*
+            #[test] fn makefile_workflow() { super::makefile_workflow("1.15.5") }
         }
     };
 }
