@@ -11,6 +11,7 @@ pub mod check;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod cost;
 pub mod error;
 pub mod explain;
 pub mod graph;

@@ -1,0 +1,451 @@
+//! The offline price catalog: one entry per priced component of a resource type, with its unit,
+//! price, region, source and date, a `when` condition and a `quantity` expression (HCL) over the
+//! resource's evaluated arguments (`self`), the resources it references (`refs`), usage values
+//! (`usage`, with documented defaults) and the hours it is up (`hours`). This module parses the
+//! catalog and evaluates one entry for one resource instance; it does not read configurations.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
+use hcl::expr::{Expression, Operation};
+use hcl::{Map, Value};
+use serde::Deserialize;
+
+/// Units a price may be quoted in.
+pub const UNITS: &[&str] = &[
+    "hour",
+    "month",
+    "GB",
+    "GB-month",
+    "LCU-hour",
+    "NLCU-hour",
+    "vCPU-hour",
+    "GB-hour",
+    "VM-hour",
+    "AZ-hour",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    price: Vec<RawEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    #[serde(rename = "type")]
+    resource_type: String,
+    component: String,
+    unit: String,
+    price: f64,
+    region: String,
+    source: String,
+    date: String,
+    quantity: String,
+    when: Option<String>,
+    #[serde(default)]
+    usage: BTreeMap<String, f64>,
+    note: Option<String>,
+}
+
+/// One priced component, with its expressions parsed.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub resource_type: String,
+    pub component: String,
+    pub unit: String,
+    pub price: f64,
+    pub region: String,
+    pub source: String,
+    pub date: String,
+    pub quantity: Expression,
+    pub when: Option<Expression>,
+    /// Default usage values; a usage file overrides them.
+    pub usage: BTreeMap<String, f64>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub entries: Vec<Entry>,
+}
+
+impl Catalog {
+    /// Parses a catalog file; `name` is used in messages.
+    pub fn parse(name: &str, text: &str) -> Result<Catalog, String> {
+        let file: File = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+        let mut entries = Vec::new();
+        for raw in file.price {
+            let at = format!("{name}: {} {:?}", raw.resource_type, raw.component);
+            if !UNITS.contains(&raw.unit.as_str()) {
+                return Err(format!(
+                    "{at}: unknown unit {:?} (units: {})",
+                    raw.unit,
+                    UNITS.join(", ")
+                ));
+            }
+            if !(raw.price >= 0.0 && raw.price.is_finite()) {
+                return Err(format!("{at}: price must be zero or more"));
+            }
+            let parse =
+                |e: &str| Expression::from_str(e).map_err(|err| format!("{at}: {e:?}: {err}"));
+            entries.push(Entry {
+                quantity: parse(&raw.quantity)?,
+                when: raw.when.as_deref().map(parse).transpose()?,
+                resource_type: raw.resource_type,
+                component: raw.component,
+                unit: raw.unit,
+                price: raw.price,
+                region: raw.region,
+                source: raw.source,
+                date: raw.date,
+                usage: raw.usage,
+                note: raw.note,
+            });
+        }
+        Ok(Catalog { entries })
+    }
+
+    /// Entries of `other` replace entries with the same type and component; others are added.
+    pub fn extend(&mut self, other: Catalog) {
+        for e in other.entries {
+            self.entries
+                .retain(|x| !(x.resource_type == e.resource_type && x.component == e.component));
+            self.entries.push(e);
+        }
+    }
+
+    pub fn for_type<'a>(&'a self, resource_type: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries
+            .iter()
+            .filter(move |e| e.resource_type == resource_type)
+    }
+}
+
+/// What one instance of a resource provides to price expressions.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// The resource's evaluated arguments.
+    pub self_args: Map<String, Value>,
+    /// Argument name -> evaluated arguments of the resource it references.
+    pub refs: Map<String, Value>,
+    /// The user's usage values for this resource type (override the entry's defaults).
+    pub usage: Map<String, Value>,
+}
+
+/// A component priced for one instance and month.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Priced {
+    pub quantity: f64,
+    pub monthly: f64,
+}
+
+/// Prices `entry` for an instance up `hours` a month. `Ok(None)`: its `when` is false.
+/// `Err`: something it needs is unknown (the reason, for the report's unpriced list).
+pub fn evaluate(entry: &Entry, inputs: &Inputs, hours: f64) -> Result<Option<Priced>, String> {
+    let mut usage: Map<String, Value> = entry
+        .usage
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::from(*v)))
+        .collect();
+    usage.extend(inputs.usage.clone());
+    let ctx = context(inputs, usage, hours);
+    if let Some(when) = &entry.when {
+        match resolve_try(when, &ctx).evaluate(&ctx) {
+            Ok(Value::Bool(true)) => {}
+            Ok(Value::Bool(false)) => return Ok(None),
+            Ok(other) => return Err(format!("condition is {other}, not a bool")),
+            Err(e) => return Err(format!("condition: {e}")),
+        }
+    }
+    let value = resolve_try(&entry.quantity, &ctx)
+        .evaluate(&ctx)
+        .map_err(|e| format!("quantity: {e}"))?;
+    let quantity = value
+        .as_f64()
+        .ok_or_else(|| format!("quantity is {value}, not a number"))?;
+    Ok(Some(Priced {
+        quantity,
+        monthly: quantity * entry.price,
+    }))
+}
+
+fn context(inputs: &Inputs, usage: Map<String, Value>, hours: f64) -> Context<'static> {
+    let mut ctx = Context::new();
+    ctx.declare_var("hours", Value::from(hours));
+    ctx.declare_var("self", Value::Object(inputs.self_args.clone()));
+    ctx.declare_var("refs", Value::Object(inputs.refs.clone()));
+    ctx.declare_var("usage", Value::Object(usage));
+    let any = || FuncDef::builder().variadic_param(ParamType::Any);
+    ctx.declare_func("tonumber", any().build(fn_tonumber));
+    ctx.declare_func("length", any().build(fn_length));
+    ctx.declare_func("max", any().build(|a| fold(a, f64::max)));
+    ctx.declare_func("min", any().build(|a| fold(a, f64::min)));
+    ctx.declare_func("ceil", any().build(fn_ceil));
+    ctx.declare_func("lookup", any().build(fn_lookup));
+    ctx
+}
+
+/// Terraform's `try(a, b, ...)`: the first argument that evaluates. hcl-rs evaluates function
+/// arguments eagerly, so calls are replaced by their value before evaluation.
+fn resolve_try(expr: &Expression, ctx: &Context) -> Expression {
+    match expr {
+        Expression::FuncCall(call) if call.name.name.as_str() == "try" => {
+            for arg in &call.args {
+                let arg = resolve_try(arg, ctx);
+                if let Ok(v) = arg.evaluate(ctx) {
+                    return Expression::from(v);
+                }
+            }
+            expr.clone()
+        }
+        Expression::FuncCall(call) => {
+            let mut call = call.clone();
+            call.args = call.args.iter().map(|a| resolve_try(a, ctx)).collect();
+            Expression::FuncCall(call)
+        }
+        Expression::Parenthesis(inner) => {
+            Expression::Parenthesis(Box::new(resolve_try(inner, ctx)))
+        }
+        Expression::Array(items) => {
+            Expression::Array(items.iter().map(|a| resolve_try(a, ctx)).collect())
+        }
+        Expression::Conditional(c) => {
+            let mut c = c.clone();
+            c.cond_expr = resolve_try(&c.cond_expr, ctx);
+            c.true_expr = resolve_try(&c.true_expr, ctx);
+            c.false_expr = resolve_try(&c.false_expr, ctx);
+            Expression::Conditional(c)
+        }
+        Expression::Operation(op) => {
+            let op = match op.as_ref() {
+                Operation::Unary(u) => {
+                    let mut u = u.clone();
+                    u.expr = resolve_try(&u.expr, ctx);
+                    Operation::Unary(u)
+                }
+                Operation::Binary(b) => {
+                    let mut b = b.clone();
+                    b.lhs_expr = resolve_try(&b.lhs_expr, ctx);
+                    b.rhs_expr = resolve_try(&b.rhs_expr, ctx);
+                    Operation::Binary(b)
+                }
+            };
+            Expression::Operation(Box::new(op))
+        }
+        other => other.clone(),
+    }
+}
+
+fn number(v: &Value) -> Result<f64, String> {
+    match v {
+        Value::Number(n) => n.as_f64().ok_or_else(|| "not a number".into()),
+        Value::String(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| format!("{s:?} is not a number")),
+        other => Err(format!("{other} is not a number")),
+    }
+}
+
+fn fn_tonumber(args: FuncArgs) -> Result<Value, String> {
+    let n = number(args.first().ok_or("tonumber takes one argument")?)?;
+    Ok(Value::from(n))
+}
+
+fn fn_length(args: FuncArgs) -> Result<Value, String> {
+    let n = match args.first() {
+        Some(Value::Array(a)) => a.len(),
+        Some(Value::Object(m)) => m.len(),
+        Some(Value::String(s)) => s.chars().count(),
+        _ => return Err("length takes a collection".into()),
+    };
+    Ok(Value::from(n as u64))
+}
+
+fn fold(args: FuncArgs, f: fn(f64, f64) -> f64) -> Result<Value, String> {
+    let mut it = args.iter().map(number);
+    let first = it.next().ok_or("needs at least one number")??;
+    let mut acc = first;
+    for n in it {
+        acc = f(acc, n?);
+    }
+    Ok(Value::from(acc))
+}
+
+fn fn_ceil(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::from(
+        number(args.first().ok_or("ceil takes a number")?)?.ceil(),
+    ))
+}
+
+fn fn_lookup(args: FuncArgs) -> Result<Value, String> {
+    match (args.first(), args.get(1)) {
+        (Some(Value::Object(m)), Some(Value::String(k))) => m
+            .get(k)
+            .cloned()
+            .or_else(|| args.get(2).cloned())
+            .ok_or_else(|| format!("no key {k}")),
+        _ => Err("lookup takes a map and a key".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CATALOG: &str = r#"
+[[price]]
+type = "aws_nat_gateway"
+component = "gateway hours"
+unit = "hour"
+price = 0.045
+region = "us-east-1"
+source = "https://aws.amazon.com/vpc/pricing/"
+date = "2025-06"
+quantity = "hours"
+
+[[price]]
+type = "aws_nat_gateway"
+component = "data processed"
+unit = "GB"
+price = 0.045
+region = "us-east-1"
+source = "https://aws.amazon.com/vpc/pricing/"
+date = "2025-06"
+quantity = "usage.gb_processed"
+usage = { gb_processed = 100 }
+
+[[price]]
+type = "aws_ecs_service"
+component = "Fargate vCPU"
+unit = "vCPU-hour"
+price = 0.04048
+region = "us-east-1"
+source = "https://aws.amazon.com/fargate/pricing/"
+date = "2025-06"
+quantity = "hours * try(tonumber(self.desired_count), 1) * tonumber(refs.task_definition.cpu) / 1024"
+when = 'try(refs.task_definition.runtime_platform[0].cpu_architecture, "X86_64") == "X86_64"'
+
+[[price]]
+type = "aws_db_instance"
+component = "instance"
+unit = "hour"
+price = 0.016
+region = "us-east-1"
+source = "https://aws.amazon.com/rds/postgresql/pricing/"
+date = "2025-06"
+quantity = "hours"
+when = 'self.instance_class == "db.t4g.micro"'
+"#;
+
+    fn obj(pairs: &[(&str, Value)]) -> Map<String, Value> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    fn catalog() -> Catalog {
+        Catalog::parse("prices.toml", CATALOG).unwrap()
+    }
+
+    #[test]
+    fn one_nat_gateway_costs_32_85_a_month_before_data() {
+        let c = catalog();
+        let hours = c.for_type("aws_nat_gateway").next().unwrap();
+        let p = evaluate(hours, &Inputs::default(), 730.0).unwrap().unwrap();
+        assert!((p.monthly - 32.85).abs() < 1e-9, "{}", p.monthly);
+        // 100 GB through it by default: $4.50; a usage file says 1,000 GB: $45.
+        let data = c.for_type("aws_nat_gateway").nth(1).unwrap();
+        let p = evaluate(data, &Inputs::default(), 730.0).unwrap().unwrap();
+        assert!((p.monthly - 4.5).abs() < 1e-9);
+        let heavy = Inputs {
+            usage: obj(&[("gb_processed", Value::from(1000))]),
+            ..Inputs::default()
+        };
+        assert!((evaluate(data, &heavy, 730.0).unwrap().unwrap().monthly - 45.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn fargate_follows_the_task_definition_and_the_schedule() {
+        let c = catalog();
+        let vcpu = c.for_type("aws_ecs_service").next().unwrap();
+        let inputs = Inputs {
+            self_args: obj(&[("desired_count", Value::from(2))]),
+            refs: obj(&[(
+                "task_definition",
+                Value::Object(obj(&[("cpu", Value::from("512"))])),
+            )]),
+            ..Inputs::default()
+        };
+        // 2 tasks x 0.5 vCPU x 730 h x $0.04048 = $29.5504
+        let always = evaluate(vcpu, &inputs, 730.0).unwrap().unwrap();
+        assert!(
+            (always.monthly - 29.5504).abs() < 1e-9,
+            "{}",
+            always.monthly
+        );
+        // Down at night: half of it.
+        let nights = evaluate(vcpu, &inputs, 365.0).unwrap().unwrap();
+        assert!((nights.monthly - 14.7752).abs() < 1e-9);
+        // ARM tasks do not match the x86 price.
+        let arm = Inputs {
+            refs: obj(&[(
+                "task_definition",
+                Value::Object(obj(&[
+                    ("cpu", Value::from("512")),
+                    (
+                        "runtime_platform",
+                        Value::Array(vec![Value::Object(obj(&[(
+                            "cpu_architecture",
+                            Value::from("ARM64"),
+                        )]))]),
+                    ),
+                ])),
+            )]),
+            ..inputs.clone()
+        };
+        assert_eq!(evaluate(vcpu, &arm, 730.0).unwrap(), None);
+    }
+
+    #[test]
+    fn conditions_select_the_class_and_unknowns_are_reported_not_zero() {
+        let c = catalog();
+        let db = c.for_type("aws_db_instance").next().unwrap();
+        let micro = Inputs {
+            self_args: obj(&[("instance_class", Value::from("db.t4g.micro"))]),
+            ..Inputs::default()
+        };
+        assert!((evaluate(db, &micro, 730.0).unwrap().unwrap().monthly - 11.68).abs() < 1e-9);
+        let large = Inputs {
+            self_args: obj(&[("instance_class", Value::from("db.m7g.large"))]),
+            ..Inputs::default()
+        };
+        assert_eq!(evaluate(db, &large, 730.0).unwrap(), None);
+        // The class depends on something tfscope could not evaluate: an error, never $0.
+        assert!(evaluate(db, &Inputs::default(), 730.0).is_err());
+    }
+
+    #[test]
+    fn bad_catalog_entries_are_rejected_and_overrides_replace() {
+        let bad_unit = CATALOG.replacen("unit = \"hour\"", "unit = \"fortnight\"", 1);
+        assert!(Catalog::parse("p.toml", &bad_unit)
+            .unwrap_err()
+            .contains("unknown unit"));
+        let bad_expr = CATALOG.replacen("quantity = \"hours\"", "quantity = \"hours *\"", 1);
+        assert!(Catalog::parse("p.toml", &bad_expr).is_err());
+        let mut c = catalog();
+        let cheaper = CATALOG.replacen("price = 0.045", "price = 0.04", 1);
+        c.extend(Catalog::parse("mine.toml", &cheaper).unwrap());
+        assert_eq!(c.entries.len(), 4, "same type and component replace");
+        let hours = c
+            .entries
+            .iter()
+            .find(|e| e.component == "gateway hours")
+            .unwrap();
+        assert_eq!(hours.price, 0.04);
+    }
+}
