@@ -150,7 +150,7 @@ impl Instances {
     }
 }
 
-fn defaults(module: &crate::load::Module) -> Map<String, Value> {
+pub(crate) fn defaults(module: &crate::load::Module) -> Map<String, Value> {
     let ctx = context(Map::new(), Map::new());
     module
         .items
@@ -165,7 +165,10 @@ fn defaults(module: &crate::load::Module) -> Map<String, Value> {
 }
 
 /// Evaluates locals in as many passes as their mutual references need.
-fn locals(module: &crate::load::Module, vars: &Map<String, Value>) -> Map<String, Value> {
+pub(crate) fn locals(
+    module: &crate::load::Module,
+    vars: &Map<String, Value>,
+) -> Map<String, Value> {
     let mut known: Map<String, Value> = Map::new();
     loop {
         let ctx = context(vars.clone(), known.clone());
@@ -188,7 +191,7 @@ fn locals(module: &crate::load::Module, vars: &Map<String, Value>) -> Map<String
     }
 }
 
-fn instance_keys(repetition: Repetition, value: &Value) -> Option<Vec<InstanceKey>> {
+pub(crate) fn instance_keys(repetition: Repetition, value: &Value) -> Option<Vec<InstanceKey>> {
     match (repetition, value) {
         (Repetition::Count, Value::Number(n)) => {
             let n = n.as_i64()?;
@@ -210,7 +213,7 @@ fn instance_keys(repetition: Repetition, value: &Value) -> Option<Vec<InstanceKe
     }
 }
 
-fn context(vars: Map<String, Value>, locals: Map<String, Value>) -> Context<'static> {
+pub(crate) fn context(vars: Map<String, Value>, locals: Map<String, Value>) -> Context<'static> {
     let mut ctx = Context::new();
     ctx.declare_var("var", Value::Object(vars));
     ctx.declare_var("local", Value::Object(locals));
