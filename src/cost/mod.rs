@@ -2,6 +2,7 @@
 //! tearing the later scopes down on a schedule saves. This module owns the pieces that are done:
 //! schedules (`schedule`) and the price catalog with its quantity expressions (`price`).
 
+pub mod estimate;
 pub mod evaluate;
 pub mod price;
 pub mod schedule;

@@ -1,0 +1,373 @@
+//! A cost estimate: every evaluated resource instance priced by the catalog, totals per scope,
+//! and for each schedule the monthly total and the savings against always-on. A schedule only
+//! shortens the hours of the scopes it tears down (`down_from` and later); everything else stays
+//! on. Whatever cannot be priced (unknown inputs, types not in the catalog) is listed, never
+//! counted as zero.
+
+use std::collections::BTreeMap;
+
+use hcl::{Map, Value};
+use serde::Serialize;
+
+use super::evaluate::{Instance, Uncounted};
+use super::price::{evaluate, Catalog, Inputs};
+use super::schedule::Schedule;
+use super::HOURS_PER_MONTH;
+use crate::classify::Classification;
+use crate::graph::{ResourceGraph, UnitKind};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Component {
+    pub name: String,
+    pub unit: String,
+    pub quantity: f64,
+    pub price: f64,
+    pub monthly: f64,
+    /// Scales with the hours the resource is up.
+    #[serde(skip)]
+    hourly: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceCost {
+    pub address: String,
+    pub scope: String,
+    pub monthly: f64,
+    pub components: Vec<Component>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeCost {
+    pub scope: String,
+    pub monthly: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScheduleCost {
+    pub name: String,
+    pub up_hours_per_month: f64,
+    pub monthly: f64,
+    pub savings: f64,
+    pub savings_pct: f64,
+    /// Monthly cost per scope under this schedule.
+    pub scopes: Vec<ScopeCost>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Unpriced {
+    pub address: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Estimate {
+    pub currency: &'static str,
+    pub env: Option<String>,
+    pub scopes: Vec<ScopeCost>,
+    pub resources: Vec<ResourceCost>,
+    pub unpriced: Vec<Unpriced>,
+    pub schedules: Vec<ScheduleCost>,
+}
+
+/// Usage values per resource type (`[aws_nat_gateway] gb_processed = 500`).
+pub type Usage = BTreeMap<String, Map<String, Value>>;
+
+pub struct Request<'a> {
+    pub catalog: &'a Catalog,
+    pub usage: &'a Usage,
+    pub schedules: &'a [Schedule],
+    /// First scope that schedules tear down.
+    pub down_from: usize,
+    pub env: Option<String>,
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+pub fn estimate(
+    graph: &ResourceGraph,
+    class: &Classification,
+    instances: &[Instance],
+    uncounted: &[Uncounted],
+    request: Request<'_>,
+) -> Estimate {
+    let scope_of = |config_address: &str| graph.find(config_address).map(|u| class.units[u].scope);
+    let mut resources = Vec::new();
+    let mut unpriced: Vec<Unpriced> = uncounted
+        .iter()
+        .map(|u| Unpriced {
+            address: u.config_address.clone(),
+            reason: u.reason.clone(),
+        })
+        .collect();
+    // (scope, component) pairs, to re-price under schedules.
+    let mut priced: Vec<(usize, Component, &Instance, &super::price::Entry)> = Vec::new();
+    for inst in instances {
+        let Some(scope) = scope_of(&inst.config_address) else {
+            continue;
+        };
+        let inputs = Inputs {
+            self_args: inst.args.clone(),
+            refs: inst.refs.clone(),
+            usage: request
+                .usage
+                .get(&inst.resource_type)
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let mut components = Vec::new();
+        for entry in request.catalog.for_type(&inst.resource_type) {
+            match evaluate(entry, &inputs, HOURS_PER_MONTH) {
+                Ok(Some(p)) => {
+                    // Hourly when the quantity changes with the hours.
+                    let hourly = evaluate(entry, &inputs, HOURS_PER_MONTH / 2.0)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|half| (half.quantity - p.quantity).abs() > 1e-12);
+                    let c = Component {
+                        name: entry.component.clone(),
+                        unit: entry.unit.clone(),
+                        quantity: p.quantity,
+                        price: entry.price,
+                        monthly: p.monthly,
+                        hourly,
+                    };
+                    priced.push((scope, c.clone(), inst, entry));
+                    components.push(c);
+                }
+                Ok(None) => {}
+                Err(reason) => unpriced.push(Unpriced {
+                    address: inst.address.clone(),
+                    reason: format!("{}: {reason}", entry.component),
+                }),
+            }
+        }
+        if components.is_empty() {
+            continue;
+        }
+        resources.push(ResourceCost {
+            address: inst.address.clone(),
+            scope: class.scopes[scope].clone(),
+            monthly: round(components.iter().map(|c| c.monthly).sum()),
+            components: components
+                .into_iter()
+                .map(|mut c| {
+                    c.monthly = round(c.monthly);
+                    c
+                })
+                .collect(),
+        });
+    }
+    // Managed resources whose type has no price at all.
+    let mut missing: BTreeMap<&str, usize> = BTreeMap::new();
+    for u in graph.units.iter().filter(|u| u.kind == UnitKind::Managed) {
+        if request.catalog.for_type(&u.resource_type).next().is_none() {
+            *missing.entry(u.resource_type.as_str()).or_default() += 1;
+        }
+    }
+    for (t, n) in missing {
+        unpriced.push(Unpriced {
+            address: t.to_string(),
+            reason: format!(
+                "{n} resource(s) of a type the price catalog does not list; not counted"
+            ),
+        });
+    }
+
+    let per_scope = |hours_for: &dyn Fn(usize) -> f64| -> Vec<f64> {
+        let mut totals = vec![0.0; class.scopes.len()];
+        for (scope, c, inst, entry) in &priced {
+            let monthly = if c.hourly {
+                let inputs = Inputs {
+                    self_args: inst.args.clone(),
+                    refs: inst.refs.clone(),
+                    usage: request
+                        .usage
+                        .get(&inst.resource_type)
+                        .cloned()
+                        .unwrap_or_default(),
+                };
+                evaluate(entry, &inputs, hours_for(*scope))
+                    .ok()
+                    .flatten()
+                    .map_or(c.monthly, |p| p.monthly)
+            } else {
+                c.monthly
+            };
+            totals[*scope] += monthly;
+        }
+        totals
+    };
+    let always = per_scope(&|_| HOURS_PER_MONTH);
+    let always_total: f64 = always.iter().sum();
+    let named = |totals: &[f64]| -> Vec<ScopeCost> {
+        class
+            .scopes
+            .iter()
+            .zip(totals)
+            .map(|(s, m)| ScopeCost {
+                scope: s.clone(),
+                monthly: round(*m),
+            })
+            .collect()
+    };
+    let schedules = request
+        .schedules
+        .iter()
+        .map(|s| {
+            let hours = s.hours_per_month();
+            let totals = per_scope(&|scope| {
+                if scope >= request.down_from {
+                    hours
+                } else {
+                    HOURS_PER_MONTH
+                }
+            });
+            let total: f64 = totals.iter().sum();
+            let savings = always_total - total;
+            ScheduleCost {
+                name: s.name.clone(),
+                up_hours_per_month: round(hours),
+                monthly: round(total),
+                savings: round(savings),
+                savings_pct: if always_total > 0.0 {
+                    round(100.0 * savings / always_total)
+                } else {
+                    0.0
+                },
+                scopes: named(&totals),
+            }
+        })
+        .collect();
+    Estimate {
+        currency: "USD",
+        env: request.env,
+        scopes: named(&always),
+        resources,
+        unpriced,
+        schedules,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    const PRICES: &str = r#"
+[[price]]
+type = "aws_nat_gateway"
+component = "gateway hours"
+unit = "hour"
+price = 0.045
+region = "us-east-1"
+source = "test"
+date = "2025-06"
+quantity = "hours"
+
+[[price]]
+type = "aws_nat_gateway"
+component = "data processed"
+unit = "GB"
+price = 0.045
+region = "us-east-1"
+source = "test"
+date = "2025-06"
+quantity = "usage.gb_processed"
+usage = { gb_processed = 100 }
+
+[[price]]
+type = "aws_ecs_service"
+component = "Fargate vCPU"
+unit = "vCPU-hour"
+price = 0.04048
+region = "us-east-1"
+source = "test"
+date = "2025-06"
+quantity = "hours * self.desired_count * tonumber(refs.task_definition.cpu) / 1024"
+
+[[price]]
+type = "aws_route53_zone"
+component = "hosted zone"
+unit = "month"
+price = 0.5
+region = "global"
+source = "test"
+date = "2025-06"
+quantity = "1"
+"#;
+
+    #[test]
+    fn scopes_schedules_and_savings_by_hand() {
+        let files = [(
+            "main.tf",
+            r#"
+resource "aws_nat_gateway" "nat" {}
+resource "aws_route53_zone" "z" {}
+resource "aws_ecs_task_definition" "t" {
+  cpu = "1024"
+}
+resource "aws_ecs_service" "s" {
+  task_definition = aws_ecs_task_definition.t.arn
+  desired_count   = 2
+}
+resource "aws_ecs_service" "unknown" {
+  desired_count = aws_nat_gateway.nat.id
+}
+resource "aws_iam_role" "r" {}
+"#,
+        )];
+        let (graph, class) = crate::testing::analyse(&files, "");
+        let tmp = crate::testing::tree(&files);
+        let config = crate::load::load(tmp.path()).unwrap();
+        let catalog = Catalog::parse("p", PRICES).unwrap();
+        let types: BTreeSet<String> = catalog
+            .entries
+            .iter()
+            .map(|e| e.resource_type.clone())
+            .collect();
+        let ev = super::super::evaluate::Evaluator::run(&config, &Map::new(), &types).unwrap();
+        let schedules = vec![Schedule::always(), Schedule::parse("nights").unwrap()];
+        let usage = Usage::new();
+        let e = estimate(
+            &graph,
+            &class,
+            &ev.instances,
+            &ev.uncounted,
+            Request {
+                catalog: &catalog,
+                usage: &usage,
+                schedules: &schedules,
+                down_from: 1,
+                env: None,
+            },
+        );
+        // base: NAT 32.85 + 4.50 data + zone 0.50 = 37.85; runtime: 2 tasks x 1 vCPU x 730 h x 0.04048 = 59.1008
+        assert_eq!(e.scopes[0].monthly, 37.85);
+        assert_eq!(e.scopes[1].monthly, 59.1);
+        assert_eq!(e.schedules[0].monthly, 96.95);
+        assert_eq!(e.schedules[0].savings, 0.0);
+        // nights: runtime at 365 h: 29.5504; base unchanged.
+        assert_eq!(e.schedules[1].monthly, 67.40);
+        assert_eq!(e.schedules[1].savings, 29.55);
+        assert_eq!(e.schedules[1].savings_pct, 30.48);
+        let reasons: Vec<String> = e
+            .unpriced
+            .iter()
+            .map(|u| format!("{}: {}", u.address, u.reason))
+            .collect();
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.starts_with("aws_ecs_service.unknown: Fargate vCPU: quantity")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.starts_with("aws_iam_role: 1 resource(s)")),
+            "{reasons:?}"
+        );
+    }
+}
