@@ -5,6 +5,7 @@
 pub mod estimate;
 pub mod evaluate;
 pub mod price;
+pub mod render;
 pub mod schedule;
 
 /// Hours in a billing month, as cloud price pages count them.
