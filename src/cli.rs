@@ -83,6 +83,13 @@ pub enum Format {
     Markdown,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CostFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List every resource with its scope and the reason for it.
@@ -194,6 +201,31 @@ pub enum Command {
         /// Replace the file even if tfscope did not generate it.
         #[arg(long)]
         force: bool,
+    },
+    /// What each scope costs per month, offline, and what schedules that tear later scopes down save.
+    #[command(
+        after_help = "Examples:\n  tfscope cost --env dev\n  tfscope cost --env prod --schedule nights --schedule weekends --schedule crunch=84\n  tfscope cost --env dev --usage usage.toml --prices my-prices.toml --format json\n\nPrices: data/prices.toml (us-east-1 on-demand, with sources); --prices adds or replaces entries.\nUsage file (TOML): one table per resource type, e.g. [aws_nat_gateway] gb_processed = 500."
+    )]
+    Cost {
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        env: Option<String>,
+        /// always, nights, weekends, nights-and-weekends, office-hours, or up-hours per week
+        /// (HOURS or NAME=HOURS); repeatable. Default: the built-in ones.
+        #[arg(long = "schedule", value_name = "NAME|SPEC")]
+        schedules: Vec<String>,
+        /// The first scope schedules tear down (with every later one). Default: runtime, or the
+        /// scope catalog runtime types land in.
+        #[arg(long, value_name = "SCOPE")]
+        down: Option<String>,
+        /// A price file in data/prices.toml's format that adds or replaces entries.
+        #[arg(long, value_name = "FILE")]
+        prices: Option<PathBuf>,
+        /// Usage values per resource type (TOML).
+        #[arg(long, value_name = "FILE")]
+        usage: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: CostFormat,
     },
     /// Print a provider schema for the mock provider of the end-to-end tests (JSON).
     #[command(hide = true)]
@@ -519,6 +551,31 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             eprintln!("tfscope: {what} {}", crate::error::display_path(&path));
             Ok((Exit::Ok, a.warnings))
         }
+        Command::Cost {
+            dir,
+            env,
+            schedules,
+            down,
+            prices,
+            usage,
+            format,
+        } => {
+            let a = analyse(dir, config_path)?;
+            let estimate = cost(
+                &a,
+                env,
+                &schedules,
+                down.as_deref(),
+                prices.as_deref(),
+                usage.as_deref(),
+            )?;
+            match format {
+                CostFormat::Json => out.line(pretty(&crate::cost::render::json(&estimate))),
+                CostFormat::Markdown => out.line(crate::cost::render::markdown(&estimate)),
+                CostFormat::Table => out.line(crate::cost::render::table(&estimate)),
+            }
+            Ok((Exit::Ok, a.warnings))
+        }
         Command::MockSchema { dir } => {
             let a = analyse(dir, config_path)?;
             let schema = crate::schema::derive(&a.loaded);
@@ -797,6 +854,78 @@ fn read_state(
             Ok((String::from_utf8_lossy(&output.stdout).into_owned(), origin))
         }
     }
+}
+
+fn cost(
+    a: &Analysis,
+    env: Option<String>,
+    schedules: &[String],
+    down: Option<&str>,
+    prices: Option<&Path>,
+    usage: Option<&Path>,
+) -> Result<crate::cost::estimate::Estimate, Error> {
+    use crate::cost::price::Catalog;
+    use crate::cost::schedule::Schedule;
+    let input_error = |message: String| Error::Refused {
+        message,
+        help: None,
+    };
+    let mut catalog = Catalog::builtin();
+    if let Some(p) = prices {
+        let text = std::fs::read_to_string(p).map_err(|source| Error::Io {
+            path: p.to_path_buf(),
+            source,
+        })?;
+        catalog.extend(Catalog::parse(&crate::error::display_path(p), &text).map_err(input_error)?);
+    }
+    let usage: crate::cost::estimate::Usage = match usage {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|source| Error::Io {
+                path: p.to_path_buf(),
+                source,
+            })?;
+            toml::from_str(&text)
+                .map_err(|e| input_error(format!("{}: {e}", crate::error::display_path(p))))?
+        }
+        None => Default::default(),
+    };
+    let schedules: Vec<Schedule> = if schedules.is_empty() {
+        Schedule::builtin()
+    } else {
+        let mut list = vec![Schedule::always()];
+        for s in schedules {
+            list.push(Schedule::parse(s).map_err(input_error)?);
+        }
+        list
+    };
+    let down_from = match down {
+        Some(name) => a.config.require_scope(name)?,
+        None => a.config.catalog_runtime,
+    };
+    let tfvars = match env.as_deref() {
+        Some(e) => crate::instances::read_tfvars(&crate::plan::find_env(&a.dir, e)?)?,
+        None => Default::default(),
+    };
+    let types: std::collections::BTreeSet<String> = catalog
+        .entries
+        .iter()
+        .map(|e| e.resource_type.clone())
+        .collect();
+    let evaluated = crate::cost::evaluate::Evaluator::run(&a.loaded, &tfvars, &types)?;
+    let request = crate::cost::estimate::Request {
+        catalog: &catalog,
+        usage: &usage,
+        schedules: &schedules,
+        down_from,
+        env,
+    };
+    Ok(crate::cost::estimate::estimate(
+        &a.graph,
+        &a.class,
+        &evaluated.instances,
+        &evaluated.uncounted,
+        request,
+    ))
 }
 
 fn instances_for(a: &Analysis, env: Option<&str>) -> Result<crate::instances::Instances, Error> {

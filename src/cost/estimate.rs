@@ -63,6 +63,8 @@ pub struct Unpriced {
 pub struct Estimate {
     pub currency: &'static str,
     pub env: Option<String>,
+    /// Always-on monthly total.
+    pub monthly: f64,
     pub scopes: Vec<ScopeCost>,
     pub resources: Vec<ResourceCost>,
     pub unpriced: Vec<Unpriced>,
@@ -117,6 +119,14 @@ pub fn estimate(
                 .unwrap_or_default(),
         };
         let mut components = Vec::new();
+        // One unpriced line per component, however many class-specific entries failed.
+        let mut failed: BTreeMap<&str, String> = BTreeMap::new();
+        let mut matched: std::collections::BTreeSet<&str> = Default::default();
+        let primary = request
+            .catalog
+            .for_type(&inst.resource_type)
+            .next()
+            .map(|e| e.component.as_str());
         for entry in request.catalog.for_type(&inst.resource_type) {
             match evaluate(entry, &inputs, HOURS_PER_MONTH) {
                 Ok(Some(p)) => {
@@ -135,13 +145,30 @@ pub fn estimate(
                     };
                     priced.push((scope, c.clone(), inst, entry));
                     components.push(c);
+                    matched.insert(&entry.component);
                 }
                 Ok(None) => {}
-                Err(reason) => unpriced.push(Unpriced {
-                    address: inst.address.clone(),
-                    reason: format!("{}: {reason}", entry.component),
-                }),
+                Err(reason) => {
+                    failed.entry(&entry.component).or_insert(reason);
+                }
             }
+        }
+        for (component, reason) in &failed {
+            if !matched.contains(component) {
+                unpriced.push(Unpriced {
+                    address: inst.address.clone(),
+                    reason: format!("{component}: {reason}"),
+                });
+            }
+        }
+        // The type's main component matched no entry: e.g. an instance class the catalog lacks.
+        if let Some(p) = primary.filter(|p| !matched.contains(p) && !failed.contains_key(p)) {
+            unpriced.push(Unpriced {
+                address: inst.address.clone(),
+                reason: format!(
+                    "{p}: no price matches its arguments (class or type not in the catalog)"
+                ),
+            });
         }
         if components.is_empty() {
             continue;
@@ -162,7 +189,9 @@ pub fn estimate(
     // Managed resources whose type has no price at all.
     let mut missing: BTreeMap<&str, usize> = BTreeMap::new();
     for u in graph.units.iter().filter(|u| u.kind == UnitKind::Managed) {
-        if request.catalog.for_type(&u.resource_type).next().is_none() {
+        let known = request.catalog.for_type(&u.resource_type).next().is_some()
+            || request.catalog.free.contains(&u.resource_type);
+        if !known {
             *missing.entry(u.resource_type.as_str()).or_default() += 1;
         }
     }
@@ -243,6 +272,7 @@ pub fn estimate(
     Estimate {
         currency: "USD",
         env: request.env,
+        monthly: round(always_total),
         scopes: named(&always),
         resources,
         unpriced,
@@ -347,6 +377,7 @@ resource "aws_iam_role" "r" {}
         assert_eq!(e.scopes[0].monthly, 37.85);
         assert_eq!(e.scopes[1].monthly, 59.1);
         assert_eq!(e.schedules[0].monthly, 96.95);
+        assert_eq!(e.monthly, 96.95);
         assert_eq!(e.schedules[0].savings, 0.0);
         // nights: runtime at 365 h: 29.5504; base unchanged.
         assert_eq!(e.schedules[1].monthly, 67.40);

@@ -29,7 +29,19 @@ pub const UNITS: &[&str] = &[
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    #[serde(default)]
     price: Vec<RawEntry>,
+    #[serde(default)]
+    free: Vec<Free>,
+}
+
+/// Types with no charge of their own, with where that is stated.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Free {
+    #[allow(dead_code)]
+    source: String,
+    types: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -70,9 +82,17 @@ pub struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub entries: Vec<Entry>,
+    /// Types known to have no charge of their own.
+    pub free: std::collections::BTreeSet<String>,
 }
 
 impl Catalog {
+    /// The catalog shipped in `data/prices.toml`; its validity is checked by the tests.
+    pub fn builtin() -> Catalog {
+        Catalog::parse("data/prices.toml", include_str!("../../data/prices.toml"))
+            .expect("the built-in price catalog parses (see price tests)")
+    }
+
     /// Parses a catalog file; `name` is used in messages.
     pub fn parse(name: &str, text: &str) -> Result<Catalog, String> {
         let file: File = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
@@ -105,7 +125,8 @@ impl Catalog {
                 note: raw.note,
             });
         }
-        Ok(Catalog { entries })
+        let free = file.free.into_iter().flat_map(|f| f.types).collect();
+        Ok(Catalog { entries, free })
     }
 
     /// Entries of `other` replace entries with the same type and component; others are added.
@@ -115,6 +136,7 @@ impl Catalog {
                 .retain(|x| !(x.resource_type == e.resource_type && x.component == e.component));
             self.entries.push(e);
         }
+        self.free.extend(other.free);
     }
 
     pub fn for_type<'a>(&'a self, resource_type: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
@@ -427,6 +449,34 @@ when = 'self.instance_class == "db.t4g.micro"'
         assert_eq!(evaluate(db, &large, 730.0).unwrap(), None);
         // The class depends on something tfscope could not evaluate: an error, never $0.
         assert!(evaluate(db, &Inputs::default(), 730.0).is_err());
+    }
+
+    #[test]
+    fn the_builtin_catalog_parses_and_prices_the_issue_figures() {
+        let c = Catalog::builtin();
+        assert!(c.entries.len() >= 50, "{}", c.entries.len());
+        let nat = c
+            .for_type("aws_nat_gateway")
+            .find(|e| e.unit == "hour")
+            .unwrap();
+        let p = evaluate(nat, &Inputs::default(), 730.0).unwrap().unwrap();
+        assert!((p.monthly - 32.85).abs() < 1e-9, "{}", p.monthly);
+        assert!(c.free.contains("aws_vpc") && !c.free.contains("aws_nat_gateway"));
+        let eip = c.for_type("aws_eip").next().unwrap();
+        assert!(
+            (evaluate(eip, &Inputs::default(), 730.0)
+                .unwrap()
+                .unwrap()
+                .monthly
+                - 3.65)
+                .abs()
+                < 1e-9
+        );
+        for e in &c.entries {
+            for key in e.usage.keys() {
+                assert!(!key.is_empty(), "{} {}", e.resource_type, e.component);
+            }
+        }
     }
 
     #[test]

@@ -27,8 +27,7 @@ pub fn table(e: &Estimate) -> String {
     for s in &e.scopes {
         let _ = writeln!(out, "  {:width$}  {:>10}", s.scope, money(s.monthly));
     }
-    let total: f64 = e.scopes.iter().map(|s| s.monthly).sum();
-    let _ = writeln!(out, "  {:width$}  {:>10}", "total", money(total));
+    let _ = writeln!(out, "  {:width$}  {:>10}", "total", money(e.monthly));
     if !e.schedules.is_empty() {
         let _ = writeln!(
             out,
@@ -79,8 +78,7 @@ pub fn markdown(e: &Estimate) -> String {
     for s in &e.scopes {
         let _ = writeln!(out, "| {} | {} |", s.scope, money(s.monthly));
     }
-    let total: f64 = e.scopes.iter().map(|s| s.monthly).sum();
-    let _ = writeln!(out, "| **total** | **{}** |", money(total));
+    let _ = writeln!(out, "| **total** | **{}** |", money(e.monthly));
     if !e.schedules.is_empty() {
         let _ = writeln!(
             out,
@@ -129,6 +127,7 @@ mod tests {
         Estimate {
             currency: "USD",
             env: Some("dev".into()),
+            monthly: 70.0,
             scopes: vec![scope("base", 47.0), scope("runtime", 23.0)],
             resources: Vec::new(),
             unpriced: vec![Unpriced {
