@@ -4,6 +4,7 @@
 
 mod check;
 mod classify;
+mod cost;
 mod errors;
 mod explain;
 mod makefile;

@@ -1,0 +1,101 @@
+//! `tfscope cost` on the reference infrastructure: whole reports for dev and prod, and the
+//! inputs that change them.
+
+use insta::assert_snapshot;
+
+use crate::{code, result, stdout, tfscope};
+
+#[test]
+fn reference_infra_dev() {
+    let out = tfscope(&["cost", "--env", "dev"]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    assert_snapshot!(result(&out));
+}
+
+#[test]
+fn reference_infra_prod_json() {
+    let out = tfscope(&["cost", "--env", "prod", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // Three NAT gateways in prod (one per AZ): 3 x $32.85 of gateway hours.
+    let nat_hours: f64 = v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["address"]
+                .as_str()
+                .unwrap()
+                .starts_with("module.network.aws_nat_gateway.this[")
+        })
+        .map(|r| r["components"][0]["monthly"].as_f64().unwrap())
+        .sum();
+    assert!((nat_hours - 98.55).abs() < 1e-9, "{nat_hours}");
+    // Base never changes under a schedule; only runtime does.
+    let always = &v["schedules"][0];
+    for s in v["schedules"].as_array().unwrap() {
+        assert_eq!(
+            s["scopes"][0]["monthly"], always["scopes"][0]["monthly"],
+            "{s}"
+        );
+    }
+    assert_snapshot!(result(&out));
+}
+
+#[test]
+fn usage_schedules_and_price_overrides_change_the_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let usage = tmp.path().join("usage.toml");
+    std::fs::write(&usage, "[aws_nat_gateway]\ngb_processed = 1000\n").unwrap();
+    let base = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["cost", "--env", "dev", "--format", "json"];
+        all.extend(args);
+        let out = tfscope(&all);
+        assert_eq!(code(&out), 0, "{}", result(&out));
+        serde_json::from_str(&stdout(&out)).unwrap()
+    };
+    let plain = base(&[]);
+    let heavy = base(&["--usage", usage.to_str().unwrap()]);
+    let nat = |v: &serde_json::Value| v["scopes"][0]["monthly"].as_f64().unwrap();
+    // dev has one NAT gateway; its default usage is replaced by 1,000 GB at $0.045/GB.
+    assert!(
+        nat(&heavy) > nat(&plain),
+        "{} vs {}",
+        nat(&heavy),
+        nat(&plain)
+    );
+    let custom = base(&["--schedule", "crunch=84"]);
+    let names: Vec<&str> = custom["schedules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["always", "crunch"]);
+    let prices = tmp.path().join("prices.toml");
+    std::fs::write(
+        &prices,
+        "[[price]]\ntype = \"aws_nat_gateway\"\ncomponent = \"gateway hours\"\nunit = \"hour\"\nprice = 0\nregion = \"us-east-1\"\nsource = \"test\"\ndate = \"2026-11\"\nquantity = \"hours\"\n",
+    )
+    .unwrap();
+    let free_nat = base(&["--prices", prices.to_str().unwrap()]);
+    assert!(
+        (nat(&plain) - nat(&free_nat) - 32.85).abs() < 0.011,
+        "{} {}",
+        nat(&plain),
+        nat(&free_nat)
+    );
+}
+
+#[test]
+fn bad_cost_input_is_an_input_error() {
+    let out = tfscope(&["cost", "--schedule", "200"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        crate::stderr(&out).contains("a week has 168 hours"),
+        "{}",
+        result(&out)
+    );
+    let out = tfscope(&["cost", "--down", "nope"]);
+    assert_eq!(code(&out), 2);
+}
