@@ -88,6 +88,7 @@ pub enum CostFormat {
     Table,
     Markdown,
     Json,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -573,6 +574,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 CostFormat::Json => out.line(pretty(&crate::cost::render::json(&estimate))),
                 CostFormat::Markdown => out.line(crate::cost::render::markdown(&estimate)),
                 CostFormat::Table => out.line(crate::cost::render::table(&estimate)),
+                CostFormat::Html => out.line(crate::cost::render::html(&estimate)),
             }
             Ok((Exit::Ok, a.warnings))
         }

@@ -69,6 +69,8 @@ pub struct Estimate {
     pub resources: Vec<ResourceCost>,
     pub unpriced: Vec<Unpriced>,
     pub schedules: Vec<ScheduleCost>,
+    /// What the figures take for granted.
+    pub assumptions: Vec<String>,
 }
 
 /// Usage values per resource type (`[aws_nat_gateway] gb_processed = 500`).
@@ -228,6 +230,12 @@ pub fn estimate(
         }
         totals
     };
+    let mut used_regions: Vec<&str> = priced
+        .iter()
+        .map(|(_, _, _, e)| e.region.as_str())
+        .collect();
+    used_regions.sort();
+    used_regions.dedup();
     let always = per_scope(&|_| HOURS_PER_MONTH);
     let always_total: f64 = always.iter().sum();
     let named = |totals: &[f64]| -> Vec<ScopeCost> {
@@ -277,7 +285,31 @@ pub fn estimate(
         resources,
         unpriced,
         schedules,
+        assumptions: assumptions(
+            &used_regions,
+            request.usage,
+            down_from_name(class, request.down_from),
+        ),
     }
+}
+
+fn down_from_name(class: &Classification, k: usize) -> String {
+    class.scopes.get(k).cloned().unwrap_or_default()
+}
+
+fn assumptions(regions: &[&str], usage: &Usage, down: String) -> Vec<String> {
+    vec![
+        format!(
+            "on-demand list prices for {}; other regions and discounts differ",
+            if regions.is_empty() { "no region (nothing priced)".to_string() } else { regions.join(", ") }
+        ),
+        if usage.is_empty() {
+            "usage-based parts use the catalog's documented defaults (pass --usage to set yours)".into()
+        } else {
+            format!("usage values from the usage file for: {}", usage.keys().cloned().collect::<Vec<_>>().join(", "))
+        },
+        format!("schedules tear down {down} and later scopes and scale only hourly components; 730 hours a month"),
+    ]
 }
 
 #[cfg(test)]

@@ -57,6 +57,12 @@ pub fn table(e: &Estimate) -> String {
             );
         }
     }
+    if !e.assumptions.is_empty() {
+        let _ = writeln!(out, "\nAssumptions:");
+        for a in &e.assumptions {
+            let _ = writeln!(out, "  - {a}");
+        }
+    }
     if !e.unpriced.is_empty() {
         let _ = writeln!(out, "\nNot priced ({}):", e.unpriced.len());
         for u in &e.unpriced {
@@ -96,6 +102,9 @@ pub fn markdown(e: &Estimate) -> String {
             );
         }
     }
+    for a in &e.assumptions {
+        let _ = writeln!(out, "\n> {a}");
+    }
     if !e.unpriced.is_empty() {
         let _ = writeln!(
             out,
@@ -108,6 +117,114 @@ pub fn markdown(e: &Estimate) -> String {
         let _ = writeln!(out, "\n</details>");
     }
     out
+}
+
+/// Colours for scopes, in order; distinct without colour vision too (light to dark).
+const COLORS: &[&str] = &[
+    "#1f5f8b", "#e8a33d", "#4f9d69", "#b8475a", "#7a5fa8", "#5b6673",
+];
+
+#[derive(serde::Serialize)]
+struct Segment {
+    scope: String,
+    y: f64,
+    height: f64,
+    color: &'static str,
+    label: String,
+}
+
+#[derive(serde::Serialize)]
+struct Bar {
+    name: String,
+    x: f64,
+    top: f64,
+    total: String,
+    segments: Vec<Segment>,
+}
+
+/// A standalone page with a stacked bar per schedule (cost per scope) and the tables.
+pub fn html(e: &Estimate) -> String {
+    let (width, height, left, base_y, bar_width) = (760.0, 360.0, 40.0, 320.0, 90.0);
+    let max = e
+        .schedules
+        .iter()
+        .map(|s| s.monthly)
+        .fold(e.monthly, f64::max)
+        .max(0.01);
+    let scale = (base_y - 40.0) / max;
+    let gap = if e.schedules.is_empty() {
+        0.0
+    } else {
+        (width - left - 20.0) / e.schedules.len() as f64
+    };
+    let bars: Vec<Bar> = e
+        .schedules
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut y = base_y;
+            let segments = s
+                .scopes
+                .iter()
+                .enumerate()
+                .map(|(k, sc)| {
+                    let h = sc.monthly * scale;
+                    y -= h;
+                    Segment {
+                        scope: sc.scope.clone(),
+                        y,
+                        height: h,
+                        color: COLORS[k % COLORS.len()],
+                        label: money(sc.monthly),
+                    }
+                })
+                .collect();
+            Bar {
+                name: s.name.clone(),
+                x: left + gap * i as f64 + (gap - bar_width) / 2.0,
+                top: y,
+                total: money(s.monthly),
+                segments,
+            }
+        })
+        .collect();
+    let legend: Vec<serde_json::Value> = e
+        .scopes
+        .iter()
+        .enumerate()
+        .map(|(k, s)| serde_json::json!({"scope": s.scope, "color": COLORS[k % COLORS.len()]}))
+        .collect();
+    let rows: Vec<serde_json::Value> = e
+        .schedules
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "name": s.name,
+                "hours": format!("{:.1}", s.up_hours_per_month),
+                "scopes": s.scopes.iter().map(|c| money(c.monthly)).collect::<Vec<_>>(),
+                "monthly": money(s.monthly),
+                "savings": format!("{} ({:.1}%)", money(s.savings), s.savings_pct),
+            })
+        })
+        .collect();
+    let mut tera = tera::Tera::default();
+    tera.add_raw_template("cost.html", include_str!("../../templates/cost.html.tera"))
+        .expect("template parses (see render tests)");
+    let mut ctx = tera::Context::new();
+    ctx.insert("env", &e.env);
+    ctx.insert("currency", e.currency);
+    ctx.insert("width", &width);
+    ctx.insert("height", &height);
+    ctx.insert("left", &left);
+    ctx.insert("base_y", &base_y);
+    ctx.insert("bar_width", &bar_width);
+    ctx.insert("bars", &bars);
+    ctx.insert("legend", &legend);
+    ctx.insert("rows", &rows);
+    ctx.insert("unpriced", &e.unpriced);
+    ctx.insert("assumptions", &e.assumptions);
+    tera.render("cost.html", &ctx)
+        .expect("template renders (see render tests)")
 }
 
 pub fn json(e: &Estimate) -> serde_json::Value {
@@ -134,6 +251,7 @@ mod tests {
                 address: "aws_iam_role".into(),
                 reason: "not in the catalog".into(),
             }],
+            assumptions: vec!["list prices for us-east-1".into()],
             schedules: vec![ScheduleCost {
                 name: "nights".into(),
                 up_hours_per_month: 365.0,
@@ -162,6 +280,13 @@ mod tests {
             m.contains("| nights | 365.0 | $58.50 | $11.50 (16.4%) |"),
             "{m}"
         );
+        let h = html(&sample());
+        assert!(h.starts_with("<!doctype html>"), "{h}");
+        assert!(h.contains("<svg id=\"chart\""), "{h}");
+        // Two scopes stacked in one bar, the runtime part under the nights schedule.
+        assert_eq!(h.matches("<rect ").count(), 2, "{h}");
+        assert!(h.contains("<title>runtime: $11.50</title>"), "{h}");
+        assert!(h.contains("<code>aws_iam_role</code>"), "{h}");
         let j = json(&sample());
         assert_eq!(j["currency"], "USD");
         assert_eq!(j["schedules"][0]["savings_pct"], 16.43);
