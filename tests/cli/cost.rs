@@ -158,3 +158,19 @@ fn html_report_renders_headless_with_a_chart() {
         "prod base costs more than runtime: {base} vs {runtime}"
     );
 }
+
+#[test]
+fn node_groups_are_priced_by_node_count_and_instance_type() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("main.tf"),
+        "variable \"nodes\" {\n  default = 3\n}\nresource \"aws_eks_node_group\" \"workers\" {\n  instance_types = [\"m5.large\"]\n  scaling_config {\n    desired_size = var.nodes\n  }\n}\n",
+    )
+    .unwrap();
+    let out = tfscope(&["cost", tmp.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // 3 nodes x 730 h x $0.096
+    assert_eq!(v["resources"][0]["monthly"], 210.24);
+    assert_eq!(v["unpriced"], serde_json::json!([]));
+}
