@@ -24,6 +24,10 @@ pub struct Entry {
     pub stateful: bool,
     /// The type joins other resources and takes the latest scope among its dependencies.
     pub follows: bool,
+    /// Arguments that name the principal a grant is for (`role` of a policy attachment,
+    /// `member` of a Google IAM member, `principal_id` of an Azure role assignment): a grant
+    /// takes the scope of its principal.
+    pub principal: Vec<String>,
     /// The exact name or glob that matched, for reasons.
     pub pattern: String,
     /// The catalog file the rule came from (`aws`, `google`, `azure`, `generic`).
@@ -44,6 +48,8 @@ struct Rule {
     stateful: bool,
     #[serde(default)]
     follows: bool,
+    #[serde(default)]
+    principal: Vec<String>,
     types: Vec<String>,
 }
 
@@ -85,6 +91,16 @@ pub struct Catalog {
 }
 
 impl Catalog {
+    /// Every argument name that some type's `principal` lists: the arguments whose references
+    /// the graph must keep apart.
+    pub fn principal_args(&self) -> std::collections::BTreeSet<String> {
+        self.exact
+            .values()
+            .chain(self.globs.iter().map(|(_, e)| e))
+            .flat_map(|e| e.principal.iter().cloned())
+            .collect()
+    }
+
     /// The built-in catalog. Its files are checked by the unit tests, so parsing cannot fail
     /// at run time for a released binary.
     pub fn builtin() -> Catalog {
@@ -109,6 +125,7 @@ impl Catalog {
                         category: rule.category.clone(),
                         stateful: rule.stateful,
                         follows: rule.follows,
+                        principal: rule.principal.clone(),
                         pattern: pattern.clone(),
                         source,
                     };

@@ -182,20 +182,19 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
         });
     }
 
-    let follows: Vec<bool> = graph
+    let follows: Vec<Option<Vec<String>>> = graph
         .units
         .iter()
-        .map(|unit| {
-            unit.kind == UnitKind::Managed
-                && catalog
-                    .lookup(&unit.resource_type)
-                    .is_some_and(|e| e.follows)
+        .zip(&units)
+        .map(|(unit, c)| {
+            let entry = (unit.kind == UnitKind::Managed)
+                .then(|| catalog.lookup(&unit.resource_type))
+                .flatten()?;
+            (entry.follows && matches!(c.decision, Decision::Catalog { .. }))
+                .then(|| entry.principal.clone())
         })
         .collect();
-    // Promotion first, so attachments see where their roles and volumes finally are; a unit
-    // that promotion moved stays where its dependents need it.
-    promote(graph, config, &mut units);
-    follow(graph, config, &follows, &mut units);
+    settle(graph, config, &follows, &mut units);
 
     let mut violations = Vec::new();
     for (from, deps) in graph.deps.iter().enumerate() {
@@ -234,78 +233,154 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
     }
 }
 
-/// Gives each attachment-like unit that the catalog classified the latest scope among the
-/// managed resources it depends on, dependencies first so chains of attachments resolve.
-fn follow(graph: &ResourceGraph, config: &Config, follows: &[bool], units: &mut [Classified]) {
-    let mut order = dependents_first_order(graph);
-    order.reverse();
-    for u in order {
-        if !follows[u] || !matches!(units[u].decision, Decision::Catalog { .. }) {
-            continue;
-        }
-        let latest = graph.deps[u]
-            .keys()
-            .filter(|&&d| graph.units[d].kind == UnitKind::Managed)
-            .map(|&d| (units[d].scope, d))
-            .max_by(|a, b| {
+/// Promotion, attachments and data sources, until nothing moves. Each round:
+/// - a grant (`principal` in the catalog) takes the scope of the principal it names, and any
+///   other attachment (`follows`) the latest scope among the managed resources it joins;
+/// - every unit that is not explicit moves to the earliest scope among the units that depend on
+///   it (dependents first, so promotion travels down whole chains);
+/// - a data source takes the scope of the earliest unit that reads it; one that no unit reads
+///   takes the latest scope of what it reads and of the resources of its own module, so it
+///   never splits a module or pulls a later scope in.
+///
+/// Scopes only ever move earlier from the first round on, so this ends; an attachment is
+/// settled again after the resources it joins have been promoted, and a data source after all
+/// its readers have.
+fn settle(
+    graph: &ResourceGraph,
+    config: &Config,
+    follows: &[Option<Vec<String>>],
+    units: &mut [Classified],
+) {
+    let dependents_first = dependents_first_order(graph);
+    let mut dependencies_first = dependents_first.clone();
+    dependencies_first.reverse();
+    let catalog_reason: Vec<String> = units.iter().map(|c| c.reason.clone()).collect();
+    // The latest scope of the managed resources of each module, for unread data sources.
+    let module_latest = |units: &[Classified], module: &crate::address::ModulePath| {
+        (0..graph.units.len())
+            .filter(|&d| {
+                graph.units[d].kind == UnitKind::Managed && graph.units[d].module == *module
+            })
+            .map(|d| units[d].scope)
+            .max()
+    };
+    let mut first = true;
+    loop {
+        let mut moved = false;
+        // Attachments and grants, dependencies first so chains resolve.
+        for &u in &dependencies_first {
+            let Some(principal_args) = &follows[u] else {
+                continue;
+            };
+            let principals: BTreeSet<usize> = graph.arg_deps[u]
+                .iter()
+                .filter(|(name, _)| principal_args.contains(name))
+                .flat_map(|(_, set)| set.iter().copied())
+                .filter(|&d| graph.units[d].kind == UnitKind::Managed)
+                .collect();
+            let (pool, grant): (Vec<usize>, bool) = if principals.is_empty() {
+                let joined = graph.deps[u]
+                    .keys()
+                    .copied()
+                    .filter(|&d| graph.units[d].kind == UnitKind::Managed)
+                    .collect();
+                (joined, false)
+            } else {
+                (principals.into_iter().collect(), true)
+            };
+            let latest = pool.iter().map(|&d| (units[d].scope, d)).max_by(|a, b| {
                 a.0.cmp(&b.0)
                     .then_with(|| graph.units[b.1].address.cmp(&graph.units[a.1].address))
             });
-        if let Some((scope, to)) = latest {
+            let Some((scope, to)) = latest else {
+                continue;
+            };
+            // From the first round on, scopes only move earlier; where promotion already put
+            // the unit where its principal (or what it joins) is, that is the better reason.
+            let promoted_here =
+                scope == units[u].scope && matches!(units[u].decision, Decision::Promoted { .. });
+            if !first && scope >= units[u].scope && !promoted_here {
+                continue;
+            }
             let to_addr = graph.units[to].address.clone();
             let unit = &mut units[u];
-            unit.reason = format!(
-                "follows {} ({}), which it attaches to; {}",
-                to_addr, config.scopes[scope], unit.reason
-            );
+            unit.reason = if grant {
+                format!(
+                    "grants to {} ({}), so it goes with it; {}",
+                    to_addr, config.scopes[scope], catalog_reason[u]
+                )
+            } else {
+                format!(
+                    "follows {} ({}), which it attaches to; {}",
+                    to_addr, config.scopes[scope], catalog_reason[u]
+                )
+            };
+            moved |= unit.scope != scope;
             unit.scope = scope;
             unit.decision = Decision::Follows { to: to_addr };
         }
-    }
-}
-
-/// Moves every non-explicit unit to the earliest scope among the units that depend on it,
-/// dependents first, so promotion travels down whole chains.
-fn promote(graph: &ResourceGraph, config: &Config, units: &mut [Classified]) {
-    let dependents = graph.dependents();
-    for u in dependents_first_order(graph) {
-        let earliest = dependents[u]
-            .keys()
-            .map(|&d| (units[d].scope, d))
-            .min_by_key(|&(scope, d)| {
-                // Name a dependent from the same module when there is one: it is the likelier
-                // reason a reader looks for.
-                let other_module = graph.units[d].module != graph.units[u].module;
-                (scope, other_module, graph.units[d].address.as_str())
-            });
-        let unit = &mut units[u];
-        if unit.decision == Decision::DataSource {
-            match earliest {
-                Some((scope, by)) => {
-                    unit.scope = scope;
-                    unit.reason = format!("data source read by {}", graph.units[by].address);
+        // Promotion and data sources, dependents first.
+        let dependents = graph.dependents();
+        for &u in &dependents_first {
+            let earliest = dependents[u]
+                .keys()
+                .map(|&d| (units[d].scope, d))
+                .min_by_key(|&(scope, d)| {
+                    // Name a dependent from the same module when there is one: it is the
+                    // likelier reason a reader looks for.
+                    let other_module = graph.units[d].module != graph.units[u].module;
+                    (scope, other_module, graph.units[d].address.as_str())
+                });
+            if units[u].decision == Decision::DataSource {
+                let (scope, reason) = match earliest {
+                    Some((scope, by)) => (
+                        scope,
+                        format!("data source read by {}", graph.units[by].address),
+                    ),
+                    None => {
+                        let reads = graph.deps[u].keys().map(|&d| units[d].scope).max();
+                        let module = module_latest(units, &graph.units[u].module);
+                        match reads.max(module) {
+                            Some(scope) => (
+                                scope,
+                                "data source read by no resource; it goes with what it reads and the resources of its module".to_string(),
+                            ),
+                            None => (
+                                config.default_scope,
+                                format!(
+                                    "data source read by no resource; default scope {}",
+                                    config.scopes[config.default_scope]
+                                ),
+                            ),
+                        }
+                    }
+                };
+                if first || scope < units[u].scope {
+                    moved |= units[u].scope != scope;
+                    units[u].scope = scope;
+                    units[u].reason = reason;
                 }
-                None => {
-                    unit.reason = format!(
-                        "data source read by no resource; default scope {}",
-                        config.scopes[unit.scope]
-                    );
-                }
+                continue;
             }
-            continue;
+            let Some((scope, by)) = earliest else {
+                continue;
+            };
+            let unit = &mut units[u];
+            if scope < unit.scope && !unit.decision.is_explicit() {
+                let by_addr = graph.units[by].address.clone();
+                unit.reason = format!(
+                    "promoted to {}: {} ({}) depends on it; was {}",
+                    config.scopes[scope], by_addr, config.scopes[scope], unit.reason
+                );
+                unit.scope = scope;
+                unit.decision = Decision::Promoted { by: by_addr };
+                moved = true;
+            }
         }
-        let Some((scope, by)) = earliest else {
-            continue;
-        };
-        if scope < unit.scope && !unit.decision.is_explicit() {
-            let by_addr = graph.units[by].address.clone();
-            unit.reason = format!(
-                "promoted to {}: {} ({}) depends on it; was {}",
-                config.scopes[scope], by_addr, config.scopes[scope], unit.reason
-            );
-            unit.scope = scope;
-            unit.decision = Decision::Promoted { by: by_addr };
+        if !moved && !first {
+            return;
         }
+        first = false;
     }
 }
 

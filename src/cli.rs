@@ -7,11 +7,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::catalog::Catalog;
-use crate::classify::{classify, Classification};
 use crate::config::Config;
 use crate::error::{Error, Warning};
-use crate::graph::ResourceGraph;
 use crate::target::{Action, Selection};
 
 /// Process exit codes, one place.
@@ -100,6 +97,10 @@ pub enum Command {
     Classify {
         /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
         dir: Option<PathBuf>,
+        /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
+        /// defaults and auto-loaded tfvars only).
+        #[arg(long)]
+        env: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -145,6 +146,10 @@ pub enum Command {
     )]
     Explain {
         address: String,
+        /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
+        /// defaults and auto-loaded tfvars only).
+        #[arg(long)]
+        env: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
         dir: Option<PathBuf>,
@@ -196,6 +201,10 @@ pub enum Command {
     )]
     Render {
         dir: Option<PathBuf>,
+        /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
+        /// defaults and auto-loaded tfvars only).
+        #[arg(long)]
+        env: Option<String>,
         /// Output file (default: DIR/resource-scopes.tf), or - for stdout.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -239,6 +248,10 @@ pub enum Command {
         /// Also fail on resources that nothing classified.
         #[arg(long)]
         strict: bool,
+        /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
+        /// defaults and auto-loaded tfvars only).
+        #[arg(long)]
+        env: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
         dir: Option<PathBuf>,
@@ -269,33 +282,17 @@ fn resolve_dir(dir: Option<PathBuf>) -> PathBuf {
     })
 }
 
-/// Everything loaded and classified for one root.
-struct Analysis {
-    dir: PathBuf,
-    loaded: crate::load::Configuration,
-    config: Config,
-    graph: ResourceGraph,
-    class: Classification,
-    warnings: Vec<Warning>,
-}
+use crate::analysis::Analysis;
 
-fn analyse(dir: Option<PathBuf>, config_path: Option<&Path>) -> Result<Analysis, Error> {
+/// Loads, evaluates (with the environment's tfvars, when `env` names one) and classifies a root.
+fn analyse(
+    dir: Option<PathBuf>,
+    config_path: Option<&Path>,
+    env: Option<&str>,
+) -> Result<Analysis, Error> {
     let dir = resolve_dir(dir);
-    let config = Config::discover(&dir, config_path)?;
-    let loaded = crate::load::load(&dir)?;
-    let graph = crate::graph::build(&loaded)?;
-    let class = classify(&graph, &config, &Catalog::builtin());
-    let mut warnings = loaded.warnings.clone();
-    warnings.extend(graph.warnings.iter().cloned());
-    warnings.extend(class.warnings.iter().cloned());
-    Ok(Analysis {
-        dir,
-        loaded,
-        config,
-        graph,
-        class,
-        warnings,
-    })
+    let var_file = env.map(|e| crate::plan::find_env(&dir, e)).transpose()?;
+    crate::analysis::analyse(&dir, config_path, var_file.as_deref())
 }
 
 fn action(destroy: bool) -> Action {
@@ -383,8 +380,8 @@ type Outcome = Result<(Exit, Vec<Warning>), Error>;
 fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
     let config_path = cli.config.as_deref();
     match cli.command {
-        Command::Classify { dir, format } => {
-            let a = analyse(dir, config_path)?;
+        Command::Classify { dir, env, format } => {
+            let a = analyse(dir, config_path, env.as_deref())?;
             match format {
                 Format::Json => out.line(pretty(&crate::report::classify_json(&a.graph, &a.class))),
                 _ => out.line(crate::report::classify_text(&a.graph, &a.class)),
@@ -398,12 +395,10 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             env,
             dir,
         } => {
-            let a = analyse(dir, config_path)?;
+            let a = analyse(dir, config_path, env.as_deref())?;
             let sel = selection(&a.config, &scope)?;
             let action = action(destroy);
-            let instances = instances_for(&a, env.as_deref())?;
-            let (want, allowed) =
-                crate::target::wanted(&a.graph, &a.class, sel, action, &instances);
+            let (want, allowed) = crate::target::wanted(&a.graph, &a.class, sel, action);
             let t = crate::target::compute(&a.graph, want, allowed, action, expand);
             if !t.outside.is_empty() {
                 let names: Vec<&str> = t
@@ -422,7 +417,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                     ),
                 });
             }
-            let rendered = crate::target::render(&a.graph, &t.targets, &instances)?;
+            let rendered = crate::target::render(&a.graph, &t.targets, &a.instances)?;
             if rendered.is_empty() {
                 // An empty list is dangerous: `terraform destroy $(tfscope targets ...)` would
                 // destroy everything. Say so and fail, so scripts stop.
@@ -449,20 +444,19 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             format,
             dir,
         } => {
-            let a = analyse(dir, config_path)?;
+            let a = analyse(dir, config_path, env.as_deref())?;
             let sel = selection(&a.config, &scope)?;
             let action = action(destroy);
             let var_file = env
                 .as_deref()
                 .map(|e| crate::plan::find_env(&a.dir, e))
                 .transpose()?;
-            let instances = instances_for(&a, env.as_deref())?;
             let invocation = crate::plan::Invocation::new(&a.dir, var_file.as_deref());
             let request = crate::plan::PlanRequest {
                 selection: sel,
                 action,
                 expand,
-                instances: &instances,
+                instances: &a.instances,
                 invocation: &invocation,
                 env,
             };
@@ -477,16 +471,28 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
         }
         Command::Explain {
             address,
+            env,
             format,
             dir,
         } => {
-            let a = analyse(dir, config_path)?;
+            let a = analyse(dir, config_path, env.as_deref())?;
             if let Some(m) = crate::explain::explain_module(&a.graph, &a.class, &address) {
                 match format {
                     Format::Json => {
                         out.line(pretty(&serde_json::to_value(&m).expect("serializes")))
                     }
                     _ => out.line(crate::report::explain_module_text(&m)),
+                }
+                return Ok((Exit::Ok, a.warnings));
+            }
+            if let Some(absent) = crate::explain::explain_absent(&a.graph, &address) {
+                match format {
+                    Format::Json => out.line(pretty(&serde_json::json!({
+                        "address": absent.address,
+                        "absent": true,
+                        "why": absent.why,
+                    }))),
+                    _ => out.line(crate::report::explain_absent_text(absent)),
                 }
                 return Ok((Exit::Ok, a.warnings));
             }
@@ -516,8 +522,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             format,
             dir,
         } => {
-            let a = analyse(dir, config_path)?;
-            let instances = instances_for(&a, env.as_deref())?;
+            let a = analyse(dir, config_path, env.as_deref())?;
             let (text, origin) = read_state(&a.dir, state.as_deref(), tf.as_deref())?;
             let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| Error::State {
                 origin: origin.clone(),
@@ -525,7 +530,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             })?;
             let present = crate::status::resources_in_state(&doc)
                 .map_err(|message| Error::State { origin, message })?;
-            let s = crate::status::status(&a.graph, &a.class, &instances, &present, env);
+            let s = crate::status::status(&a.graph, &a.class, &present, env);
             match format {
                 Format::Json => out.line(pretty(&serde_json::to_value(&s).expect("serializes"))),
                 _ => out.line(crate::report::status_text(&s)),
@@ -534,10 +539,11 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
         }
         Command::Render {
             dir,
+            env,
             out: file,
             force,
         } => {
-            let a = analyse(dir, config_path)?;
+            let a = analyse(dir, config_path, env.as_deref())?;
             let text = crate::render::render(&a.graph, &a.class);
             let path = file.unwrap_or_else(|| a.dir.join(crate::render::FILE_NAME));
             if path == Path::new("-") {
@@ -561,7 +567,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             usage,
             format,
         } => {
-            let a = analyse(dir, config_path)?;
+            let a = analyse(dir, config_path, env.as_deref())?;
             let estimate = cost(
                 &a,
                 env,
@@ -579,17 +585,18 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             Ok((Exit::Ok, a.warnings))
         }
         Command::MockSchema { dir } => {
-            let a = analyse(dir, config_path)?;
+            let a = analyse(dir, config_path, None)?;
             let schema = crate::schema::derive(&a.loaded);
             out.line(pretty(&serde_json::to_value(&schema).expect("serializes")));
             Ok((Exit::Ok, a.warnings))
         }
         Command::Check {
             strict,
+            env,
             format,
             dir,
         } => {
-            let (findings, warnings) = match analyse(dir, config_path) {
+            let (findings, warnings) = match analyse(dir, config_path, env.as_deref()) {
                 Ok(a) => {
                     let mut findings = crate::check::check(&a.graph, &a.class, strict);
                     if let Some(file) = crate::render::stale(&a.dir, &a.graph, &a.class) {
@@ -642,14 +649,13 @@ fn run_scope(
     } else {
         "down"
     };
-    let a = analyse(run.dir.clone(), config_path)?;
+    let a = analyse(run.dir.clone(), config_path, run.env.as_deref())?;
     let sel = selection(&a.config, &run.scope)?;
     let var_file = run
         .env
         .as_deref()
         .map(|e| crate::plan::find_env(&a.dir, e))
         .transpose()?;
-    let instances = instances_for(&a, run.env.as_deref())?;
     let binary = match crate::runner::find_terraform(run.tf.as_deref()) {
         Ok(b) => b.path.display().to_string(),
         Err(_) if run.dry_run => "terraform".to_string(),
@@ -662,7 +668,7 @@ fn run_scope(
         selection: sel,
         action,
         expand: false,
-        instances: &instances,
+        instances: &a.instances,
         invocation: &invocation,
         env: run.env.clone(),
     };
@@ -904,16 +910,16 @@ fn cost(
         Some(name) => a.config.require_scope(name)?,
         None => a.config.catalog_runtime,
     };
-    let tfvars = match env.as_deref() {
-        Some(e) => crate::instances::read_tfvars(&crate::plan::find_env(&a.dir, e)?)?,
-        None => Default::default(),
-    };
+    let var_file = env
+        .as_deref()
+        .map(|e| crate::plan::find_env(&a.dir, e))
+        .transpose()?;
     let types: std::collections::BTreeSet<String> = catalog
         .entries
         .iter()
         .map(|e| e.resource_type.clone())
         .collect();
-    let evaluated = crate::cost::evaluate::Evaluator::run(&a.loaded, &tfvars, &types)?;
+    let evaluated = crate::cost::evaluate::Evaluator::run(&a.loaded, var_file.as_deref(), &types)?;
     let request = crate::cost::estimate::Request {
         catalog: &catalog,
         usage: &usage,
@@ -928,11 +934,6 @@ fn cost(
         &evaluated.uncounted,
         request,
     ))
-}
-
-fn instances_for(a: &Analysis, env: Option<&str>) -> Result<crate::instances::Instances, Error> {
-    let var_file = env.map(|e| crate::plan::find_env(&a.dir, e)).transpose()?;
-    crate::instances::Instances::evaluate(&a.loaded, var_file.as_deref())
 }
 
 fn pretty(v: &serde_json::Value) -> String {

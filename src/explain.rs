@@ -4,8 +4,8 @@
 use crate::address::parse_address;
 use crate::classify::Classification;
 use crate::error::{Error, Location};
-use crate::graph::{EdgeKind, ResourceGraph, UnitKind};
-use crate::target::{self, Action, NoInstances, Selection};
+use crate::graph::{Absent, EdgeKind, ResourceGraph, UnitKind};
+use crate::target::{self, Action, Selection};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Explanation {
@@ -71,6 +71,20 @@ pub fn explain_module(
         })
 }
 
+/// Explains a unit that has no instances in the environment, when `address` names one.
+pub fn explain_absent<'g>(graph: &'g ResourceGraph, address: &str) -> Option<&'g Absent> {
+    let (path, resource) = parse_address(address)?;
+    let (mode, kind, name) = resource?;
+    let config = crate::address::ResourceAddr {
+        module: path,
+        mode,
+        kind,
+        name,
+    }
+    .to_string();
+    graph.absent.iter().find(|a| a.address == config)
+}
+
 pub fn explain(
     graph: &ResourceGraph,
     class: &Classification,
@@ -91,21 +105,9 @@ pub fn explain(
     let dependents = graph.dependents();
     let mut effects = Vec::new();
     for (k, name) in class.scopes.iter().enumerate() {
-        let (want, allowed) = target::wanted(
-            graph,
-            class,
-            Selection::Scope(k),
-            Action::Apply,
-            &NoInstances,
-        );
+        let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), Action::Apply);
         let up_t = target::compute(graph, want, allowed, Action::Apply, false);
-        let (want, allowed) = target::wanted(
-            graph,
-            class,
-            Selection::Scope(k),
-            Action::Destroy,
-            &NoInstances,
-        );
+        let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), Action::Destroy);
         let down_t = target::compute(graph, want, allowed, Action::Destroy, false);
         let verb = if unit.kind == UnitKind::Data {
             "read"

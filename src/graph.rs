@@ -13,6 +13,7 @@ use petgraph::visit::EdgeRef;
 
 use crate::address::{Mode, ModulePath, ResourceAddr};
 use crate::error::{Error, Location, Warning};
+use crate::instances::Instances;
 use crate::load::{Configuration, Module};
 use crate::model::{Item, ItemKind, ModuleCall, Reference, Repetition};
 
@@ -64,7 +65,23 @@ pub struct ResourceGraph {
     pub rdeps: Vec<BTreeMap<usize, EdgeKind>>,
     /// Every resolved module call (not the root) with how it repeats.
     pub modules: BTreeMap<ModulePath, Repetition>,
+    /// Units with no instance in the environment, left out of `units` (see [`ResourceGraph::without_absent`]).
+    pub absent: Vec<Absent>,
+    /// Parallel to `units`: for the tracked arguments a unit sets (principals of grants), the
+    /// units each one references, through variables, locals and module boundaries.
+    pub arg_deps: Vec<Vec<(String, BTreeSet<usize>)>>,
     pub warnings: Vec<Warning>,
+}
+
+/// A unit that has no instance in the evaluated environment.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Absent {
+    pub address: String,
+    pub kind: UnitKind,
+    pub resource_type: String,
+    pub location: Location,
+    /// Which `count`/`for_each` leaves it without instances.
+    pub why: String,
 }
 
 impl ResourceGraph {
@@ -113,6 +130,9 @@ struct Node {
 }
 
 struct Builder<'a> {
+    /// Arguments whose references are kept apart per unit.
+    tracked: &'a BTreeSet<String>,
+    arg_nodes: HashMap<NodeIndex, Vec<(String, Vec<NodeIndex>)>>,
     graph: DiGraph<Node, EdgeKind>,
     index: HashMap<NodeKind, NodeIndex>,
     /// Child module path -> (parent path, call).
@@ -121,9 +141,12 @@ struct Builder<'a> {
     warnings: Vec<Warning>,
 }
 
-/// Builds the graph of a loaded configuration and projects it onto units.
-pub fn build(config: &Configuration) -> Result<ResourceGraph, Error> {
+/// Builds the graph of a loaded configuration and projects it onto units; for the arguments in
+/// `tracked`, each unit also keeps which units that argument references.
+pub fn build(config: &Configuration, tracked: &BTreeSet<String>) -> Result<ResourceGraph, Error> {
     let mut b = Builder {
+        tracked,
+        arg_nodes: HashMap::new(),
         graph: DiGraph::new(),
         index: HashMap::new(),
         calls: BTreeMap::new(),
@@ -136,6 +159,7 @@ pub fn build(config: &Configuration) -> Result<ResourceGraph, Error> {
     for module in &config.modules {
         b.add_edges(module);
     }
+    b.break_opaque_cycles();
     b.check_cycles()?;
     Ok(b.project())
 }
@@ -232,6 +256,21 @@ impl<'a> Builder<'a> {
                     })];
                     self.refs_edges(from, m, &item.refs, false, &item.location.file);
                     self.refs_edges(from, m, &item.depends_on, true, &item.location.file);
+                    for (name, _) in item
+                        .arg_refs
+                        .iter()
+                        .filter(|(n, _)| self.tracked.contains(n))
+                    {
+                        let nodes: Vec<NodeIndex> = item
+                            .refs_of_arg(name)
+                            .iter()
+                            .flat_map(|r| self.resolve(m, r, false))
+                            .collect();
+                        self.arg_nodes
+                            .entry(from)
+                            .or_default()
+                            .push((name.clone(), nodes));
+                    }
                     if let Some(e) = expansion {
                         self.edge(from, e, EdgeKind::Value);
                     }
@@ -442,6 +481,50 @@ impl<'a> Builder<'a> {
         None
     }
 
+    /// A cycle through a module call that is not installed is not a configuration error:
+    /// Terraform resolves the module's outputs one by one, and tfscope, without the module's
+    /// files, sees all of them depend on all of its inputs. Drop the call's input edges inside
+    /// the cycle and warn: exact targets need `terraform init`.
+    fn break_opaque_cycles(&mut self) {
+        loop {
+            let mut broke = false;
+            for scc in tarjan_scc(&self.graph) {
+                if scc.len() < 2 {
+                    continue;
+                }
+                let members: BTreeSet<NodeIndex> = scc.iter().copied().collect();
+                let Some(&opaque) = members
+                    .iter()
+                    .find(|&&n| matches!(self.graph[n].kind, NodeKind::Opaque(_)))
+                else {
+                    continue;
+                };
+                let inside: Vec<_> = self
+                    .graph
+                    .edges(opaque)
+                    .filter(|e| members.contains(&e.target()))
+                    .map(|e| e.id())
+                    .collect();
+                for e in inside {
+                    self.graph.remove_edge(e);
+                }
+                let call = self.graph[opaque].kind.describe();
+                self.warnings.push(Warning {
+                    location: self.graph[opaque].location.clone(),
+                    message: format!(
+                        "{call} is not installed and its inputs and outputs form a cycle that Terraform resolves output by output; run terraform init for exact targets"
+                    ),
+                });
+                broke = true;
+                // Edge removal renumbers edges: recompute the components.
+                break;
+            }
+            if !broke {
+                return;
+            }
+        }
+    }
+
     fn check_cycles(&self) -> Result<(), Error> {
         for scc in tarjan_scc(&self.graph) {
             let cyclic =
@@ -606,14 +689,196 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|(path, (_, _, item))| (path.clone(), item.repetition))
             .collect();
+        let arg_deps = units
+            .iter()
+            .map(|(n, _)| {
+                self.arg_nodes
+                    .get(n)
+                    .map(|args| {
+                        args.iter()
+                            .map(|(name, nodes)| {
+                                let mut set = BTreeSet::new();
+                                for &t in nodes {
+                                    if is_unit(t) {
+                                        set.insert(position[&t]);
+                                    } else if let Some(r) = reach.get(&t) {
+                                        set.extend(r.keys().map(|u| position[u]));
+                                    }
+                                }
+                                (name.clone(), set)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
         ResourceGraph {
             units: units.into_iter().map(|(_, u)| u).collect(),
             deps,
             rdeps,
             modules,
+            absent: Vec::new(),
+            arg_deps,
             warnings: self.warnings,
         }
     }
+}
+
+impl ResourceGraph {
+    /// The graph without the units that have no instance in the environment. Terraform records
+    /// every transitive dependency in state, through nodes without instances too, so a unit
+    /// that depended on something through an absent unit still depends on it: edges are
+    /// contracted, not cut. An absent unit itself is never a target, never implies or cascades
+    /// anything and never promotes anything.
+    pub fn without_absent(self, instances: &Instances) -> ResourceGraph {
+        let n = self.units.len();
+        let gone: Vec<bool> = self
+            .units
+            .iter()
+            .map(|u| instances.is_absent(&u.address))
+            .collect();
+        if !gone.contains(&true) {
+            return self;
+        }
+        // Contracted dependencies of absent units, dependencies first.
+        let mut through: Vec<Option<BTreeMap<usize, EdgeKind>>> = vec![None; n];
+        let order = dependencies_first(&self.deps);
+        for &u in &order {
+            if !gone[u] {
+                continue;
+            }
+            let mut mine: BTreeMap<usize, EdgeKind> = BTreeMap::new();
+            for (&d, &k) in &self.deps[u] {
+                let mut add = |t: usize, kind: EdgeKind| {
+                    let slot = mine.entry(t).or_insert(kind);
+                    *slot = (*slot).min(kind);
+                };
+                if gone[d] {
+                    for (&t, &k2) in through[d].as_ref().expect("dependencies first") {
+                        add(t, k.max(k2));
+                    }
+                } else {
+                    add(d, k);
+                }
+            }
+            through[u] = Some(mine);
+        }
+        let position: Vec<Option<usize>> = {
+            let mut next = 0;
+            gone.iter()
+                .map(|&g| {
+                    (!g).then(|| {
+                        next += 1;
+                        next - 1
+                    })
+                })
+                .collect()
+        };
+        let mut deps: Vec<BTreeMap<usize, EdgeKind>> = Vec::with_capacity(n);
+        for u in (0..n).filter(|&u| !gone[u]) {
+            let mut mine: BTreeMap<usize, EdgeKind> = BTreeMap::new();
+            for (&d, &k) in &self.deps[u] {
+                let mut add = |t: usize, kind: EdgeKind| {
+                    let t = position[t].expect("present");
+                    let slot = mine.entry(t).or_insert(kind);
+                    *slot = (*slot).min(kind);
+                };
+                if gone[d] {
+                    for (&t, &k2) in through[d].as_ref().expect("computed") {
+                        add(t, k.max(k2));
+                    }
+                } else {
+                    add(d, k);
+                }
+            }
+            deps.push(mine);
+        }
+        let mut rdeps = vec![BTreeMap::new(); deps.len()];
+        for (from, d) in deps.iter().enumerate() {
+            for (&to, &kind) in d {
+                rdeps[to].insert(from, kind);
+            }
+        }
+        let arg_deps = (0..n)
+            .filter(|&u| !gone[u])
+            .map(|u| {
+                self.arg_deps[u]
+                    .iter()
+                    .map(|(name, set)| {
+                        let mut mapped = BTreeSet::new();
+                        for &t in set {
+                            match position[t] {
+                                Some(p) => {
+                                    mapped.insert(p);
+                                }
+                                None => mapped.extend(
+                                    through[t]
+                                        .as_ref()
+                                        .expect("computed")
+                                        .keys()
+                                        .map(|&x| position[x].expect("present")),
+                                ),
+                            }
+                        }
+                        (name.clone(), mapped)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut units = Vec::with_capacity(deps.len());
+        let mut absent = self.absent;
+        for (u, unit) in self.units.into_iter().enumerate() {
+            if gone[u] {
+                let why = instances
+                    .get(&unit.address)
+                    .and_then(|e| e.why_absent.clone())
+                    .unwrap_or_else(|| "it has no instances in this environment".into());
+                absent.push(Absent {
+                    address: unit.address,
+                    kind: unit.kind,
+                    resource_type: unit.resource_type,
+                    location: unit.location,
+                    why,
+                });
+            } else {
+                units.push(unit);
+            }
+        }
+        absent.sort_by(|a, b| a.address.cmp(&b.address));
+        ResourceGraph {
+            units,
+            deps,
+            rdeps,
+            modules: self.modules,
+            absent,
+            arg_deps,
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// Unit indices in an order where every unit comes after all its dependencies.
+fn dependencies_first(deps: &[BTreeMap<usize, EdgeKind>]) -> Vec<usize> {
+    let n = deps.len();
+    let mut remaining: Vec<usize> = deps.iter().map(BTreeMap::len).collect();
+    let mut rdeps: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (u, d) in deps.iter().enumerate() {
+        for &t in d.keys() {
+            rdeps[t].push(u);
+        }
+    }
+    let mut ready: Vec<usize> = (0..n).filter(|&u| remaining[u] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(u) = ready.pop() {
+        order.push(u);
+        for &r in &rdeps[u] {
+            remaining[r] -= 1;
+            if remaining[r] == 0 {
+                ready.push(r);
+            }
+        }
+    }
+    order
 }
 
 #[cfg(test)]
@@ -631,6 +896,33 @@ mod tests {
                 EdgeKind::Provider => format!("{} (provider)", g.units[d].address),
             })
             .collect()
+    }
+
+    // Three public examples stopped with "Terraform rejects cyclic configurations too".
+    #[test]
+    fn a_cycle_through_a_module_that_is_not_installed_is_a_warning() {
+        let g = graph_of(&[(
+            "main.tf",
+            r#"
+module "remote" {
+  source = "example/thing/aws"
+  role   = aws_iam_role.r.arn
+}
+resource "aws_iam_role" "r" {
+  name   = "r"
+  policy = module.remote.policy_json
+}
+"#,
+        )])
+        .expect("not an error");
+        assert!(
+            g.warnings
+                .iter()
+                .any(|w| w.message.contains("run terraform init for exact targets")),
+            "{:?}",
+            g.warnings
+        );
+        assert_eq!(deps_of(&g, "aws_iam_role.r"), vec!["module.remote"]);
     }
 
     #[test]

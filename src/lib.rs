@@ -6,6 +6,7 @@
 //! [`report`]. The command layer in [`cli`] is thin.
 
 pub mod address;
+pub mod analysis;
 pub mod catalog;
 pub mod check;
 pub mod classify;
@@ -13,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod cost;
 pub mod error;
+pub mod eval;
 pub mod explain;
 pub mod graph;
 pub mod instances;

@@ -204,6 +204,13 @@ fn config_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         .follow_links(true)
         .sort_by_file_name()
     {
+        // A link to a directory (even `ln -s . loop`) is not a configuration file, and
+        // Terraform reads only the directory's own files: skip it.
+        if let Err(e) = &entry {
+            if e.loop_ancestor().is_some() {
+                continue;
+            }
+        }
         let entry = entry.map_err(|e| Error::Io {
             path: e.path().unwrap_or(dir).to_path_buf(),
             source: e
@@ -385,6 +392,18 @@ mod tests {
             "module \"me\" {\n  source = \"./\"\n}\n",
         );
         assert!(matches!(load(tmp.path()), Err(Error::ModuleTooDeep { .. })));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_directory_inside_a_module_is_ignored() {
+        // `ln -s . loop` stopped every command with "filesystem loop".
+        let tmp = tempfile::tempdir().unwrap();
+        write(tmp.path(), "main.tf", "resource \"aws_vpc\" \"v\" {}\n");
+        std::os::unix::fs::symlink(".", tmp.path().join("loop")).unwrap();
+        std::os::unix::fs::symlink("..", tmp.path().join("up")).unwrap();
+        let config = load(tmp.path()).unwrap();
+        assert_eq!(config.modules[0].items.len(), 1);
     }
 
     #[test]

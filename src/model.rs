@@ -106,12 +106,19 @@ pub struct Item {
     pub repetition: Repetition,
     /// `count` or `for_each` expression, for instance-key evaluation.
     pub repetition_expr: Option<hcl::Expression>,
+    /// Where the `count`/`for_each` argument is written.
+    pub repetition_at: Option<Location>,
     /// `provider = aws.east` meta-argument, as written.
     pub provider: Option<String>,
     /// Literal string entries of `tags` / `labels`.
     pub tags: BTreeMap<String, String>,
-    /// Value expression of locals and variable defaults, for evaluation.
+    /// Value expression of locals, outputs and variable defaults, for evaluation.
     pub value: Option<hcl::Expression>,
+    /// A variable's `type` constraint.
+    pub type_expr: Option<hcl::Expression>,
+    /// Top-level arguments of resources and the range of `refs` each one contributed, so a
+    /// reference can be traced to the argument it is written in (`role = aws_iam_role.x.name`).
+    pub arg_refs: Vec<(String, std::ops::Range<u32>)>,
     /// Resources, data sources and providers: what the block sets.
     pub shape: Shape,
     /// `for` expressions over attributes, anywhere in the block.
@@ -119,6 +126,15 @@ pub struct Item {
 }
 
 impl Item {
+    /// The references written in a top-level argument.
+    pub fn refs_of_arg(&self, name: &str) -> &[Reference] {
+        self.arg_refs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, r)| &self.refs[r.start as usize..r.end as usize])
+            .unwrap_or(&[])
+    }
+
     pub fn new(kind: ItemKind, location: Location) -> Self {
         Item {
             kind,
@@ -127,9 +143,12 @@ impl Item {
             depends_on: Vec::new(),
             repetition: Repetition::Single,
             repetition_expr: None,
+            repetition_at: None,
             provider: None,
             tags: BTreeMap::new(),
             value: None,
+            type_expr: None,
+            arg_refs: Vec::new(),
             shape: Shape::default(),
             iterations: Vec::new(),
         }

@@ -135,6 +135,10 @@ impl Cx<'_> {
                     .body
                     .get_attribute("default")
                     .map(|a| hcl::Expression::from(a.value.clone()));
+                item.type_expr = block
+                    .body
+                    .get_attribute("type")
+                    .map(|a| hcl::Expression::from(a.value.clone()));
                 items.push(item);
             }
             "locals" => {
@@ -166,6 +170,10 @@ impl Cx<'_> {
                     match structure {
                         Structure::Attribute(a) if a.key.as_str() == "depends_on" => {
                             item.depends_on = self.refs_of(&a.value);
+                        }
+                        Structure::Attribute(a) if a.key.as_str() == "value" => {
+                            item.value = Some(hcl::Expression::from(a.value.clone()));
+                            c.visit_structure(structure);
                         }
                         other => c.visit_structure(other),
                     }
@@ -209,6 +217,12 @@ impl Cx<'_> {
     fn resource_body(&self, body: &Body, item: &mut Item) {
         let mut c = self.collector();
         for structure in body.iter() {
+            let start = c.refs.len() as u32;
+            if let Structure::Attribute(attr) = structure {
+                if matches!(attr.key.as_str(), "count" | "for_each") {
+                    item.repetition_at = Some(self.location(attr.value.span()));
+                }
+            }
             match structure {
                 Structure::Attribute(attr) => match attr.key.as_str() {
                     "depends_on" => item.depends_on = self.refs_of(&attr.value),
@@ -238,6 +252,13 @@ impl Cx<'_> {
                     }
                 }
                 Structure::Block(block) => c.visit_block(block),
+            }
+            if let Structure::Attribute(attr) = structure {
+                let end = c.refs.len() as u32;
+                if end > start {
+                    item.arg_refs
+                        .push((attr.key.as_str().to_string(), start..end));
+                }
             }
         }
         // `for_each = { for o in x.attr : o.key => o }` hands whole objects to `each.value`:
@@ -299,6 +320,7 @@ impl Cx<'_> {
                         Repetition::ForEach
                     };
                     item.repetition_expr = Some(hcl::Expression::from(attr.value.clone()));
+                    item.repetition_at = Some(self.location(attr.value.span()));
                     c.visit_attr(attr);
                 }
                 "providers" => {

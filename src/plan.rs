@@ -10,7 +10,8 @@ use crate::address::target_flag;
 use crate::classify::Classification;
 use crate::error::{display_path, Error};
 use crate::graph::{ResourceGraph, UnitKind};
-use crate::target::{self, Action, ModuleInstances, Selection};
+use crate::instances::Instances;
+use crate::target::{self, Action, Selection};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Plan {
@@ -163,7 +164,7 @@ pub struct PlanRequest<'a> {
     pub action: Action,
     /// List every resource instead of the minimal targets.
     pub expand: bool,
-    pub instances: &'a dyn ModuleInstances,
+    pub instances: &'a Instances,
     pub invocation: &'a Invocation,
     pub env: Option<String>,
 }
@@ -192,7 +193,7 @@ pub fn plan(
     let dependents = graph.dependents();
     let mut phases = Vec::new();
     for scope in scopes {
-        let (want, allowed) = phase_want(graph, class, scope, action, instances);
+        let (want, allowed) = phase_want(graph, class, scope, action);
         if want.is_empty() {
             continue;
         }
@@ -296,11 +297,9 @@ fn phase_want<'a>(
     class: &'a Classification,
     scope: usize,
     action: Action,
-    instances: &dyn ModuleInstances,
 ) -> (BTreeSet<usize>, impl Fn(usize) -> bool + 'a) {
     let want = (0..graph.units.len())
         .filter(|&u| class.units[u].scope == scope)
-        .filter(|&u| target::exists(graph, instances, u))
         .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
         .collect();
     let allowed = move |u: usize| match action {

@@ -50,7 +50,21 @@ pub fn classify_json(graph: &ResourceGraph, class: &Classification) -> Value {
             })
         })
         .collect();
-    json!({ "scopes": class.scopes, "resources": resources })
+    let absent: Vec<Value> = graph
+        .absent
+        .iter()
+        .map(|a| {
+            json!({
+                "address": a.address,
+                "type": a.resource_type,
+                "kind": kind_name(a.kind),
+                "file": a.location.file,
+                "line": a.location.line,
+                "why": a.why,
+            })
+        })
+        .collect();
+    json!({ "scopes": class.scopes, "resources": resources, "absent": absent })
 }
 
 /// Rows grouped by scope in order, with a count per scope at the end.
@@ -94,15 +108,39 @@ pub fn classify_text(graph: &ResourceGraph, class: &Classification) -> String {
             )
         })
         .collect();
+    if !graph.absent.is_empty() {
+        let _ = writeln!(
+            out,
+            "without instances in this environment, left out ({})",
+            graph.absent.len()
+        );
+        for a in &graph.absent {
+            let _ = writeln!(out, "  {:width$}  {}", a.address, a.why);
+        }
+        let _ = writeln!(out);
+    }
     let _ = writeln!(
         out,
-        "{}: {}; {} unclassified, {}",
+        "{}: {}; {} unclassified, {}; {} without instances (left out)",
         count(graph.units.len(), "resource"),
         counts.join(", "),
         class.unclassified.len(),
-        count(class.violations.len(), "violation")
+        count(class.violations.len(), "violation"),
+        graph.absent.len()
     );
     out
+}
+
+/// `explain` of a unit without instances in the environment.
+pub fn explain_absent_text(a: &crate::graph::Absent) -> String {
+    format!(
+        "{}: no instances in this environment
+  why: {}
+  defined at: {}
+  left out: never a target, never counted on to imply or cascade anything, never a reason to promote, not expected by status, not priced
+",
+        a.address, a.why, a.location
+    )
 }
 
 pub fn plan_json(plan: &Plan) -> Value {

@@ -11,8 +11,6 @@ use serde_json::Value;
 use crate::address::{parse_address, ResourceAddr};
 use crate::classify::Classification;
 use crate::graph::{ResourceGraph, UnitKind};
-use crate::instances::Instances;
-use crate::target::{self, ModuleInstances};
 
 /// Config addresses of the managed resources in a state document, either format.
 pub fn resources_in_state(doc: &Value) -> Result<BTreeSet<String>, String> {
@@ -109,7 +107,6 @@ pub struct Status {
 pub fn status(
     graph: &ResourceGraph,
     class: &Classification,
-    instances: &Instances,
     present: &BTreeSet<String>,
     env: Option<String>,
 ) -> Status {
@@ -120,9 +117,7 @@ pub fn status(
         .map(|(k, name)| {
             let expected: Vec<&str> = (0..graph.units.len())
                 .filter(|&u| class.units[u].scope == k && graph.units[u].kind == UnitKind::Managed)
-                .filter(|&u| target::exists(graph, instances as &dyn ModuleInstances, u))
                 .map(|u| graph.units[u].address.as_str())
-                .filter(|a| !instances.resource_is_empty(a) || present.contains(*a))
                 .collect();
             let missing: Vec<String> = expected
                 .iter()
@@ -196,25 +191,20 @@ mod tests {
             )],
             "",
         );
-        let tmp = crate::testing::tree(&[(
-            "main.tf",
-            "resource \"aws_appautoscaling_target\" \"t\" {\n  count = 0\n}\n",
-        )]);
-        let instances = Instances::evaluate(&crate::load::load(tmp.path()).unwrap(), None).unwrap();
         let present: BTreeSet<String> = ["aws_vpc.v", "aws_ecs_cluster.c", "aws_instance.old"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let s = status(&graph, &class, &instances, &present, None);
+        let s = status(&graph, &class, &present, None);
         assert_eq!(s.scopes[0].status, State::Partial);
         assert_eq!(s.scopes[0].missing, vec!["aws_subnet.s"]);
         assert_eq!(
             (s.scopes[1].status.clone(), s.scopes[1].expected),
             (State::Up, 1),
-            "count = 0 is not expected"
+            "count = 0 is not expected (issue 8, reproduction 7: a plan-clean state was partial)"
         );
         assert_eq!(s.orphans, vec!["aws_instance.old"]);
-        let none = status(&graph, &class, &instances, &BTreeSet::new(), None);
+        let none = status(&graph, &class, &BTreeSet::new(), None);
         assert!(none.scopes.iter().all(|s| s.status == State::Down));
     }
 }

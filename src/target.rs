@@ -7,10 +7,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::address::{InstanceKey, ModulePath};
+use crate::address::ModulePath;
 use crate::classify::Classification;
 use crate::error::Error;
 use crate::graph::{EdgeKind, ResourceGraph, UnitKind};
+use crate::instances::Instances;
 use crate::model::Repetition;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -76,42 +77,21 @@ pub fn reach(
         .collect()
 }
 
-/// Whether a unit can have instances: false when a module on its path is known to have none
-/// (`for_each = {}`, `count = 0`). Such units cannot be targeted, and must not be counted on to
-/// imply other targets.
-pub fn exists(graph: &ResourceGraph, instances: &dyn ModuleInstances, unit: usize) -> bool {
-    let u = &graph.units[unit];
-    let mut path = u.module.0.clone();
-    if u.kind == UnitKind::OpaqueModule {
-        if let Some(name) = u.address.rsplit('.').next() {
-            path.push(name.to_string());
-        }
-    }
-    (1..=path.len()).all(|n| {
-        let step = ModulePath(path[..n].to_vec());
-        instances.keys(&step).is_none_or(|keys| !keys.is_empty())
-    })
-}
-
 /// The units a selection covers for an action, and the scopes its closure may touch.
 pub fn wanted<'a>(
     graph: &'a ResourceGraph,
     class: &'a Classification,
     selection: Selection,
     action: Action,
-    instances: &'a dyn ModuleInstances,
 ) -> (BTreeSet<usize>, impl Fn(usize) -> bool + 'a) {
     let scope = move |u: usize| class.units[u].scope;
-    let in_want = move |u: usize| {
-        exists(graph, instances, u)
-            && match (action, selection) {
-                (Action::Apply, Selection::All) => true,
-                (Action::Apply, Selection::Scope(k)) => scope(u) == k,
-                (Action::Destroy, Selection::All) => graph.units[u].kind != UnitKind::Data,
-                (Action::Destroy, Selection::Scope(k)) => {
-                    scope(u) >= k && graph.units[u].kind != UnitKind::Data
-                }
-            }
+    let in_want = move |u: usize| match (action, selection) {
+        (Action::Apply, Selection::All) => true,
+        (Action::Apply, Selection::Scope(k)) => scope(u) == k,
+        (Action::Destroy, Selection::All) => graph.units[u].kind != UnitKind::Data,
+        (Action::Destroy, Selection::Scope(k)) => {
+            scope(u) >= k && graph.units[u].kind != UnitKind::Data
+        }
     };
     let allowed = move |u: usize| match (action, selection) {
         (_, Selection::All) => true,
@@ -155,14 +135,24 @@ pub fn compute(
             if collapsed.iter().any(|c| m.starts_with(c)) {
                 continue;
             }
-            let inside: Vec<usize> = (0..graph.units.len())
+            let everything: Vec<usize> = (0..graph.units.len())
                 .filter(|&u| graph.units[u].module.starts_with(m))
+                .collect();
+            let inside: Vec<usize> = everything
+                .iter()
+                .copied()
                 .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
                 .collect();
             // Every unit of the module is in the set itself: `module.m` then selects exactly
-            // the closure of those units, which the minimal targets already cover.
+            // the closure of those units, which the minimal targets already cover. For destroy,
+            // `module.m` targets its data sources too, and Terraform destroys every resource
+            // whose state lists one of them: collapse only when those may all go as well.
             let useful = inside.iter().any(|u| minimal.contains(u));
-            if useful && inside.iter().all(|u| want.contains(u)) {
+            let contained = action == Action::Apply
+                || reach(edges, everything.iter().copied(), value_only)
+                    .iter()
+                    .all(|&d| graph.units[d].kind == UnitKind::Data || allowed(d));
+            if useful && contained && inside.iter().all(|u| want.contains(u)) {
                 collapsed.push(m);
                 targets.push(Target::Module(m.clone()));
             }
@@ -201,81 +191,82 @@ fn target_sort_key(graph: &ResourceGraph, t: &Target) -> String {
     }
 }
 
-/// Instance keys of keyed module calls, when they can be known.
-pub trait ModuleInstances {
-    fn keys(&self, module: &ModulePath) -> Option<Vec<InstanceKey>>;
-}
-
-/// Knows no keys: enough for configurations whose keyed modules are targeted whole.
-pub struct NoInstances;
-
-impl ModuleInstances for NoInstances {
-    fn keys(&self, _: &ModulePath) -> Option<Vec<InstanceKey>> {
-        None
-    }
-}
-
-/// Renders targets as Terraform addresses, expanding instance keys where Terraform needs them:
-/// a keyed module step anywhere except the last step of a whole-module target.
+/// Renders targets as Terraform addresses. Terraform needs instance keys for every keyed module
+/// step of an address except the last step of a whole-module target; a resource's own keys are
+/// never needed (`aws_x.y` selects every instance). Keys come from the environment's
+/// [`Instances`], one address per module instance in which the unit exists; where they cannot
+/// be known before apply, the error names the `count`/`for_each` and where it is written.
 pub fn render(
     graph: &ResourceGraph,
     targets: &[Target],
-    instances: &dyn ModuleInstances,
+    instances: &Instances,
 ) -> Result<Vec<String>, Error> {
+    let keyed = |path: &ModulePath| {
+        (1..=path.0.len()).any(|n| {
+            graph
+                .modules
+                .get(&ModulePath(path.0[..n].to_vec()))
+                .is_some_and(|r| *r != Repetition::Single)
+        })
+    };
     let mut out = Vec::new();
     for t in targets {
-        let (path, suffix, whole) = match t {
-            Target::Module(m) => (m.clone(), String::new(), true),
+        // (the unit or call whose expansion lists where it exists, the path whose keys matter,
+        //  the address relative to its module instance)
+        let (address, within, local) = match t {
+            Target::Module(m) => module_target(m),
             Target::Unit(u) => {
                 let unit = &graph.units[*u];
                 if unit.kind == UnitKind::OpaqueModule {
                     let path = crate::address::parse_address(&unit.address)
                         .map(|(p, _)| p)
                         .unwrap_or_default();
-                    (path, String::new(), true)
+                    module_target(&path)
                 } else {
                     let local = unit.address[unit.module.prefix().len()..].to_string();
-                    (unit.module.clone(), local, false)
+                    (unit.address.clone(), unit.module.clone(), local)
                 }
             }
         };
-        let mut prefixes = vec![String::new()];
-        for i in 0..path.0.len() {
-            let step = ModulePath(path.0[..=i].to_vec());
-            let name = &path.0[i];
-            let last = i + 1 == path.0.len();
-            let keyed = graph
-                .modules
-                .get(&step)
-                .is_some_and(|r| *r != Repetition::Single);
-            if !keyed || (whole && last) {
-                for p in &mut prefixes {
-                    p.push_str(&format!("module.{name}."));
-                }
-                continue;
-            }
-            let Some(keys) = instances.keys(&step) else {
-                return Err(Error::Targets {
-                    message: format!(
-                        "{} uses count/for_each and only part of it is targeted, so Terraform needs its instance keys, which tfscope could not evaluate",
-                        step
-                    ),
-                    help: Some(format!(
-                        "pass --env NAME so tfscope can evaluate it with that environment's tfvars, or put everything in {step} into one scope with a rule (module = \"{step}\")"
-                    )),
-                });
-            };
-            prefixes = prefixes
-                .iter()
-                .flat_map(|p| keys.iter().map(move |k| format!("{p}module.{name}{k}.")))
-                .collect();
+        if !keyed(&within) {
+            out.push(address);
+            continue;
         }
-        for p in prefixes {
-            let full = format!("{p}{suffix}");
-            out.push(full.trim_end_matches('.').to_string());
+        let Some(expansion) = instances.get(&address) else {
+            return Err(Error::Targets {
+                message: format!(
+                    "{address} is inside a module that uses count/for_each, and its instance keys were not evaluated"
+                ),
+                help: Some("this is a bug in tfscope; please report it".into()),
+            });
+        };
+        if let Some(u) = &expansion.module_unknown {
+            return Err(Error::Targets {
+                message: format!(
+                    "{address} is only part of {}, so Terraform needs that module's instance keys: {u}",
+                    u.address
+                ),
+                help: Some(format!(
+                    "pass --env NAME so tfscope can evaluate it with that environment's tfvars, or put everything in {} into one scope with a rule (module = \"{}\") so it is targeted whole",
+                    u.address, u.address
+                )),
+            });
+        }
+        for (prefix, keys) in &expansion.per_module {
+            if keys.may_exist() {
+                out.push(format!("{prefix}{local}"));
+            }
         }
     }
     Ok(out)
+}
+
+/// A whole-module target: its call's expansion is listed under the module path; keys are needed
+/// for the steps above it only.
+fn module_target(m: &ModulePath) -> (String, ModulePath, String) {
+    let parent = m.parent().unwrap_or_default();
+    let name = m.0.last().cloned().unwrap_or_default();
+    (m.to_string(), parent, format!("module.{name}"))
 }
 
 #[cfg(test)]
@@ -285,19 +276,33 @@ mod tests {
     struct Fixture {
         graph: ResourceGraph,
         class: Classification,
+        instances: Instances,
     }
 
     fn fixture(files: &[(&str, &str)], config: &str) -> Fixture {
-        let (graph, class) = crate::testing::analyse(files, config);
-        Fixture { graph, class }
+        let a = crate::testing::analysis(files, config);
+        Fixture {
+            graph: a.graph,
+            class: a.class,
+            instances: a.instances,
+        }
     }
 
     impl Fixture {
         fn targets(&self, sel: Selection, action: Action, expand: bool) -> (Vec<String>, Targets) {
-            let (want, allowed) = wanted(&self.graph, &self.class, sel, action, &NoInstances);
+            let (r, t) = self.try_targets(sel, action, expand);
+            (r.unwrap(), t)
+        }
+
+        fn try_targets(
+            &self,
+            sel: Selection,
+            action: Action,
+            expand: bool,
+        ) -> (Result<Vec<String>, Error>, Targets) {
+            let (want, allowed) = wanted(&self.graph, &self.class, sel, action);
             let t = compute(&self.graph, want, allowed, action, expand);
-            let r = render(&self.graph, &t.targets, &NoInstances).unwrap();
-            (r, t)
+            (render(&self.graph, &t.targets, &self.instances), t)
         }
 
         fn names(&self, set: &BTreeSet<usize>) -> Vec<String> {
@@ -382,21 +387,20 @@ data "aws_region" "current" {}
         assert_eq!(r, vec!["aws_lb.lb", "aws_subnet.s", "aws_vpc.v"]);
     }
 
-    #[test]
-    fn a_module_wholly_in_the_set_is_one_target_and_keyed_parts_need_keys() {
-        let f = fixture(
-            &[
-                (
-                    "main.tf",
-                    r#"
+    const KEYED: &str = r#"
 module "net" { source = "./net" }
 module "svc" {
   source   = "./svc"
-  for_each = toset(["api", "web"])
+  for_each = FOR_EACH
   subnet   = module.net.subnet
 }
-"#,
-                ),
+resource "aws_s3_bucket" "names" {}
+"#;
+
+    fn keyed(for_each: &str) -> Fixture {
+        fixture(
+            &[
+                ("main.tf", &KEYED.replace("FOR_EACH", for_each)),
                 (
                     "net/main.tf",
                     "resource \"aws_vpc\" \"v\" {}\nresource \"aws_subnet\" \"s\" { vpc_id = aws_vpc.v.id }\noutput \"subnet\" { value = aws_subnet.s.id }\n",
@@ -407,64 +411,53 @@ module "svc" {
                 ),
             ],
             "",
-        );
-        // Base is module.net plus the bucket inside the keyed module: that needs keys.
-        let (want, allowed) = wanted(
-            &f.graph,
-            &f.class,
-            Selection::Scope(0),
-            Action::Apply,
-            &NoInstances,
-        );
-        let t = compute(&f.graph, want, allowed, Action::Apply, false);
-        assert_eq!(
-            t.targets[0],
-            Target::Module(ModulePath::root().child("net"))
-        );
-        assert!(render(&f.graph, &t.targets, &NoInstances).is_err());
-        let (want, allowed) = wanted(
-            &f.graph,
-            &f.class,
-            Selection::All,
-            Action::Apply,
-            &NoInstances,
-        );
-        let t = compute(&f.graph, want, allowed, Action::Apply, false);
-        // module.svc depends on module.net, so it alone covers everything.
-        assert_eq!(
-            render(&f.graph, &t.targets, &NoInstances).unwrap(),
-            vec!["module.svc"]
-        );
-        let (want, allowed) = wanted(
-            &f.graph,
-            &f.class,
-            Selection::Scope(1),
-            Action::Destroy,
-            &NoInstances,
-        );
-        let t = compute(&f.graph, want, allowed, Action::Destroy, false);
-        let err = render(&f.graph, &t.targets, &NoInstances).unwrap_err();
-        assert!(
-            err.to_string().contains("module.svc uses count/for_each"),
-            "{err}"
-        );
+        )
+    }
 
-        struct Keys;
-        impl ModuleInstances for Keys {
-            fn keys(&self, _: &ModulePath) -> Option<Vec<InstanceKey>> {
-                Some(vec![
-                    InstanceKey::Str("api".into()),
-                    InstanceKey::Str("web".into()),
-                ])
-            }
-        }
+    #[test]
+    fn a_module_wholly_in_the_set_is_one_target_and_keyed_parts_get_keys() {
+        let f = keyed("toset([\"api\", \"web\"])");
+        // Base is module.net plus the bucket inside each instance of the keyed module.
+        let (r, t) = f.targets(Selection::Scope(0), Action::Apply, false);
+        assert!(t
+            .targets
+            .contains(&Target::Module(ModulePath::root().child("net"))));
         assert_eq!(
-            render(&f.graph, &t.targets, &Keys).unwrap(),
+            r,
+            vec![
+                "aws_s3_bucket.names",
+                "module.net",
+                "module.svc[\"api\"].aws_s3_bucket.b",
+                "module.svc[\"web\"].aws_s3_bucket.b"
+            ]
+        );
+        // module.svc depends on module.net, so it alone covers everything else.
+        let (r, _) = f.targets(Selection::All, Action::Apply, false);
+        assert_eq!(r, vec!["aws_s3_bucket.names", "module.svc"]);
+        let (r, _) = f.targets(Selection::Scope(1), Action::Destroy, false);
+        assert_eq!(
+            r,
             vec![
                 "module.svc[\"api\"].aws_ecs_service.s",
                 "module.svc[\"web\"].aws_ecs_service.s"
             ]
         );
+    }
+
+    #[test]
+    fn unknown_keys_refuse_only_a_partial_target_and_name_the_expression() {
+        let f = keyed("toset(aws_s3_bucket.names.tags_all)");
+        let (r, _) = f.try_targets(Selection::Scope(1), Action::Destroy, false);
+        let err = r.unwrap_err().to_string();
+        assert!(
+            err.contains("for_each = toset(aws_s3_bucket.names.tags_all)")
+                && err.contains("main.tf:5:14")
+                && err.contains("module.svc"),
+            "{err}"
+        );
+        // A whole-module target needs no keys (module.svc's keys depend on the bucket).
+        let (r, _) = f.try_targets(Selection::All, Action::Apply, false);
+        assert_eq!(r.unwrap(), vec!["module.svc"]);
     }
 
     #[test]

@@ -20,10 +20,24 @@ pub fn tree(files: &[(&str, &str)]) -> TempDir {
     tmp
 }
 
-/// Loads a tree and builds its graph.
+/// Loads a tree and builds its graph (variable defaults only; units without instances left out).
 pub fn graph(files: &[(&str, &str)]) -> Result<ResourceGraph, Error> {
     let tmp = tree(files);
-    crate::graph::build(&crate::load::load(tmp.path())?)
+    let loaded = crate::load::load(tmp.path())?;
+    let instances = crate::instances::Instances::evaluate(&loaded, None)?;
+    Ok(
+        crate::graph::build(&loaded, &Catalog::builtin().principal_args())?
+            .without_absent(&instances),
+    )
+}
+
+/// Analyses a tree with a `tfscope.hcl` text (empty: the defaults) and no environment.
+pub fn analysis(files: &[(&str, &str)], config: &str) -> crate::analysis::Analysis {
+    let tmp = tree(files);
+    if !config.is_empty() {
+        std::fs::write(tmp.path().join("tfscope.hcl"), config).expect("write tfscope.hcl");
+    }
+    crate::analysis::analyse(tmp.path(), None, None).expect("fixture analyses")
 }
 
 /// Loads, builds and classifies a tree with a `tfscope.hcl` text (empty: the defaults).

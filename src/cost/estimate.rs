@@ -389,7 +389,7 @@ resource "aws_iam_role" "r" {}
             .iter()
             .map(|e| e.resource_type.clone())
             .collect();
-        let ev = super::super::evaluate::Evaluator::run(&config, &Map::new(), &types).unwrap();
+        let ev = super::super::evaluate::Evaluator::run(&config, None, &types).unwrap();
         let schedules = vec![Schedule::always(), Schedule::parse("nights").unwrap()];
         let usage = Usage::new();
         let e = estimate(

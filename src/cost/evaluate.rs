@@ -9,16 +9,13 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use hcl::eval::{Context, Evaluate};
 use hcl::{Map, Value};
 use hcl_edit::expr::{Expression as EditExpr, TraversalOperator};
 use hcl_edit::structure::{Block, Body, Structure};
 
-use crate::address::InstanceKey;
 use crate::error::Error;
-use crate::instances::{context, defaults, instance_keys, locals};
-use crate::load::{Configuration, Module};
-use crate::model::{ItemKind, Repetition};
+use crate::instances::{Expander, InstanceAt};
+use crate::load::Configuration;
 
 /// One resource instance with what its prices may read.
 #[derive(Debug, Clone)]
@@ -42,33 +39,55 @@ pub struct Uncounted {
 /// Parsed resource bodies of one file, by (type, name).
 type Bodies = HashMap<(String, String), Body>;
 
-pub struct Evaluator<'a> {
-    config: &'a Configuration,
-    types: &'a BTreeSet<String>,
+pub struct Evaluator {
     files: HashMap<String, Bodies>,
     pub instances: Vec<Instance>,
     pub uncounted: Vec<Uncounted>,
 }
 
-impl<'a> Evaluator<'a> {
-    /// Evaluates every instance of the resources of `types` (root variables: `root_vars`, the
-    /// defaults overridden by tfvars).
+impl Evaluator {
+    /// Evaluates every instance of the resources of `types` in the environment of `var_file`.
     pub fn run(
-        config: &'a Configuration,
-        tfvars: &Map<String, Value>,
-        types: &'a BTreeSet<String>,
-    ) -> Result<Evaluator<'a>, Error> {
+        config: &Configuration,
+        var_file: Option<&std::path::Path>,
+        types: &BTreeSet<String>,
+    ) -> Result<Evaluator, Error> {
+        let expander = Expander::for_env(config, var_file)?;
         let mut e = Evaluator {
-            config,
-            types,
             files: HashMap::new(),
             instances: Vec::new(),
             uncounted: Vec::new(),
         };
-        let root = &config.modules[0];
-        let mut vars = defaults(root);
-        vars.extend(tfvars.clone());
-        e.module(root, String::new(), vars)?;
+        let (found, unknown) = expander.resource_instances(|t| types.contains(t));
+        for u in unknown {
+            let reason = format!(
+                "its {} cannot be evaluated before apply ({} at {})",
+                u.argument, u.expression, u.location
+            );
+            if !e.uncounted.iter().any(|x| x.config_address == u.address) {
+                e.uncounted.push(Uncounted {
+                    config_address: u.address,
+                    reason,
+                });
+            }
+        }
+        for ri in found {
+            let crate::model::ItemKind::Resource { kind, name } = &ri.item.kind else {
+                continue;
+            };
+            let Some(body) = e.body(&ri.item.location.file, kind, name)? else {
+                continue;
+            };
+            let args = evaluate_body(&expander, &ri.at, &body);
+            let refs = e.references(&expander, &ri.at, &body)?;
+            e.instances.push(Instance {
+                address: ri.address,
+                config_address: ri.config_address,
+                resource_type: kind.clone(),
+                args,
+                refs,
+            });
+        }
         e.instances.sort_by(|a, b| a.address.cmp(&b.address));
         Ok(e)
     }
@@ -99,97 +118,14 @@ impl<'a> Evaluator<'a> {
             .cloned())
     }
 
-    fn module(
-        &mut self,
-        module: &Module,
-        prefix: String,
-        vars: Map<String, Value>,
-    ) -> Result<(), Error> {
-        let locals = locals(module, &vars);
-        let base = context(vars.clone(), locals.clone());
-        let mut children = Vec::new();
-        for item in module.items.iter() {
-            match &item.kind {
-                ItemKind::Resource { kind, name } if self.types.contains(kind) => {
-                    let config_address = format!("{}{kind}.{name}", module.path.prefix());
-                    let Some(body) = self.body(&item.location.file, kind, name)? else {
-                        continue;
-                    };
-                    let keys = match expand(&base, item.repetition, item.repetition_expr.as_ref()) {
-                        Ok(keys) => keys,
-                        Err(reason) => {
-                            self.uncounted.push(Uncounted {
-                                config_address,
-                                reason,
-                            });
-                            continue;
-                        }
-                    };
-                    for key in keys {
-                        let ctx = with_key(&vars, &locals, item.repetition, key.as_ref());
-                        let args = evaluate_body(&body, &ctx);
-                        let refs = self.references(module, &body, &ctx, &vars, &locals)?;
-                        let suffix = key.as_ref().map(|(k, _)| k.to_string()).unwrap_or_default();
-                        self.instances.push(Instance {
-                            address: format!("{prefix}{kind}.{name}{suffix}"),
-                            config_address: config_address.clone(),
-                            resource_type: kind.clone(),
-                            args,
-                            refs,
-                        });
-                    }
-                }
-                ItemKind::Module(call) => {
-                    let child = module.path.child(&call.name);
-                    let Some(child_module) = self.config.module(&child) else {
-                        continue;
-                    };
-                    let keys = match expand(&base, item.repetition, item.repetition_expr.as_ref()) {
-                        Ok(keys) => keys,
-                        Err(reason) => {
-                            self.uncounted.push(Uncounted {
-                                config_address: child.to_string(),
-                                reason,
-                            });
-                            continue;
-                        }
-                    };
-                    for key in keys {
-                        let ctx = with_key(&vars, &locals, item.repetition, key.as_ref());
-                        let mut child_vars = defaults(child_module);
-                        for (name, expr) in &call.input_exprs {
-                            if let Ok(v) = expr.evaluate(&ctx) {
-                                child_vars.insert(name.clone(), v);
-                            } else {
-                                child_vars.shift_remove(name);
-                            }
-                        }
-                        let suffix = key.as_ref().map(|(k, _)| k.to_string()).unwrap_or_default();
-                        children.push((
-                            child_module,
-                            format!("{prefix}module.{}{suffix}.", call.name),
-                            child_vars,
-                        ));
-                    }
-                }
-                _ => {}
-            }
-        }
-        for (child, prefix, vars) in children {
-            self.module(child, prefix, vars)?;
-        }
-        Ok(())
-    }
-
-    /// For each argument that is a reference to another resource of the same module, that
-    /// resource's evaluated arguments (the instance named by an index, or the only one).
+    /// For each argument that is a reference to another resource of the same module instance,
+    /// that resource's evaluated arguments: the instance named by an index (evaluated with its
+    /// own `each.value`), or the only one.
     fn references(
         &mut self,
-        module: &Module,
+        expander: &Expander<'_>,
+        at: &InstanceAt,
         body: &Body,
-        ctx: &Context,
-        vars: &Map<String, Value>,
-        locals: &Map<String, Value>,
     ) -> Result<Map<String, Value>, Error> {
         let mut refs = Map::new();
         for attr in body.attributes() {
@@ -205,125 +141,63 @@ impl<'a> Evaluator<'a> {
             };
             let index = match ops.next() {
                 Some(TraversalOperator::Index(e)) => {
-                    hcl::Expression::from(e.clone()).evaluate(ctx).ok()
+                    match expander.evaluate_at(at, &hcl::Expression::from(e.clone())) {
+                        Ok(v) => Some(v),
+                        Err(_) => continue,
+                    }
                 }
                 _ => None,
             };
             let (kind, name) = (root.as_str(), name.as_str());
-            let Some(item) = module.items.iter().find(|i| {
-                matches!(&i.kind, ItemKind::Resource { kind: k, name: n } if k == kind && n == name)
-            }) else {
+            let Some((target_at, item)) = expander.sibling(at, kind, name, index.as_ref()) else {
                 continue;
             };
             let Some(target) = self.body(&item.location.file, kind, name)? else {
                 continue;
             };
-            let key = match (item.repetition, index) {
-                (Repetition::Single, _) => None,
-                (_, Some(Value::Number(n))) => {
-                    Some((InstanceKey::Int(n.as_i64().unwrap_or(0)), Value::Number(n)))
-                }
-                (_, Some(Value::String(s))) => {
-                    Some((InstanceKey::Str(s.clone()), Value::String(s)))
-                }
-                _ => continue,
-            };
-            let target_ctx = with_key(vars, locals, item.repetition, key.as_ref());
             refs.insert(
                 attr.key.as_str().to_string(),
-                Value::Object(evaluate_body(&target, &target_ctx)),
+                Value::Object(evaluate_body(expander, &target_at, &target)),
             );
         }
         Ok(refs)
     }
 }
 
-/// The instance keys of a repeated block, with the value `each.value`/`count.index` takes.
-type Key = (InstanceKey, Value);
-
-fn expand(
-    ctx: &Context,
-    repetition: Repetition,
-    expr: Option<&hcl::Expression>,
-) -> Result<Vec<Option<Key>>, String> {
-    let Some(expr) = expr.filter(|_| repetition != Repetition::Single) else {
-        return Ok(vec![None]);
-    };
-    let value = expr
-        .evaluate(ctx)
-        .map_err(|e| format!("its count/for_each cannot be evaluated before apply ({e})"))?;
-    let keys = instance_keys(repetition, &value)
-        .ok_or("its count/for_each is not a number, map or set")?;
-    Ok(keys
-        .into_iter()
-        .map(|k| {
-            let v = match (&k, &value) {
-                (InstanceKey::Str(s), Value::Object(m)) => m.get(s).cloned().unwrap_or(Value::Null),
-                (InstanceKey::Str(s), _) => Value::String(s.clone()),
-                (InstanceKey::Int(i), _) => Value::from(*i),
-            };
-            Some((k, v))
-        })
-        .collect())
-}
-
-fn with_key(
-    vars: &Map<String, Value>,
-    locals: &Map<String, Value>,
-    repetition: Repetition,
-    key: Option<&Key>,
-) -> Context<'static> {
-    let mut ctx = context(vars.clone(), locals.clone());
-    match (repetition, key) {
-        (Repetition::Count, Some((_, v))) => {
-            ctx.declare_var(
-                "count",
-                Value::Object([("index".to_string(), v.clone())].into_iter().collect()),
-            );
-        }
-        (Repetition::ForEach, Some((k, v))) => {
-            let key = match k {
-                InstanceKey::Str(s) => Value::String(s.clone()),
-                InstanceKey::Int(i) => Value::from(*i),
-            };
-            ctx.declare_var(
-                "each",
-                Value::Object(
-                    [("key".to_string(), key), ("value".to_string(), v.clone())]
-                        .into_iter()
-                        .collect(),
-                ),
-            );
-        }
-        _ => {}
-    }
-    ctx
-}
-
 /// Arguments that evaluate, and nested blocks as lists of objects.
-fn evaluate_body(body: &Body, ctx: &Context) -> Map<String, Value> {
+fn evaluate_body(expander: &Expander<'_>, at: &InstanceAt, body: &Body) -> Map<String, Value> {
     let mut out = Map::new();
     for structure in body.iter() {
         match structure {
             Structure::Attribute(a) => {
-                if let Ok(v) = hcl::Expression::from(a.value.clone()).evaluate(ctx) {
+                let expr = hcl::Expression::from(a.value.clone());
+                if let Some(v) = expander
+                    .evaluate_at(at, &expr)
+                    .ok()
+                    .and_then(|v| v.to_hcl_known())
+                {
                     out.insert(a.key.as_str().to_string(), v);
                 }
             }
-            Structure::Block(b) => append_block(&mut out, b, ctx),
+            Structure::Block(b) => append_block(&mut out, b, expander, at),
         }
     }
     out
 }
 
-fn append_block(out: &mut Map<String, Value>, block: &Block, ctx: &Context) {
+fn append_block(
+    out: &mut Map<String, Value>,
+    block: &Block,
+    expander: &Expander<'_>,
+    at: &InstanceAt,
+) {
     if matches!(
         block.ident.as_str(),
         "lifecycle" | "provisioner" | "connection" | "dynamic"
     ) {
         return;
     }
-    let value = Value::Object(evaluate_body(&block.body, ctx));
+    let value = Value::Object(evaluate_body(expander, at, &block.body));
     match out.get_mut(block.ident.as_str()) {
         Some(Value::Array(list)) => list.push(value),
         _ => {
@@ -385,8 +259,7 @@ resource "aws_ecs_service" "s" {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let tfvars = crate::instances::read_tfvars(&tmp.path().join("prod.tfvars")).unwrap();
-        let e = Evaluator::run(&config, &tfvars, &types).unwrap();
+        let e = Evaluator::run(&config, Some(&tmp.path().join("prod.tfvars")), &types).unwrap();
         let addresses: Vec<&str> = e.instances.iter().map(|i| i.address.as_str()).collect();
         assert_eq!(
             addresses,
@@ -411,5 +284,49 @@ resource "aws_ecs_service" "s" {
             .unwrap();
         assert_eq!(platform["cpu_architecture"], Value::from("ARM64"));
         assert!(e.uncounted.is_empty());
+    }
+
+    // "not priced (no such key: cpu in refs.task_definition)": the keyed task definition was
+    // evaluated with each.value set to its key instead of the services map entry.
+    #[test]
+    fn a_keyed_reference_sees_the_referenced_instance_s_own_each_value() {
+        let tmp = crate::testing::tree(&[(
+            "main.tf",
+            r#"
+variable "services" {
+  default = {
+    api = { cpu = 512 }
+    web = { cpu = 256 }
+  }
+}
+resource "aws_ecs_task_definition" "svc" {
+  for_each = var.services
+  family   = each.key
+  cpu      = each.value.cpu
+}
+resource "aws_ecs_service" "svc" {
+  for_each        = var.services
+  task_definition = aws_ecs_task_definition.svc[each.key].arn
+}
+"#,
+        )]);
+        let config = crate::load::load(tmp.path()).unwrap();
+        let types: BTreeSet<String> = ["aws_ecs_service".to_string()].into();
+        let e = Evaluator::run(&config, None, &types).unwrap();
+        let cpu: Vec<(String, Value)> = e
+            .instances
+            .iter()
+            .map(|i| {
+                let task = i.refs["task_definition"].as_object().unwrap();
+                (i.address.clone(), task["cpu"].clone())
+            })
+            .collect();
+        assert_eq!(
+            cpu,
+            vec![
+                ("aws_ecs_service.svc[\"api\"]".to_string(), Value::from(512)),
+                ("aws_ecs_service.svc[\"web\"]".to_string(), Value::from(256)),
+            ]
+        );
     }
 }

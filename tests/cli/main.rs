@@ -7,6 +7,7 @@ mod classify;
 mod cost;
 mod errors;
 mod explain;
+mod fidelity;
 mod makefile;
 mod plan;
 mod properties;

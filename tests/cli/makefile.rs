@@ -206,7 +206,7 @@ fn infra_down_of_runtime_destroys_it_once_and_lets_terraform_ask() {
     let destroys: Vec<&String> = calls.iter().filter(|c| c.contains(" destroy ")).collect();
     assert_eq!(
         destroys,
-        vec!["-chdir=modules destroy -var-file=../environments/dev.tfvars [7 targets]"],
+        vec!["-chdir=modules destroy -var-file=../environments/dev.tfvars [5 targets]"],
         "{calls:?}"
     );
     assert!(

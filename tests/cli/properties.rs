@@ -2,19 +2,17 @@
 //! select what Terraform would select for them (a module address takes every resource inside,
 //! all instances), close over dependencies (apply) or dependents (destroy) with a naive walk,
 //! and check that the result covers the scope and never crosses into a scope it must not touch.
+//! The walk runs on the full static graph, where units without instances in the environment are
+//! still nodes (as in Terraform's graph): they pass dependencies on but are never selected.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use tfscope::address::{parse_address, ResourceAddr};
-use tfscope::catalog::Catalog;
-use tfscope::classify::classify;
-use tfscope::config::Config;
 use tfscope::graph::{EdgeKind, ResourceGraph, UnitKind};
-use tfscope::instances::Instances;
 use tfscope::target::{self, Action, Selection};
 
-/// Units a rendered target selects.
+/// Units a rendered target selects (in the full graph; absent ones included, filtered later).
 fn selected(graph: &ResourceGraph, rendered: &str) -> BTreeSet<usize> {
     let (module, resource) = parse_address(rendered).expect("rendered targets parse");
     match resource {
@@ -57,26 +55,35 @@ fn closure(
 }
 
 fn check_root(root: &Path, env: Option<&Path>) -> usize {
-    let loaded = tfscope::load::load(root).unwrap();
-    let graph = tfscope::graph::build(&loaded).unwrap();
-    let config = Config::discover(root, None).unwrap();
-    let class = classify(&graph, &config, &Catalog::builtin());
+    let a = tfscope::analysis::analyse(root, None, env).unwrap();
+    let (graph, class, instances) = (&a.graph, &a.class, &a.instances);
     assert!(
         class.violations.is_empty(),
         "{}: fixture has violations",
         root.display()
     );
-    let instances = Instances::evaluate(&loaded, env).unwrap();
-    let dependents = graph.dependents();
-    let scope = |u: usize| class.units[u].scope;
+    // Terraform's view: every unit of the configuration, with or without instances.
+    let full = tfscope::graph::build(&a.loaded, &Default::default()).unwrap();
+    let dependents = full.dependents();
+    let present = |f: usize| !instances.is_absent(&full.units[f].address);
+    // Scope of a unit of the full graph, when it is present.
+    let scope = |f: usize| {
+        let u = graph
+            .find(&full.units[f].address)
+            .expect("present units are in the graph");
+        class.units[u].scope
+    };
     let mut checked = 0;
     for k in 0..class.scopes.len() {
         for action in [Action::Apply, Action::Destroy] {
             for expand in [false, true] {
-                let (want, allowed) =
-                    target::wanted(&graph, &class, Selection::Scope(k), action, &instances);
-                let t = target::compute(&graph, want.clone(), allowed, action, expand);
-                let rendered = target::render(&graph, &t.targets, &instances).unwrap();
+                let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), action);
+                let t = target::compute(graph, want.clone(), allowed, action, expand);
+                let rendered = target::render(graph, &t.targets, instances).unwrap();
+                let want: BTreeSet<usize> = want
+                    .iter()
+                    .map(|&u| full.find(&graph.units[u].address).unwrap())
+                    .collect();
                 checked += 1;
                 if want.is_empty() {
                     assert!(rendered.is_empty(), "{rendered:?}");
@@ -89,8 +96,11 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                 );
                 let mut seeds = BTreeSet::new();
                 for r in &rendered {
-                    let s = selected(&graph, r);
-                    assert!(!s.is_empty(), "{r} selects nothing");
+                    let s: BTreeSet<usize> = selected(&full, r)
+                        .into_iter()
+                        .filter(|&f| present(f))
+                        .collect();
+                    assert!(!s.is_empty(), "{r} selects nothing that exists");
                     seeds.extend(s);
                 }
                 let ctx = format!(
@@ -101,22 +111,22 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                 );
                 match action {
                     Action::Apply => {
-                        let c = closure(&graph.deps, &seeds, false);
+                        let c = closure(&full.deps, &seeds, false);
                         for u in &want {
-                            assert!(c.contains(u), "{ctx}: misses {}", graph.units[*u].address);
+                            assert!(c.contains(u), "{ctx}: misses {}", full.units[*u].address);
                         }
-                        for &u in &c {
+                        for &u in c.iter().filter(|&&f| present(f)) {
                             assert!(
                                 scope(u) <= k,
                                 "{ctx}: applies later-scope {}",
-                                graph.units[u].address
+                                full.units[u].address
                             );
                         }
                     }
                     Action::Destroy => {
                         for &u in &seeds {
                             assert_ne!(
-                                graph.units[u].kind,
+                                full.units[u].kind,
                                 UnitKind::Data,
                                 "{ctx}: targets a data source"
                             );
@@ -124,23 +134,22 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                         // What Terraform certainly destroys (recorded dependencies) covers the
                         // scope and every later one...
                         let certain = closure(dependents, &seeds, true);
-                        for u in 0..graph.units.len() {
-                            let real = target::exists(&graph, &instances, u);
-                            if real && scope(u) >= k && graph.units[u].kind != UnitKind::Data {
+                        for u in (0..full.units.len()).filter(|&f| present(f)) {
+                            if scope(u) >= k && full.units[u].kind != UnitKind::Data {
                                 assert!(
                                     certain.contains(&u),
                                     "{ctx}: leaves {}",
-                                    graph.units[u].address
+                                    full.units[u].address
                                 );
                             }
                         }
                         // ...and even counting provider edges nothing earlier is touched.
                         let possible = closure(dependents, &seeds, false);
-                        for &u in &possible {
+                        for &u in possible.iter().filter(|&&f| present(f)) {
                             assert!(
                                 scope(u) >= k,
                                 "{ctx}: destroys earlier-scope {}",
-                                graph.units[u].address
+                                full.units[u].address
                             );
                         }
                     }

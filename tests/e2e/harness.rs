@@ -11,9 +11,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 use tfscope::address::{parse_address, ResourceAddr};
-use tfscope::catalog::Catalog;
-use tfscope::classify::{classify, Classification};
-use tfscope::config::Config;
+use tfscope::classify::Classification;
 use tfscope::graph::{ResourceGraph, UnitKind};
 
 fn cache() -> PathBuf {
@@ -42,12 +40,13 @@ pub struct Scopes {
 }
 
 impl Scopes {
-    pub fn of(root: &Path) -> Scopes {
-        let loaded = tfscope::load::load(root).expect("root loads");
-        let graph = tfscope::graph::build(&loaded).expect("graph builds");
-        let config = Config::discover(root, None).expect("config");
-        let class = classify(&graph, &config, &Catalog::builtin());
-        Scopes { graph, class }
+    /// The analysis of `root` in the environment whose tfvars file is `var_file`.
+    pub fn of(root: &Path, var_file: Option<&Path>) -> Scopes {
+        let a = tfscope::analysis::analyse(root, None, var_file).expect("root analyses");
+        Scopes {
+            graph: a.graph,
+            class: a.class,
+        }
     }
 
     pub fn names(&self) -> &[String] {
@@ -144,6 +143,15 @@ impl Workspace {
         };
         ws.ok(&["init", "-input=false", "-no-color"]);
         ws
+    }
+
+    /// tfscope's scopes for this workspace's root and environment.
+    pub fn scopes(&self) -> Scopes {
+        let var_file = self
+            .env
+            .as_deref()
+            .map(|e| tfscope::plan::find_env(&self.root, e).expect("the environment exists"));
+        Scopes::of(&self.root, var_file.as_deref())
     }
 
     pub fn terraform(&self, args: &[&str]) -> Output {

@@ -18,7 +18,7 @@ mod harness;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use harness::{config_address, repo, Scopes, Workspace};
+use harness::{config_address, repo, Workspace};
 
 struct Root<'a> {
     dir: &'a Path,
@@ -29,9 +29,9 @@ struct Root<'a> {
 }
 
 fn scenario(version: &str, root: Root<'_>) {
-    let scopes = Scopes::of(root.dir);
-    let names: Vec<String> = scopes.names().to_vec();
     let ws = Workspace::new(version, root.dir, root.environments, root.env);
+    let scopes = ws.scopes();
+    let names: Vec<String> = scopes.names().to_vec();
     let ctx = |what: &str| format!("{} with Terraform {version}: {what}", root.dir.display());
 
     // The generated resource-scopes.tf is valid Terraform for this provider.
@@ -172,13 +172,13 @@ fn scenario(version: &str, root: Root<'_>) {
 /// objects keep their ids throughout.
 fn makefile_workflow(version: &str) {
     let root = repo().join("modules");
-    let scopes = Scopes::of(&root);
     let ws = Workspace::new(
         version,
         &root,
         Some(&repo().join("environments")),
         Some("dev"),
     );
+    let scopes = ws.scopes();
     let make = |args: &[&str]| {
         let out = ws.make(args);
         assert!(
@@ -255,4 +255,10 @@ both_versions! {
     count_for_each => Root { dir: &fixture("count_for_each"), environments: None, env: Some("prod"), cycles: 1 };
     promotion => Root { dir: &fixture("promotion"), environments: None, env: None, cycles: 1 };
     zero_instances => Root { dir: &fixture("zero_instances"), environments: None, env: None, cycles: 1 };
+    // Reproductions of issue 8 (tests/fixtures/issue8).
+    zero_instance_promotes_nothing => Root { dir: &fixture("issue8/zero_instance_promotes_nothing"), environments: None, env: None, cycles: 1 };
+    keys_known_values_unknown => Root { dir: &fixture("issue8/keys_known_values_unknown"), environments: None, env: None, cycles: 1 };
+    destroy_through_zero_instances => Root { dir: &fixture("issue8/destroy_through_zero_instances"), environments: None, env: None, cycles: 1 };
+    module_with_data_sources => Root { dir: &fixture("issue8/module_with_data_sources"), environments: None, env: None, cycles: 1 };
+    grant_to_base_role => Root { dir: &fixture("issue8/grant_to_base_role"), environments: None, env: None, cycles: 1 };
 }

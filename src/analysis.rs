@@ -1,0 +1,51 @@
+//! One root analysed for one environment: the configuration loaded, its instances evaluated
+//! with the environment's variables, the dependency graph built without the units that have no
+//! instance there, and every unit classified. Every command starts from an [`Analysis`].
+
+use std::path::{Path, PathBuf};
+
+use crate::catalog::Catalog;
+use crate::classify::{classify, Classification};
+use crate::config::Config;
+use crate::error::{Error, Warning};
+use crate::graph::ResourceGraph;
+use crate::instances::Instances;
+use crate::load::Configuration;
+
+/// Everything loaded, evaluated and classified for one root and environment.
+pub struct Analysis {
+    pub dir: PathBuf,
+    pub loaded: Configuration,
+    pub config: Config,
+    pub instances: Instances,
+    pub graph: ResourceGraph,
+    pub class: Classification,
+    pub warnings: Vec<Warning>,
+}
+
+/// Analyses the root `dir` with the tfscope configuration at `config_path` (default:
+/// `DIR/tfscope.hcl` when present) and the environment's tfvars file `var_file`.
+pub fn analyse(
+    dir: &Path,
+    config_path: Option<&Path>,
+    var_file: Option<&Path>,
+) -> Result<Analysis, Error> {
+    let config = Config::discover(dir, config_path)?;
+    let loaded = crate::load::load(dir)?;
+    let instances = Instances::evaluate(&loaded, var_file)?;
+    let graph = crate::graph::build(&loaded, &Catalog::builtin().principal_args())?
+        .without_absent(&instances);
+    let class = classify(&graph, &config, &Catalog::builtin());
+    let mut warnings = loaded.warnings.clone();
+    warnings.extend(graph.warnings.iter().cloned());
+    warnings.extend(class.warnings.iter().cloned());
+    Ok(Analysis {
+        dir: dir.to_path_buf(),
+        loaded,
+        config,
+        instances,
+        graph,
+        class,
+        warnings,
+    })
+}
