@@ -453,14 +453,18 @@ fn binary(op: BinaryOperator, lhs: &Value, rhs: &Value) -> Result<Value> {
                 _ => Value::Unknown,
             })
         }
+        Eq | NotEq => {
+            return Ok(match equal(lhs, rhs) {
+                Some(same) => Value::Bool(same == (op == Eq)),
+                None => Value::Unknown,
+            })
+        }
         _ => {}
     }
     if !lhs.is_wholly_known() || !rhs.is_wholly_known() {
         return Ok(Value::Unknown);
     }
     Ok(match op {
-        Eq => Value::Bool(equal(lhs, rhs)),
-        NotEq => Value::Bool(!equal(lhs, rhs)),
         Less => Value::Bool(lhs.to_number()? < rhs.to_number()?),
         LessEq => Value::Bool(lhs.to_number()? <= rhs.to_number()?),
         Greater => Value::Bool(lhs.to_number()? > rhs.to_number()?),
@@ -470,7 +474,7 @@ fn binary(op: BinaryOperator, lhs: &Value, rhs: &Value) -> Result<Value> {
         Mul => Value::Number(lhs.to_number()? * rhs.to_number()?),
         Div => Value::Number(lhs.to_number()? / rhs.to_number()?),
         Mod => Value::Number(lhs.to_number()? % rhs.to_number()?),
-        And | Or => unreachable!("handled above"),
+        And | Or | Eq | NotEq => unreachable!("handled above"),
     })
 }
 
@@ -482,9 +486,43 @@ fn known_bool(v: &Value) -> Result<Option<bool>> {
     }
 }
 
-/// Terraform's `==`: no conversion between types, except numbers compare by value.
-fn equal(a: &Value, b: &Value) -> bool {
-    a == b
+/// Terraform's `==` (cty's `Equals`): no conversion between types. Null-ness is known even
+/// for a collection with unknown elements, so `var.services != null` is known for a map of
+/// resource references; `None` when the answer depends on an unknown.
+fn equal(a: &Value, b: &Value) -> Option<bool> {
+    match (a, b) {
+        (Value::Unknown, _) | (_, Value::Unknown) => None,
+        (Value::Null, other) | (other, Value::Null) => Some(matches!(other, Value::Null)),
+        (Value::List(x), Value::List(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            let mut all = Some(true);
+            for (p, q) in x.iter().zip(y.iter()) {
+                match equal(p, q) {
+                    Some(false) => return Some(false),
+                    None => all = None,
+                    Some(true) => {}
+                }
+            }
+            all
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            if x.len() != y.len() || x.keys().ne(y.keys()) {
+                return Some(false);
+            }
+            let mut all = Some(true);
+            for (p, q) in x.values().zip(y.values()) {
+                match equal(p, q) {
+                    Some(false) => return Some(false),
+                    None => all = None,
+                    Some(true) => {}
+                }
+            }
+            all
+        }
+        _ => Some(a == b),
+    }
 }
 
 #[cfg(test)]
@@ -615,6 +653,20 @@ mod tests {
         assert_eq!(
             eval_with("\"${var.i}\"", &vars).unwrap(),
             Value::Number(2.0)
+        );
+    }
+
+    // ECS complete: `for_each = var.create && var.services != null ? var.services : {}` with
+    // services whose values reference resources was unknown.
+    #[test]
+    fn a_collection_with_unknown_elements_is_known_not_to_be_null() {
+        assert_eq!(eval("{ a = aws_x.y.id } != null"), Value::Bool(true));
+        assert_eq!(eval("[aws_x.y.id] == null"), Value::Bool(false));
+        assert!(eval("aws_x.y.id == null").is_unknown());
+        assert!(eval("{ a = aws_x.y.id } == { a = \"x\" }").is_unknown());
+        assert_eq!(
+            eval("{ a = aws_x.y.id } == { b = \"x\" }"),
+            Value::Bool(false)
         );
     }
 
