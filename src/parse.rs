@@ -290,6 +290,7 @@ impl Cx<'_> {
         item.refs = c.refs;
         item.iterations = c.iterations;
         item.shape = shape_of(body, RESOURCE_META);
+        item.shape.attributes.extend(ignored_attributes(body));
     }
 
     fn module_call(&self, name: &str, body: &Body, location: Location) -> Item {
@@ -364,6 +365,32 @@ const RESOURCE_META: &[&str] = &[
     "provisioner",
     "connection",
 ];
+
+/// The attributes `lifecycle { ignore_changes = [tags_all, labels["x"]] }` names: Terraform
+/// checks them against the provider's schema, so they are part of the shape.
+fn ignored_attributes(body: &Body) -> Vec<String> {
+    let lists = body
+        .blocks()
+        .filter(|b| b.ident.as_str() == "lifecycle")
+        .flat_map(|b| b.body.attributes())
+        .filter(|a| a.key.as_str() == "ignore_changes");
+    let mut names = Vec::new();
+    for list in lists {
+        let Expression::Array(items) = &list.value else {
+            continue; // `ignore_changes = all`
+        };
+        for item in items.iter() {
+            let root = match item {
+                Expression::Traversal(t) => &t.expr,
+                other => other,
+            };
+            if let Expression::Variable(v) = root {
+                names.push(v.as_str().to_string());
+            }
+        }
+    }
+    names
+}
 
 /// What a body sets, skipping `skip`; `dynamic "x" { content { ... } }` counts as block `x`.
 fn shape_of(body: &Body, skip: &[&str]) -> Shape {
@@ -640,6 +667,25 @@ mod tests {
 
     fn parse(text: &str) -> FileModel {
         parse_file("main.tf", text).expect("parses")
+    }
+
+    // terraform-aws-modules/rds-aurora: `ignore_changes = [tags_all]`, never set or read.
+    #[test]
+    fn ignored_attributes_are_part_of_the_shape_but_not_references() {
+        let model = parse(
+            r#"
+resource "aws_appautoscaling_target" "t" {
+  max_capacity = 2
+  lifecycle {
+    ignore_changes = [tags_all, labels["asmv"]]
+  }
+}
+"#,
+        );
+        let item = &model.items[0];
+        let attrs: Vec<&str> = item.shape.attributes.iter().map(String::as_str).collect();
+        assert_eq!(attrs, vec!["labels", "max_capacity", "tags_all"]);
+        assert!(item.refs.is_empty());
     }
 
     #[test]

@@ -52,6 +52,32 @@ impl Block {
         }
     }
 
+    /// A name the configuration writes as a nested block is a block, even where something also
+    /// references it as an attribute (`aws_x.y.rule`): Terraform rejects a schema that has both.
+    fn drop_attributes_named_like_blocks(&mut self) {
+        let Block { attributes, blocks } = self;
+        attributes.retain(|name, _| !blocks.contains_key(name));
+        for inner in blocks.values_mut() {
+            inner.drop_attributes_named_like_blocks();
+        }
+    }
+
+    /// A referenced path: through the nested blocks the configuration writes, down to the
+    /// attribute it reads (`vpc_config[0].cluster_security_group_id` of `aws_eks_cluster`).
+    fn computed_path(&mut self, path: &[String]) {
+        match path {
+            [] => {}
+            [first, rest @ ..] if !rest.is_empty() && self.blocks.contains_key(first) => {
+                if let Some(inner) = self.blocks.get_mut(first) {
+                    inner.computed_path(rest);
+                }
+            }
+            [first, ..] => {
+                self.computed(first);
+            }
+        }
+    }
+
     fn computed(&mut self, name: &str) -> &mut Attribute {
         let a = self.attributes.entry(name.to_string()).or_default();
         a.computed = true;
@@ -71,7 +97,8 @@ fn provider_of(kind: &str, meta: Option<&str>) -> String {
 pub fn derive(config: &Configuration) -> Schema {
     let mut schema = Schema::default();
     // (mode is data, type) -> provider, so references can find their block.
-    let mut owner: BTreeMap<(bool, String), String> = BTreeMap::new();
+    // A type can be served by several providers (`google` and `google-beta`).
+    let mut owner: BTreeMap<(bool, String), BTreeSet<String>> = BTreeMap::new();
     for module in &config.modules {
         for item in module.items.iter() {
             match &item.kind {
@@ -87,7 +114,10 @@ pub fn derive(config: &Configuration) -> Schema {
                     let block = blocks.entry(kind.clone()).or_default();
                     block.add_shape(&item.shape);
                     block.computed("id");
-                    owner.insert((data, kind.clone()), provider);
+                    owner
+                        .entry((data, kind.clone()))
+                        .or_default()
+                        .insert(provider);
                 }
                 ItemKind::Provider { name, .. } => {
                     schema
@@ -112,15 +142,18 @@ pub fn derive(config: &Configuration) -> Schema {
                 _ => None,
             })
             .collect();
-        let target = |r: &Reference| -> Option<(bool, String, String)> {
-            let (data, kind, name, attr) = if r.root == "data" {
-                (true, r.attr(0)?, r.attr(1)?, r.attr(2)?)
+        // The attribute path after the resource's name: `aws_x.y.vpc_config[0].sg_id` ->
+        // ["vpc_config", "sg_id"] (keys are not in the path).
+        let target = |r: &Reference| -> Option<(bool, String, Vec<String>)> {
+            let (data, kind, name, skip) = if r.root == "data" {
+                (true, r.attr(0)?, r.attr(1)?, 2)
             } else {
-                (false, r.root.as_str(), r.attr(0)?, r.attr(1)?)
+                (false, r.root.as_str(), r.attr(0)?, 1)
             };
+            let path = r.attrs.get(skip..).filter(|p| !p.is_empty())?.to_vec();
             declared
                 .contains(&(data, kind, name))
-                .then(|| (data, kind.to_string(), attr.to_string()))
+                .then(|| (data, kind.to_string(), path))
         };
         // `for r in aws_x.y : r.f` iterates instances: `f` is an attribute of `aws_x`.
         let instances = |r: &Reference| -> Option<(bool, String)> {
@@ -150,50 +183,67 @@ pub fn derive(config: &Configuration) -> Schema {
                 if let Some(t) = target(&it.collection) {
                     iterated.push((t, it.fields.clone()));
                 } else if let Some((data, kind)) = instances(&it.collection) {
-                    computed.extend(it.fields.iter().map(|f| (data, kind.clone(), f.clone())));
+                    computed.extend(
+                        it.fields
+                            .iter()
+                            .map(|f| (data, kind.clone(), vec![f.clone()])),
+                    );
                 }
             }
         }
-        for (data, kind, attr) in computed {
-            if let Some(block) = block_mut(&mut schema, &owner, data, &kind) {
-                block.computed(&attr);
+        for (data, kind, path) in computed {
+            for block in blocks_mut(&mut schema, &owner, data, &kind) {
+                block.computed_path(&path);
             }
         }
-        for ((data, kind, attr), fields) in iterated {
-            let Some(block) = block_mut(&mut schema, &owner, data, &kind) else {
-                continue;
-            };
-            let object: serde_json::Map<String, Value> = fields
-                .iter()
-                .map(|f| {
-                    let value = if block.attributes.get(f).is_some_and(|a| a.optional) {
-                        json!(format!("${{config:{f}}}"))
-                    } else {
-                        json!(format!("mock-{f}"))
-                    };
-                    (f.clone(), value)
-                })
-                .collect();
-            block.computed(&attr).fake = Some(json!([object]));
+        for ((data, kind, path), fields) in iterated {
+            for block in blocks_mut(&mut schema, &owner, data, &kind) {
+                let object: serde_json::Map<String, Value> = fields
+                    .iter()
+                    .map(|f| {
+                        let value = if block.attributes.get(f).is_some_and(|a| a.optional) {
+                            json!(format!("${{config:{f}}}"))
+                        } else {
+                            json!(format!("mock-{f}"))
+                        };
+                        (f.clone(), value)
+                    })
+                    .collect();
+                block.computed(&path[0]).fake = Some(json!([object]));
+            }
+        }
+    }
+    for p in schema.providers.values_mut() {
+        p.config.drop_attributes_named_like_blocks();
+        for block in p.resources.values_mut().chain(p.data_sources.values_mut()) {
+            block.drop_attributes_named_like_blocks();
         }
     }
     schema
 }
 
-fn block_mut<'a>(
+/// The schema blocks of `kind` in every provider that serves it.
+fn blocks_mut<'a>(
     schema: &'a mut Schema,
-    owner: &BTreeMap<(bool, String), String>,
+    owner: &BTreeMap<(bool, String), BTreeSet<String>>,
     data: bool,
     kind: &str,
-) -> Option<&'a mut Block> {
-    let provider = owner.get(&(data, kind.to_string()))?;
-    let p = schema.providers.get_mut(provider)?;
-    let blocks = if data {
-        &mut p.data_sources
-    } else {
-        &mut p.resources
+) -> Vec<&'a mut Block> {
+    let Some(providers) = owner.get(&(data, kind.to_string())) else {
+        return Vec::new();
     };
-    blocks.get_mut(kind)
+    schema
+        .providers
+        .iter_mut()
+        .filter(|(name, _)| providers.contains(name.as_str()))
+        .filter_map(|(_, p)| {
+            if data {
+                p.data_sources.get_mut(kind)
+            } else {
+                p.resources.get_mut(kind)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -281,5 +331,49 @@ module "m" {
             assert!(record.attributes[attr].computed, "{attr}");
         }
         assert!(schema.providers["random"].resources["random_id"].attributes["id"].computed);
+    }
+
+    // aws_s3_bucket_versioning in terraform-aws-modules/s3-bucket: `versioning_configuration {}`
+    // written as a block and read as `aws_s3_bucket_versioning.this.versioning_configuration`.
+    #[test]
+    fn a_referenced_block_stays_a_block_and_its_read_attributes_are_computed() {
+        let tmp = crate::testing::tree(&[(
+            "main.tf",
+            r#"
+resource "aws_s3_bucket_versioning" "v" {
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+output "status" {
+  value = aws_s3_bucket_versioning.v.versioning_configuration
+}
+resource "aws_eks_cluster" "c" {
+  vpc_config {
+    subnet_ids = []
+  }
+}
+resource "aws_ec2_tag" "t" {
+  resource_id = aws_eks_cluster.c.vpc_config[0].cluster_security_group_id
+}
+resource "google_cloud_run_service" "api" {}
+resource "google_cloud_run_service" "fe" {
+  provider = google-beta
+  name     = google_cloud_run_service.api.url
+}
+"#,
+        )]);
+        let schema = derive(&crate::load::load(tmp.path()).unwrap());
+        let v = &schema.providers["aws"].resources["aws_s3_bucket_versioning"];
+        assert!(v.blocks.contains_key("versioning_configuration"));
+        assert!(!v.attributes.contains_key("versioning_configuration"));
+        let eks = &schema.providers["aws"].resources["aws_eks_cluster"];
+        let vpc_config = &eks.blocks["vpc_config"].attributes;
+        assert!(vpc_config["cluster_security_group_id"].computed);
+        assert!(vpc_config["subnet_ids"].optional);
+        for provider in ["google", "google-beta"] {
+            let run = &schema.providers[provider].resources["google_cloud_run_service"];
+            assert!(run.attributes["url"].computed, "{provider}");
+        }
     }
 }
