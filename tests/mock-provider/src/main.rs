@@ -88,7 +88,8 @@ fn main() -> ExitCode {
         }
     };
     let provider = mock::MockProvider::new(name.clone(), def);
-    match runtime.block_on(tf_provider::serve(name.clone(), provider)) {
+    let prefix = mock::type_prefix(&name).to_string();
+    match runtime.block_on(tf_provider::serve(prefix, provider)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("terraform-provider-{name}: {e:#}");
@@ -110,5 +111,15 @@ mod tests {
         );
         assert_eq!(provider_name("terraform-provider-null"), "null");
         assert_eq!(provider_name("./terraform-provider-mock"), "mock");
+        assert_eq!(
+            provider_name("terraform-provider-google-beta_v6.0.0"),
+            "google-beta"
+        );
+    }
+
+    #[test]
+    fn google_beta_serves_google_types() {
+        assert_eq!(crate::mock::type_prefix("google-beta"), "google");
+        assert_eq!(crate::mock::type_prefix("aws"), "aws");
     }
 }

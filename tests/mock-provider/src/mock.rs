@@ -436,6 +436,12 @@ pub struct MockProvider {
     def: Result<ProviderDef, String>,
 }
 
+/// The prefix of the type names a provider serves: its name, except that `google-beta` serves
+/// `google_*` types, as the real one does.
+pub fn type_prefix(provider: &str) -> &str {
+    provider.strip_suffix("-beta").unwrap_or(provider)
+}
+
 impl MockProvider {
     pub fn new(name: String, def: Result<ProviderDef, String>) -> Self {
         Self { name, def }
@@ -447,7 +453,7 @@ impl MockProvider {
         &self,
         kind: &'d BTreeMap<String, BlockDef>,
     ) -> Vec<(String, &'d String, &'d BlockDef)> {
-        let prefix = format!("{}_", self.name);
+        let prefix = format!("{}_", type_prefix(&self.name));
         kind.iter()
             .filter_map(|(type_name, def)| match type_name.strip_prefix(&prefix) {
                 Some(suffix) if !suffix.is_empty() => Some((suffix.to_string(), type_name, def)),
