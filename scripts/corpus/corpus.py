@@ -13,6 +13,9 @@ Subcommands (Python 3.11 standard library only):
           git mirrors (no network). Deterministic for the same mirrors and manifest.
   check   --tfscope PATH --roots /work/corpus/roots [--json out.json] [--timeout S] [--only NAME ...]
           run every tfscope command on every root and report exit codes, times and error lines.
+  cycle   --tfscope PATH --roots /work/corpus/roots-constrained --work DIR [--json out.json] [--only ...]
+          real Terraform (mock provider, no network) over every root: full apply, destroy with
+          tfscope's runtime list, apply with its runtime list, plan; see cycle.py.
 
 See README.md beside this file.
 """
@@ -31,6 +34,8 @@ import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import cycle
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_MANIFEST = HERE / "roots.toml"
@@ -1046,6 +1051,18 @@ def main(argv=None) -> int:
     c.add_argument("--only", nargs="*")
     c.add_argument("--progress", action="store_true")
     c.set_defaults(func=cmd_check)
+
+    y = sub.add_parser("cycle", help="real Terraform over every root: apply, down runtime, up runtime, plan")
+    y.add_argument("--tfscope", required=True)
+    y.add_argument("--roots", required=True, help="a --match-constraints layout (Terraform checks versions)")
+    y.add_argument("--work", required=True, help="scratch directory: one copy of each root")
+    y.add_argument("--terraform", help="default: <repo>/.cache/terraform/1.15.5/terraform")
+    y.add_argument("--mock", help="default: <repo>/.cache/mock-provider/terraform-provider-mock")
+    y.add_argument("--json")
+    y.add_argument("--timeout", type=float, default=300.0, help="per Terraform or tfscope command")
+    y.add_argument("--only", nargs="*")
+    y.add_argument("--progress", action="store_true")
+    y.set_defaults(func=lambda a: cycle.cmd_cycle(a, (mask_hcl, top_level_blocks)))
 
     args = p.parse_args(argv)
     return args.func(args)
