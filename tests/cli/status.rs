@@ -50,3 +50,37 @@ fn a_bad_state_is_an_input_error() {
         result(&out)
     );
 }
+
+/// Issue 8, reproduction 7: on a fully applied, plan-clean state, `status` said "partial"
+/// because it expected `aws_iam_role.infra`, whose `count = var.m ? 1 : 0` gives no instance.
+#[test]
+fn a_full_state_is_up_although_a_resource_has_no_instances() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("full.tfstate");
+    let resource = |kind: &str, name: &str| {
+        serde_json::json!({"mode": "managed", "type": kind, "name": name,
+            "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            "instances": [{"attributes": {"id": format!("{kind}-1")}}]})
+    };
+    let doc = serde_json::json!({"version": 4, "terraform_version": "1.15.5", "serial": 1,
+        "lineage": "l", "outputs": {},
+        "resources": [resource("aws_vpc", "v"), resource("aws_ecs_capacity_provider", "this")]});
+    std::fs::write(&state, doc.to_string()).unwrap();
+    let out = tfscope(&[
+        "status",
+        "--format",
+        "json",
+        "--state",
+        state.to_str().unwrap(),
+        "tests/fixtures/issue8/destroy_through_zero_instances",
+    ]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let statuses: Vec<(&str, &str)> = v["scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["scope"].as_str().unwrap(), s["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(statuses, vec![("base", "up"), ("runtime", "up")], "{v}");
+}
