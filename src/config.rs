@@ -112,7 +112,7 @@ impl Config {
     }
 
     pub fn parse(file: &str, text: &str) -> Result<Config, Error> {
-        let body = hcl_edit::parser::parse_body(text).map_err(|e| {
+        let body = crate::hcl_syntax::parse_body(text).map_err(|e| {
             let offset = e.location().offset();
             Error::syntax(file, text, offset..offset + 1, e.message().to_string())
         })?;

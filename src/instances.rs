@@ -209,7 +209,7 @@ pub fn read_tfvars(path: &Path) -> Result<Values, Error> {
         };
         return Ok(m.iter().map(|(k, v)| (k.clone(), Value::from(v))).collect());
     }
-    let body = hcl_edit::parser::parse_body(&text).map_err(|e| {
+    let body = crate::hcl_syntax::parse_body(&text).map_err(|e| {
         let offset = e.location().offset();
         Error::syntax(&file, &text, offset..offset + 1, e.message().to_string())
     })?;

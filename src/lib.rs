@@ -17,6 +17,7 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod graph;
+pub mod hcl_syntax;
 pub mod instances;
 pub mod json;
 pub mod load;

@@ -18,7 +18,7 @@ use crate::model::{
 
 /// Parses one file. `file` is the path shown in messages.
 pub fn parse_file(file: &str, text: &str) -> Result<FileModel, Error> {
-    let body = hcl_edit::parser::parse_body(text).map_err(|e| {
+    let body = crate::hcl_syntax::parse_body(text).map_err(|e| {
         let offset = e.location().offset();
         Error::syntax(file, text, offset..offset + 1, e.message().to_string())
     })?;

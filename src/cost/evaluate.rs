@@ -98,7 +98,7 @@ impl Evaluator {
                 path: file.into(),
                 source,
             })?;
-            let body = hcl_edit::parser::parse_body(&text).map_err(|e| {
+            let body = crate::hcl_syntax::parse_body(&text).map_err(|e| {
                 let offset = e.location().offset();
                 Error::syntax(file, &text, offset..offset + 1, e.message().to_string())
             })?;

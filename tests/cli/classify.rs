@@ -134,3 +134,27 @@ fn json_syntax_files_are_read_with_native_ones() {
     ]);
     assert_eq!(stdout(&out), "-target=aws_ecs_cluster.app\n");
 }
+
+/// Issue 9: every cloudposse root stopped on `cloudposse/label/null` main.tf:82, a conditional
+/// broken over lines inside a `for` object expression, which Terraform accepts.
+#[test]
+fn a_conditional_broken_over_lines_in_a_for_expression_parses() {
+    let out = tfscope(&[
+        "classify",
+        "--format",
+        "json",
+        &fixture("issue9/multiline_conditional_in_for"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let scopes: Vec<(&str, &str)> = v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["address"].as_str().unwrap(), r["scope"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        scopes,
+        vec![("aws_ecs_cluster.app", "runtime"), ("aws_vpc.main", "base")]
+    );
+}

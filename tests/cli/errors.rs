@@ -128,3 +128,16 @@ fn a_config_rule_that_matches_nothing_is_a_warning() {
         "warning: tests/fixtures/violation/tfscope.hcl:7:1: rule unused matches no resource"
     ));
 }
+
+/// Issue 9: a file that needs the newline fold (a conditional broken over lines in a `for`
+/// object) and has a real error further down: the error points at the real place.
+#[test]
+fn a_syntax_error_after_a_multiline_for_conditional_points_at_its_line() {
+    let out = tfscope(&["classify", &fixture("syntax_error_after_fold")]);
+    assert_input_error(&out);
+    assert!(
+        stderr(&out).contains("tests/fixtures/syntax_error_after_fold/main.tf:7:16"),
+        "{}",
+        result(&out)
+    );
+}
