@@ -13,6 +13,9 @@ Subcommands (Python 3.11 standard library only):
           git mirrors (no network). Deterministic for the same mirrors and manifest.
   check   --tfscope PATH --roots /work/corpus/roots [--json out.json] [--timeout S] [--only NAME ...]
           run every tfscope command on every root and report exit codes, times and error lines.
+  sweep   --tfscope PATH --mirrors DIR --out /work/corpus/sweep
+          every .tf/.tf.json file of every mirror's newest commit through `tfscope classify`,
+          directory by directory: what does not parse.
   cycle   --tfscope PATH --roots /work/corpus/roots-constrained --work DIR [--json out.json] [--only ...]
           real Terraform (mock provider, no network) over every root: full apply, destroy with
           tfscope's runtime list, apply with its runtime list, plan; see cycle.py.
@@ -1021,6 +1024,45 @@ def cmd_check(args) -> int:
     return 1 if fails else 0
 
 
+def cmd_sweep(args) -> int:
+    """Every .tf/.tf.json file of every mirror's newest commit, directory by directory, through
+    `tfscope classify`: which directories fail to parse, and why."""
+    tfscope = str(Path(args.tfscope).resolve())
+    mirrors = Path(args.mirrors)
+    out = Path(args.out)
+    dirs, files, failures = 0, 0, []
+    for git_dir in sorted(mirrors.glob("*/repo")):
+        name = git_dir.parent.name
+        tree = out / name
+        if not tree.exists():
+            listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "--name-only", "HEAD"],
+                                     capture_output=True, text=True, check=True).stdout.split("\n")
+            wanted = [f for f in listing if f.endswith(".tf") or f.endswith(".tf.json")]
+            tmp = tree.with_name(tree.name + ".tmp")
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir(parents=True)
+            for f in wanted:
+                blob = subprocess.run(["git", "--git-dir", str(git_dir), "show", f"HEAD:{f}"], capture_output=True)
+                if blob.returncode != 0:
+                    continue  # absent from the snapshot (large file or LFS)
+                (tmp / f).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / f).write_bytes(blob.stdout)
+            tmp.rename(tree)
+        for d in sorted({p.parent for p in tree.rglob("*") if p.name.endswith((".tf", ".tf.json"))}):
+            dirs += 1
+            files += sum(1 for p in d.iterdir() if p.name.endswith((".tf", ".tf.json")))
+            r = subprocess.run([tfscope, "classify", "--format", "json", str(d)], capture_output=True,
+                               env=dict(os.environ, NO_COLOR="1"))
+            if r.returncode >= 2:
+                first = _interesting_lines(r.stderr.decode(errors="replace"), 2)
+                failures.append((str(d.relative_to(out)), r.returncode, first[0] if first else ""))
+    repos = len(list(mirrors.glob("*/repo")))
+    print(f"repositories: {repos}   directories: {dirs}   files: {files}   failing directories: {len(failures)}")
+    for d, code, msg in failures:
+        print(f"  exit {code}  {d}: {msg}")
+    return 1 if failures else 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -1063,6 +1105,12 @@ def main(argv=None) -> int:
     y.add_argument("--only", nargs="*")
     y.add_argument("--progress", action="store_true")
     y.set_defaults(func=lambda a: cycle.cmd_cycle(a, (mask_hcl, top_level_blocks)))
+
+    w = sub.add_parser("sweep", help="every .tf file of every mirror through tfscope, directory by directory")
+    w.add_argument("--tfscope", required=True)
+    w.add_argument("--mirrors", required=True)
+    w.add_argument("--out", required=True, help="where the mirrors' files are written (reused when present)")
+    w.set_defaults(func=cmd_sweep)
 
     args = p.parse_args(argv)
     return args.func(args)

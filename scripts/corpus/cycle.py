@@ -78,11 +78,12 @@ def strip_ephemeral(text: str) -> tuple[str, int]:
 # 0, 3)`, `cidrsubnet(cidr_block, ...)`, `jsondecode(json)`): the mock's plain strings cannot take
 # those functions. Values are plausible, not real; only their shape matters.
 DATA_FAKES = {
-    "aws_availability_zones": {"names": ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-                               "zone_ids": ["euw1-az1", "euw1-az2", "euw1-az3"]},
+    "aws_availability_zones": {"names": ["us-east-2a", "us-east-2b", "us-east-2c"],
+                               "zone_ids": ["use2-az1", "use2-az2", "use2-az3"]},
+    "aws_regions": {"names": ["eu-west-1", "us-east-2"]},
     "aws_caller_identity": {"account_id": "123456789012", "arn": "arn:aws:iam::123456789012:user/mock"},
     "aws_partition": {"partition": "aws", "dns_suffix": "amazonaws.com"},
-    "aws_region": {"name": "eu-west-1", "region": "eu-west-1"},
+    "aws_region": {"name": "us-east-2", "region": "us-east-2"},
     "aws_iam_policy_document": {"json": "{}", "minified_json": "{}"},
     "aws_ami": {"id": "ami-0123456789abcdef0"},
     "aws_vpc": {"cidr_block": "10.0.0.0/16"},
@@ -409,7 +410,15 @@ class Root:
                 if n or e:
                     f.write_text(new)
                     stripped += n
-        values = placeholders(self.dir, self.mask, self.blocks)
+        # cloudposse examples keep their inputs in fixtures.<region>.tfvars: auto-load it for
+        # Terraform and tfscope alike.
+        fixtures = sorted(self.dir.glob("fixtures*.tfvars"))
+        given: set[str] = set()
+        if fixtures:
+            text = fixtures[0].read_text(errors="replace")
+            (self.dir / "zz-corpus-fixtures.auto.tfvars").write_text(text)
+            given = set(re.findall(r"(?m)^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=", text))
+        values = {k: v for k, v in placeholders(self.dir, self.mask, self.blocks).items() if k not in given}
         if values:
             (self.dir / "zz-corpus-placeholders.auto.tfvars.json").write_text(json.dumps(values, indent=1))
         schema = self.run("schema", [self.tools["tfscope"], "mock-schema", "."], "tfscope")
@@ -500,7 +509,10 @@ class Root:
             r = self.terraform("plan", "plan", "-detailed-exitcode", "-input=false", blame="tfscope", ok=(0, 2))
             if r.returncode == 2:
                 changes = [l.strip() for l in r.stdout.splitlines() if l.strip().startswith("#")]
-                raise StageFailed("plan", "final plan not clean: " + "; ".join(changes[:6]), "tfscope")
+                if changes or "Changes to Outputs" not in r.stdout:
+                    raise StageFailed("plan", "final plan not clean: " + "; ".join(changes[:6]), "tfscope")
+                # No object changes, only root outputs that a targeted apply left stale.
+                rec["note"] = "root outputs stale after the targeted apply (no object changes)"
             rec["result"] = "holds"
         except StageFailed as e:
             rec["result"] = "tfscope FAILS" if e.blame == "tfscope" else "cannot apply"
@@ -540,7 +552,7 @@ def cmd_cycle(args, hcl) -> int:
     w = max([len(r["root"]) for r in records] + [4])
     print(f"{'root':{w}} {'applied':>7} {'runtime':>7} {'result':<14} stage / why")
     for r in records:
-        why = f"{r.get('stage', '')}: {r.get('message', '')}" if "stage" in r else ""
+        why = f"{r.get('stage', '')}: {r.get('message', '')}" if "stage" in r else r.get("note", "")
         print(f"{r['root']:{w}} {r.get('applied', '-')!s:>7} {r.get('runtime', '-')!s:>7} {r['result']:<14} {why}")
     counts: dict[str, int] = {}
     for r in records:
