@@ -34,8 +34,8 @@ pub fn analyse(
     let loaded = crate::load::load(dir)?;
     let instances = Instances::evaluate(&loaded, var_file)?;
     let graph = crate::graph::build(&loaded, &Catalog::builtin().principal_args())?
-        .without_absent(&instances);
-    let class = classify(&graph, &config, &Catalog::builtin());
+        .for_environment(&instances);
+    let class = classify(&graph, &config, Catalog::builtin());
     let mut warnings = loaded.warnings.clone();
     warnings.extend(graph.warnings.iter().cloned());
     warnings.extend(class.warnings.iter().cloned());

@@ -1,5 +1,6 @@
 //! The CI gate's findings: scope-order violations, stateful resources outside the protected
-//! scopes without `allow_destroy`, and (strict) unclassified resources. Cycles never reach here:
+//! scopes without `allow_destroy`, resources whose type the catalog does not know, and (strict)
+//! module calls tfscope cannot read. Cycles never reach here:
 //! the graph rejects them, and the command layer reports that as a finding too.
 
 use crate::classify::Classification;
@@ -67,21 +68,28 @@ pub fn check(graph: &ResourceGraph, class: &Classification, strict: bool) -> Vec
             });
         }
     }
-    if strict {
-        for &u in &class.unclassified {
-            let unit = &graph.units[u];
-            findings.push(Finding {
-                kind: FindingKind::Unclassified,
-                address: Some(unit.address.clone()),
-                location: Some(unit.location.clone()),
-                message: format!(
-                    "{} ({}) matches no rule, tag or catalog entry and got the default scope {}; add a rule for it",
-                    unit.address,
-                    unit.resource_type,
-                    class.scope_name(u)
-                ),
-            });
+    for &u in &class.unclassified {
+        let unit = &graph.units[u];
+        let opaque = unit.kind == UnitKind::OpaqueModule;
+        if opaque && !strict {
+            continue;
         }
+        let hint = if opaque {
+            "run `terraform init` so tfscope can read the module, or add a rule for it".to_string()
+        } else {
+            "add a rule for it in tfscope.hcl (`tfscope catalog` prints one), or tell us the type and what it holds so the catalog learns it".to_string()
+        };
+        findings.push(Finding {
+            kind: FindingKind::Unclassified,
+            address: Some(unit.address.clone()),
+            location: Some(unit.location.clone()),
+            message: format!(
+                "{} ({}): {}; {hint}",
+                unit.address,
+                unit.resource_type,
+                class.units[u].reason.trim_start_matches("unclassified: ")
+            ),
+        });
     }
     findings.sort();
     findings
@@ -109,12 +117,27 @@ mod tests {
     }
 
     #[test]
-    fn strict_adds_unclassified_resources() {
+    fn an_unknown_type_is_a_finding_with_a_hint() {
         let tf = "resource \"acme_widget\" \"w\" {}\n";
-        assert!(findings(tf, "", false).is_empty());
-        let found = findings(tf, "", true);
+        let found = findings(tf, "", false);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].kind, FindingKind::Unclassified);
-        assert!(found[0].message.contains("acme_widget"));
+        assert!(
+            found[0].message.contains("acme_widget"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0].message.contains("kept in base"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0].message.contains("tfscope catalog"),
+            "{}",
+            found[0].message
+        );
+        let ruled = "rule \"w\" {\n  type = \"acme_*\"\n  scope = \"runtime\"\n}\n";
+        assert!(findings(tf, ruled, false).is_empty());
     }
 }

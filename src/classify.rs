@@ -6,10 +6,11 @@
 
 use std::collections::BTreeSet;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Layer};
 use crate::config::Config;
 use crate::error::Warning;
 use crate::graph::{ResourceGraph, UnitKind};
+use crate::instances::ArgumentValue;
 
 /// What decided a unit's scope.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -143,11 +144,16 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
                 }
             }
         }
-        let entry = (unit.kind == UnitKind::Managed)
-            .then(|| catalog.lookup(&unit.resource_type))
-            .flatten();
+        let found = match unit.kind {
+            UnitKind::Managed => catalog_entry(unit, catalog),
+            _ => Found::Nothing,
+        };
+        let entry = match &found {
+            Found::Entry(e, _) => Some(*e),
+            _ => None,
+        };
         if decided.is_none() {
-            if let Some(e) = entry {
+            if let Found::Entry(e, reason) = &found {
                 let scope = config.catalog_scope(e.layer, &e.category);
                 decided = Some((
                     scope,
@@ -155,7 +161,7 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
                         category: e.category.clone(),
                         pattern: e.pattern.clone(),
                     },
-                    format!("catalog: {} ({}, {})", e.category, e.pattern, e.source),
+                    reason.clone(),
                 ));
             }
         }
@@ -163,11 +169,18 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
             if unit.kind == UnitKind::Data {
                 (config.default_scope, Decision::DataSource, String::new())
             } else {
+                let why = match &found {
+                    Found::Unresolved(why) => why.clone(),
+                    _ if unit.kind == UnitKind::OpaqueModule => {
+                        "its module is not installed, so tfscope cannot see what it holds".into()
+                    }
+                    _ => format!("the catalog does not know {}", unit.resource_type),
+                };
                 (
                     config.default_scope,
                     Decision::Default,
                     format!(
-                        "unclassified: no rule, tag or catalog entry; default scope {}",
+                        "unclassified: {why}; kept in {} until a rule or tag says otherwise",
                         config.scopes[config.default_scope]
                     ),
                 )
@@ -187,9 +200,11 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
         .iter()
         .zip(&units)
         .map(|(unit, c)| {
-            let entry = (unit.kind == UnitKind::Managed)
-                .then(|| catalog.lookup(&unit.resource_type))
-                .flatten()?;
+            let Found::Entry(entry, _) =
+                (unit.kind == UnitKind::Managed).then(|| catalog_entry(unit, catalog))?
+            else {
+                return None;
+            };
             (entry.follows && matches!(c.decision, Decision::Catalog { .. }))
                 .then(|| entry.principal.clone())
         })
@@ -231,6 +246,74 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
         protected: config.protected.clone(),
         warnings,
     }
+}
+
+/// What the catalog says about a managed unit.
+enum Found<'c> {
+    /// An entry, with the reason to give.
+    Entry(&'c crate::catalog::Entry, String),
+    /// A generic type whose argument does not resolve to an entry: why.
+    Unresolved(String),
+    Nothing,
+}
+
+/// The catalog entry of a unit's type; for a generic type (`azapi_resource`), of what its
+/// argument says it is in every instance. Instances that disagree take the entry that lands
+/// earliest (base before runtime), so nothing is destroyed on a guess.
+fn catalog_entry<'c>(unit: &crate::graph::Unit, catalog: &'c Catalog) -> Found<'c> {
+    if let Some(e) = catalog.lookup(&unit.resource_type) {
+        return Found::Entry(
+            e,
+            format!("catalog: {} ({}, {})", e.category, e.pattern, e.source),
+        );
+    }
+    let Some(keyed) = catalog.keyed(&unit.resource_type) else {
+        return Found::Nothing;
+    };
+    let values = unit
+        .arguments
+        .get(&keyed.argument)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    if values.is_empty() {
+        return Found::Unresolved(format!(
+            "{} sets no {} argument tfscope could read",
+            unit.resource_type, keyed.argument
+        ));
+    }
+    let mut best: Option<(&crate::catalog::Entry, &str)> = None;
+    for value in values {
+        match value {
+            ArgumentValue::Known(v) => match catalog.lookup_in(keyed.catalog, v) {
+                Some(e) => {
+                    let rank = |e: &crate::catalog::Entry| (e.layer != Layer::Base, !e.stateful);
+                    if best.is_none_or(|(b, _)| rank(e) < rank(b)) {
+                        best = Some((e, v));
+                    }
+                }
+                None => {
+                    return Found::Unresolved(format!(
+                        "its {} {v:?} is not in the {} catalog",
+                        keyed.argument, keyed.catalog
+                    ))
+                }
+            },
+            ArgumentValue::Unknown { expression, why } => {
+                return Found::Unresolved(format!(
+                    "its {} = {expression} cannot be evaluated ({why})",
+                    keyed.argument
+                ))
+            }
+        }
+    }
+    let (e, v) = best.expect("values is not empty");
+    Found::Entry(
+        e,
+        format!(
+            "catalog: {} ({} {} = {v:?}: {}, {})",
+            e.category, unit.resource_type, keyed.argument, e.pattern, e.source
+        ),
+    )
 }
 
 /// Promotion, attachments and data sources, until nothing moves. Each round:
@@ -509,9 +592,78 @@ rule "scratch" {
         assert!(c.units[scratch].allow_destroy && c.units[scratch].stateful);
         assert_eq!(
             scope_of(&g, &c, "custom_thing.x"),
-            ("runtime", &Decision::Default)
+            ("base", &Decision::Default),
+            "a type nobody knows is kept"
         );
         assert_eq!(c.unclassified, vec![g.find("custom_thing.x").unwrap()]);
+    }
+
+    #[test]
+    fn azapi_resources_are_classified_by_their_arm_type_in_every_instance() {
+        let (g, c) = run(
+            &[(
+                "main.tf",
+                r#"
+variable "kinds" {
+  default = { web = "Microsoft.Web/sites@2023-12-01", data = "Microsoft.Storage/storageAccounts@2023-05-01" }
+}
+resource "azapi_resource" "storage" {
+  type = "Microsoft.Storage/storageAccounts@2023-05-01"
+}
+resource "azapi_resource" "web" {
+  type = "microsoft.web/SITES@2023-12-01"
+}
+resource "azapi_resource" "mixed" {
+  for_each = var.kinds
+  type     = each.value
+}
+resource "azapi_resource" "odd" {
+  type = "Contoso.Widgets/gadgets@2020-01-01"
+}
+resource "azapi_resource" "later" {
+  type = "${azapi_resource.storage.id}@x"
+}
+"#,
+            )],
+            "",
+        );
+        let storage = g.find("azapi_resource.storage").unwrap();
+        assert_eq!(c.scope_name(storage), "base");
+        assert!(c.units[storage].stateful, "a storage account holds data");
+        assert!(
+            c.units[storage]
+                .reason
+                .contains("Microsoft.Storage/storageAccounts"),
+            "{}",
+            c.units[storage].reason
+        );
+        assert_eq!(
+            scope_of(&g, &c, "azapi_resource.web").0,
+            "runtime",
+            "case-insensitive"
+        );
+        // Instances that disagree take the earliest, stateful entry: nothing goes on a guess.
+        let mixed = g.find("azapi_resource.mixed").unwrap();
+        assert_eq!(
+            (c.scope_name(mixed), c.units[mixed].stateful),
+            ("base", true)
+        );
+        for unknown in ["azapi_resource.odd", "azapi_resource.later"] {
+            let (scope, decision) = scope_of(&g, &c, unknown);
+            assert_eq!((scope, decision), ("base", &Decision::Default), "{unknown}");
+        }
+        let odd = g.find("azapi_resource.odd").unwrap();
+        assert!(
+            c.units[odd].reason.contains("Contoso.Widgets/gadgets"),
+            "{}",
+            c.units[odd].reason
+        );
+        let later = g.find("azapi_resource.later").unwrap();
+        assert!(
+            c.units[later].reason.contains("cannot be evaluated"),
+            "{}",
+            c.units[later].reason
+        );
     }
 
     #[test]

@@ -240,12 +240,33 @@ pub enum Command {
     /// Print a provider schema for the mock provider of the end-to-end tests (JSON).
     #[command(hide = true)]
     MockSchema { dir: Option<PathBuf> },
-    /// CI gate: exit 1 on cycles, scope violations, or unprotected stateful resources.
+    /// What the configuration uses that the catalog cannot classify, each with a rule for
+    /// tfscope.hcl; exit 1 when there is any. Or the catalog's provider coverage, or one type.
+    #[command(
+        after_help = "Examples:\n  tfscope catalog\n  tfscope catalog infra/ --format json\n  tfscope catalog --type aws_msk_topic\n  tfscope catalog --type Microsoft.Storage/storageAccounts\n  tfscope catalog --coverage --format markdown"
+    )]
+    Catalog {
+        dir: Option<PathBuf>,
+        /// Environment: evaluates count/for_each and generic types' arguments with
+        /// environments/NAME.tfvars.
+        #[arg(long)]
+        env: Option<String>,
+        /// Print how many of each covered provider's resource types the catalog lists.
+        #[arg(long, conflicts_with = "type_name")]
+        coverage: bool,
+        /// Say what the catalog knows about this resource type (or ARM type, `Microsoft.X/y`).
+        #[arg(long = "type", value_name = "TYPE")]
+        type_name: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// CI gate: exit 1 on cycles, scope violations, unprotected stateful resources, or resources
+    /// the catalog cannot classify.
     #[command(
         after_help = "Examples:\n  tfscope check\n  tfscope check infra/ --strict --format json"
     )]
     Check {
-        /// Also fail on resources that nothing classified.
+        /// Also fail on module calls tfscope cannot read (not installed: run terraform init).
         #[arg(long)]
         strict: bool,
         /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
@@ -589,6 +610,53 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             let schema = crate::schema::derive(&a.loaded);
             out.line(pretty(&serde_json::to_value(&schema).expect("serializes")));
             Ok((Exit::Ok, a.warnings))
+        }
+        Command::Catalog {
+            dir,
+            env,
+            coverage,
+            type_name,
+            format,
+        } => {
+            let catalog = crate::catalog::Catalog::builtin();
+            if coverage {
+                match format {
+                    Format::Json => out.line(pretty(
+                        &serde_json::to_value(catalog.coverage()).expect("serializes"),
+                    )),
+                    f => out.line(crate::gaps::coverage_text(
+                        catalog,
+                        matches!(f, Format::Markdown),
+                    )),
+                }
+                return Ok((Exit::Ok, Vec::new()));
+            }
+            if let Some(name) = type_name {
+                return match crate::gaps::describe_type(catalog, &name) {
+                    Some(text) => {
+                        out.line(text);
+                        Ok((Exit::Ok, Vec::new()))
+                    }
+                    None => {
+                        out.line(format!(
+                            "{name}: not in the catalog; a resource of this type is kept in the earliest scope until a rule or tag classifies it"
+                        ));
+                        Ok((Exit::Findings, Vec::new()))
+                    }
+                };
+            }
+            let a = analyse(dir, config_path, env.as_deref())?;
+            let gaps = crate::gaps::gaps(&a.graph, &a.class, &a.config, catalog);
+            match format {
+                Format::Json => out.line(pretty(&crate::gaps::gaps_json(&gaps))),
+                _ => out.line(crate::gaps::gaps_text(&gaps)),
+            }
+            let exit = if gaps.is_empty() {
+                Exit::Ok
+            } else {
+                Exit::Findings
+            };
+            Ok((exit, a.warnings))
         }
         Command::Check {
             strict,

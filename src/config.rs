@@ -19,6 +19,7 @@ pub const FILE_NAME: &str = "tfscope.hcl";
 #[derive(Debug, Clone)]
 pub struct Config {
     pub scopes: Vec<String>,
+    /// Where unclassified resources go: the earliest scope unless `default_scope` says otherwise.
     pub default_scope: usize,
     pub tag_keys: Vec<String>,
     /// Scopes whose stateful resources need no `allow_destroy` (default: where catalog base goes).
@@ -59,7 +60,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             scopes: vec!["base".into(), "runtime".into()],
-            default_scope: 1,
+            default_scope: 0,
             tag_keys: vec!["Scope".into(), "scope".into()],
             protected: vec![0],
             catalog_base: 0,
@@ -244,7 +245,9 @@ impl Reader<'_> {
             let last = scopes.len() - 1;
             config.catalog_base = scopes.iter().position(|s| s == "base").unwrap_or(0);
             config.catalog_runtime = scopes.iter().position(|s| s == "runtime").unwrap_or(last);
-            config.default_scope = config.catalog_runtime;
+            // What tfscope does not understand is kept: the earliest scope, which no `down` of a
+            // later scope destroys.
+            config.default_scope = 0;
             config.scopes = scopes;
         }
         for structure in body.iter() {
@@ -432,7 +435,7 @@ mod tests {
     fn defaults_are_base_then_runtime() {
         let c = Config::default();
         assert_eq!(c.scopes, vec!["base", "runtime"]);
-        assert_eq!(c.default_scope, 1);
+        assert_eq!(c.default_scope, 0, "what tfscope does not know is kept");
         assert_eq!(c.catalog_scope(Layer::Base, "network"), 0);
     }
 

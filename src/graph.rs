@@ -13,7 +13,7 @@ use petgraph::visit::EdgeRef;
 
 use crate::address::{Mode, ModulePath, ResourceAddr};
 use crate::error::{Error, Location, Warning};
-use crate::instances::Instances;
+use crate::instances::{ArgumentValue, Instances};
 use crate::load::{Configuration, Module};
 use crate::model::{Item, ItemKind, ModuleCall, Reference, Repetition};
 
@@ -51,6 +51,9 @@ pub struct Unit {
     pub location: Location,
     pub tags: BTreeMap<String, String>,
     pub repetition: Repetition,
+    /// Kept arguments ([`crate::model::KEPT_ARGUMENTS`]) in every instance, once evaluated for
+    /// an environment ([`ResourceGraph::for_environment`]).
+    pub arguments: BTreeMap<String, Vec<ArgumentValue>>,
 }
 
 /// Resource-level dependencies: everything classification and targeting need.
@@ -65,7 +68,7 @@ pub struct ResourceGraph {
     pub rdeps: Vec<BTreeMap<usize, EdgeKind>>,
     /// Every resolved module call (not the root) with how it repeats.
     pub modules: BTreeMap<ModulePath, Repetition>,
-    /// Units with no instance in the environment, left out of `units` (see [`ResourceGraph::without_absent`]).
+    /// Units with no instance in the environment, left out of `units` (see [`ResourceGraph::for_environment`]).
     pub absent: Vec<Absent>,
     /// Parallel to `units`: for the tracked arguments a unit sets (principals of grants), the
     /// units each one references, through variables, locals and module boundaries.
@@ -647,6 +650,7 @@ impl<'a> Builder<'a> {
                     location: item.location.clone(),
                     tags: item.tags.clone(),
                     repetition: item.repetition,
+                    arguments: BTreeMap::new(),
                 },
                 NodeKind::Opaque(path) => Unit {
                     address: path.to_string(),
@@ -656,6 +660,7 @@ impl<'a> Builder<'a> {
                     location: item.location.clone(),
                     tags: BTreeMap::new(),
                     repetition: item.repetition,
+                    arguments: BTreeMap::new(),
                 },
                 _ => unreachable!("filtered to units"),
             };
@@ -725,12 +730,19 @@ impl<'a> Builder<'a> {
 }
 
 impl ResourceGraph {
-    /// The graph without the units that have no instance in the environment. Terraform records
+    /// The graph in the environment of `instances`: every unit gets its kept arguments
+    /// evaluated (what a generic resource is), and the units that have no instance there are
+    /// left out. Terraform records
     /// every transitive dependency in state, through nodes without instances too, so a unit
     /// that depended on something through an absent unit still depends on it: edges are
     /// contracted, not cut. An absent unit itself is never a target, never implies or cascades
     /// anything and never promotes anything.
-    pub fn without_absent(self, instances: &Instances) -> ResourceGraph {
+    pub fn for_environment(mut self, instances: &Instances) -> ResourceGraph {
+        for unit in &mut self.units {
+            if let Some(e) = instances.get(&unit.address) {
+                unit.arguments = e.arguments.clone();
+            }
+        }
         let n = self.units.len();
         let gone: Vec<bool> = self
             .units

@@ -78,6 +78,19 @@ pub struct Expansion {
     pub module_unknown: Option<Unknowable>,
     /// Why it has no instances, when it has none somewhere.
     pub why_absent: Option<String>,
+    /// Resources: each kept argument ([`crate::model::KEPT_ARGUMENTS`]) in every instance.
+    pub arguments: BTreeMap<String, Vec<ArgumentValue>>,
+}
+
+/// A kept argument of one resource instance, evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArgumentValue {
+    Known(String),
+    /// Not a string known before apply: the expression as written, and why.
+    Unknown {
+        expression: String,
+        why: String,
+    },
 }
 
 impl Expansion {
@@ -409,12 +422,17 @@ impl<'c> Expander<'c> {
                     }
                     _ => continue,
                 };
-                let keys = match self.keys(i, n) {
+                let expanded = self.keys(i, n);
+                let arguments = self.kept_arguments(i, item, &expanded);
+                let keys = match expanded {
                     Expanded::Single => Keys::Single,
                     Expanded::Keys(k) => Keys::Known(k.into_iter().map(|(k, _)| k).collect()),
                     Expanded::Unknown(u) => Keys::Unknown(u),
                 };
                 let e = units.entry(address).or_default();
+                for (name, values) in arguments {
+                    e.arguments.entry(name).or_default().extend(values);
+                }
                 if let (Keys::Known(k), None) = (&keys, &e.why_absent) {
                     if k.is_empty() {
                         let u = self.unknowable(&inst, item, None);
@@ -536,6 +554,51 @@ impl<'c> Expander<'c> {
             }
         }
         (found, unknown)
+    }
+
+    /// The kept arguments of a resource in every instance `expanded` gives it in module
+    /// instance `inst` (once, without `each`/`count`, when its keys are unknown).
+    fn kept_arguments(
+        &self,
+        inst: usize,
+        item: &Item,
+        expanded: &Expanded,
+    ) -> Vec<(String, Vec<ArgumentValue>)> {
+        if item.kept.is_empty() || !matches!(item.kind, ItemKind::Resource { .. }) {
+            return Vec::new();
+        }
+        let iterations: Vec<Iteration> = match expanded {
+            Expanded::Single | Expanded::Unknown(_) => vec![Iteration::None],
+            Expanded::Keys(keys) => keys.iter().map(|(_, it)| it.clone()).collect(),
+        };
+        item.kept
+            .iter()
+            .map(|(name, expr)| {
+                let values = iterations
+                    .iter()
+                    .map(|iteration| {
+                        let scope = Scope {
+                            ex: self,
+                            inst,
+                            iteration,
+                        };
+                        let unknown = |why: String| ArgumentValue::Unknown {
+                            expression: expression_text(expr),
+                            why,
+                        };
+                        match eval::evaluate(expr, &scope) {
+                            Ok(Value::String(s)) => ArgumentValue::Known(s),
+                            Ok(Value::Unknown) => unknown("it is known only after apply".into()),
+                            Ok(other) => {
+                                unknown(format!("it is a {}, not a string", other.type_name()))
+                            }
+                            Err(e) => unknown(e.to_string()),
+                        }
+                    })
+                    .collect();
+                (name.clone(), values)
+            })
+            .collect()
     }
 
     /// Evaluates an expression where an instance's own arguments are evaluated.

@@ -16,6 +16,7 @@ pub mod cost;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod gaps;
 pub mod graph;
 pub mod hcl_syntax;
 pub mod instances;

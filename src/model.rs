@@ -123,7 +123,13 @@ pub struct Item {
     pub shape: Shape,
     /// `for` expressions over attributes, anywhere in the block.
     pub iterations: Vec<Iteration>,
+    /// Resources: the expressions of the arguments in [`KEPT_ARGUMENTS`] they set, for the
+    /// generic types the catalog classifies by an argument (`azapi_resource`'s `type`).
+    pub kept: BTreeMap<String, hcl::Expression>,
 }
+
+/// Resource arguments whose expressions are kept for evaluation: what a generic resource is.
+pub const KEPT_ARGUMENTS: &[&str] = &["type"];
 
 impl Item {
     /// The references written in a top-level argument.
@@ -151,6 +157,7 @@ impl Item {
             arg_refs: Vec::new(),
             shape: Shape::default(),
             iterations: Vec::new(),
+            kept: BTreeMap::new(),
         }
     }
 }

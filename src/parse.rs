@@ -240,6 +240,11 @@ impl Cx<'_> {
                         collect_literal_map(&attr.value, &mut item.tags);
                         c.visit_attr(attr);
                     }
+                    key if crate::model::KEPT_ARGUMENTS.contains(&key) => {
+                        item.kept
+                            .insert(key.to_string(), hcl::Expression::from(attr.value.clone()));
+                        c.visit_attr(attr);
+                    }
                     _ => c.visit_attr(attr),
                 },
                 Structure::Block(block) if block.ident.as_str() == "lifecycle" => {

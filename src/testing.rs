@@ -27,7 +27,7 @@ pub fn graph(files: &[(&str, &str)]) -> Result<ResourceGraph, Error> {
     let instances = crate::instances::Instances::evaluate(&loaded, None)?;
     Ok(
         crate::graph::build(&loaded, &Catalog::builtin().principal_args())?
-            .without_absent(&instances),
+            .for_environment(&instances),
     )
 }
 
@@ -48,6 +48,6 @@ pub fn analyse(files: &[(&str, &str)], config: &str) -> (ResourceGraph, Classifi
     } else {
         Config::parse("tfscope.hcl", config).expect("fixture config parses")
     };
-    let class = classify(&graph, &config, &Catalog::builtin());
+    let class = classify(&graph, &config, Catalog::builtin());
     (graph, class)
 }
