@@ -10,7 +10,7 @@
 #   CACHE/mock-provider-target/                 cargo target dir (release build)
 #   CACHE/mock-provider/terraform-provider-mock the installed binary
 #   CACHE/mock-provider/stamp                   hash of the sources it was built from
-#   CACHE/mirror/registry.terraform.io/hashicorp/NAME/VERSION/linux_amd64/terraform-provider-NAME_vVERSION
+#   CACHE/mirror/registry.terraform.io/NAMESPACE/NAME/VERSION/linux_amd64/terraform-provider-NAME_vVERSION
 #   CACHE/terraformrc                           Terraform CLI config using that mirror
 #
 # Idempotent: when the sources (Cargo.toml, Cargo.lock, src/**) hash to the
@@ -29,14 +29,17 @@
 # Anything that goes wrong exits non-zero with a message saying what failed.
 set -euo pipefail
 
-# NAME VERSION pairs installed into the mirror.
+# NAMESPACE/NAME VERSION pairs installed into the mirror. `acme` stands for a provider no
+# catalog knows (tests/fixtures/issue9/unknown_type).
 readonly PROVIDERS=(
-  "aws 5.99.0"
-  "google 6.0.0"
-  "azurerm 4.0.0"
-  "random 3.6.0"
-  "null 3.2.0"
-  "tls 4.0.0"
+  "hashicorp/aws 5.99.0"
+  "hashicorp/google 6.0.0"
+  "hashicorp/azurerm 4.0.0"
+  "hashicorp/random 3.6.0"
+  "hashicorp/null 3.2.0"
+  "hashicorp/tls 4.0.0"
+  "azure/azapi 2.0.0"
+  "hashicorp/acme 1.0.0"
 )
 readonly BIN_NAME="terraform-provider-mock"
 
@@ -91,9 +94,9 @@ source_hash() {
   ) | sha256sum | cut -d' ' -f1
 }
 
-mirror_path() { # NAME VERSION
-  printf '%s/registry.terraform.io/hashicorp/%s/%s/linux_amd64/terraform-provider-%s_v%s' \
-    "$mirror_dir" "$1" "$2" "$1" "$2"
+mirror_path() { # NAMESPACE/NAME VERSION
+  printf '%s/registry.terraform.io/%s/%s/linux_amd64/terraform-provider-%s_v%s' \
+    "$mirror_dir" "$1" "$2" "${1#*/}" "$2"
 }
 
 rc_content() {
@@ -103,10 +106,10 @@ rc_content() {
 provider_installation {
   filesystem_mirror {
     path    = "$mirror_dir"
-    include = ["registry.terraform.io/hashicorp/*"]
+    include = ["registry.terraform.io/hashicorp/*", "registry.terraform.io/azure/*"]
   }
   direct {
-    exclude = ["registry.terraform.io/hashicorp/*"]
+    exclude = ["registry.terraform.io/hashicorp/*", "registry.terraform.io/azure/*"]
   }
 }
 EOF
@@ -173,6 +176,8 @@ install_mirror() {
     read -r name version <<<"$entry"
     p="$(mirror_path "$name" "$version")"
     mkdir -p "$(dirname "$p")" || die "cannot create $(dirname "$p")"
+    # Already a hard link of the installed binary: nothing to do (mv refuses same-file moves).
+    [ "$p" -ef "$installed_bin" ] && continue
     rm -f "$p.tmp"
     # A hard link when the cache is one filesystem, a copy otherwise.
     ln -f "$installed_bin" "$p.tmp" 2>/dev/null || cp -f "$installed_bin" "$p.tmp" ||

@@ -261,4 +261,7 @@ both_versions! {
     destroy_through_zero_instances => Root { dir: &fixture("issue8/destroy_through_zero_instances"), environments: None, env: None, cycles: 1 };
     module_with_data_sources => Root { dir: &fixture("issue8/module_with_data_sources"), environments: None, env: None, cycles: 1 };
     grant_to_base_role => Root { dir: &fixture("issue8/grant_to_base_role"), environments: None, env: None, cycles: 1 };
+    // Issue 9: azapi resources by their ARM type; a type nobody knows is kept.
+    azapi_by_arm_type => Root { dir: &fixture("issue9/azapi_storage"), environments: None, env: None, cycles: 1 };
+    unknown_type_is_kept => Root { dir: &fixture("issue9/unknown_type"), environments: None, env: None, cycles: 1 };
 }
