@@ -937,6 +937,9 @@ def check_root(tfscope: str, root_dir: Path, timeout: float) -> dict:
                 rec["scopes"] = counts
                 rec["unclassified"] = len(uncl)
                 rec["unclassified_types"] = sorted({x.get("type") for x in uncl})
+                # The roots run with the default scopes: data belongs in the first, base.
+                rec["stateful_outside_base"] = sorted(x["address"] for x in managed
+                                                      if x.get("stateful") and x.get("scope") != "base")
                 rec["warnings"] = sum(1 for l in err.splitlines() if "warning" in l.lower())
                 if managed:
                     first_managed = managed[0]["address"]
@@ -976,7 +979,7 @@ def cmd_check(args) -> int:
 
     names = [n for n, _ in COMMANDS]
     w = max([len(r["root"]) for r in records] + [4])
-    head = f"{'root':{w}} {'res':>5} {'base':>5} {'run':>5} {'uncl':>5} " + " ".join(f"{n:>{max(len(n), 3)}}" for n in names)
+    head = f"{'root':{w}} {'res':>5} {'base':>5} {'run':>5} {'uncl':>5} {'s-out':>5} " + " ".join(f"{n:>{max(len(n), 3)}}" for n in names)
     print(head)
     print("-" * len(head))
     for r in records:
@@ -987,7 +990,7 @@ def cmd_check(args) -> int:
             v = "-" if c["status"] == "skipped" else "T/O" if c["status"] == "timeout" else "BAD" if c["status"] == "bad-output" else str(c["exit"])
             cells.append(f"{v:>{max(len(n), 3)}}")
         res = "?" if r["resources"] is None else str(r["resources"])
-        print(f"{r['root']:{w}} {res:>5} {sc.get('base', 0):>5} {sc.get('runtime', 0):>5} {r.get('unclassified', 0):>5} " + " ".join(cells))
+        print(f"{r['root']:{w}} {res:>5} {sc.get('base', 0):>5} {sc.get('runtime', 0):>5} {r.get('unclassified', 0):>5} {len(r.get('stateful_outside_base') or []):>5} " + " ".join(cells))
 
     # summary
     fails: dict[str, list[str]] = {}
@@ -1008,7 +1011,15 @@ def cmd_check(args) -> int:
                 findings.setdefault(_normalize_message(msg, rd), []).append(f"{r['root']}:{n}")
     print()
     print(f"roots: {len(records)}   resources: {sum(r['resources'] or 0 for r in records)}   "
-          f"unclassified: {sum(r.get('unclassified', 0) for r in records)}   total time: {total:.1f}s")
+          f"unclassified: {sum(r.get('unclassified', 0) for r in records)}   "
+          f"stateful outside base: {sum(len(r.get('stateful_outside_base') or []) for r in records)}   "
+          f"total time: {total:.1f}s")
+    types = sorted({t for r in records for t in r.get("unclassified_types") or []})
+    if types:
+        print("unclassified types: " + ", ".join(types))
+    for r in records:
+        for a in r.get("stateful_outside_base") or []:
+            print(f"stateful outside base: {r['root']}: {a}")
     print("failing commands (exit 2, crash, timeout, bad output): "
           + (", ".join(f"{n} {k}" for n, k in sorted(per_cmd.items())) or "none"))
     for key, where in sorted(fails.items(), key=lambda kv: (-len(kv[1]), kv[0])):
