@@ -86,6 +86,8 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
     let n = graph.units.len();
     let mut rule_hits = vec![0usize; config.rules.len()];
     let mut units: Vec<Classified> = Vec::with_capacity(n);
+    // Parallel to `units`: the catalog entry each managed unit matched, looked up once.
+    let mut entries: Vec<Option<&crate::catalog::Entry>> = Vec::with_capacity(n);
     let mut warnings = Vec::new();
 
     for unit in &graph.units {
@@ -186,6 +188,7 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
                 )
             }
         });
+        entries.push(entry);
         units.push(Classified {
             scope,
             decision,
@@ -195,16 +198,11 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
         });
     }
 
-    let follows: Vec<Option<Vec<String>>> = graph
-        .units
+    let follows: Vec<Option<Vec<String>>> = entries
         .iter()
         .zip(&units)
-        .map(|(unit, c)| {
-            let Found::Entry(entry, _) =
-                (unit.kind == UnitKind::Managed).then(|| catalog_entry(unit, catalog))?
-            else {
-                return None;
-            };
+        .map(|(entry, c)| {
+            let entry = (*entry)?;
             (entry.follows && matches!(c.decision, Decision::Catalog { .. }))
                 .then(|| entry.principal.clone())
         })

@@ -1,26 +1,7 @@
 //! Issue 9: what tfscope does not understand is kept, reported, and one rule away from
 //! classified; generic azapi resources go by their ARM type; the catalog covers its providers.
 
-use crate::{code, fixture, result, stdout, tfscope};
-
-/// `(address, scope, stateful)` of every resource `classify --format json` lists.
-fn classified(dir: &str) -> Vec<(String, String, bool)> {
-    let out = tfscope(&["classify", "--format", "json", dir]);
-    assert_eq!(code(&out), 0, "{}", result(&out));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    v["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["address"].as_str().unwrap().to_string(),
-                r["scope"].as_str().unwrap().to_string(),
-                r["stateful"].as_bool().unwrap_or(false),
-            )
-        })
-        .collect()
-}
+use crate::{classified, code, fixture, result, stdout, tfscope};
 
 fn scope_of<'a>(all: &'a [(String, String, bool)], address: &str) -> (&'a str, bool) {
     let r = all

@@ -23,19 +23,9 @@ fn targets(name: &str, scope: &str, destroy: bool) -> (i32, Vec<String>) {
 
 /// Scope of every resource, from `classify --format json`.
 fn scopes(name: &str) -> Vec<(String, String)> {
-    let out = tfscope(&["classify", &fixture(name), "--format", "json"]);
-    assert_eq!(code(&out), 0, "{}", result(&out));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    v["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["address"].as_str().unwrap().to_string(),
-                r["scope"].as_str().unwrap().to_string(),
-            )
-        })
+    crate::classified(&fixture(name))
+        .into_iter()
+        .map(|(address, scope, _)| (address, scope))
         .collect()
 }
 

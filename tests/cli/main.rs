@@ -72,3 +72,22 @@ pub const FIXTURES: &str = "tests/fixtures";
 pub fn fixture(name: &str) -> String {
     format!("{FIXTURES}/{name}")
 }
+
+/// `(address, scope, stateful)` of every resource `classify --format json DIR` lists.
+pub fn classified(dir: &str) -> Vec<(String, String, bool)> {
+    let out = tfscope(&["classify", "--format", "json", dir]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap().to_string(),
+                r["scope"].as_str().unwrap().to_string(),
+                r["stateful"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect()
+}
