@@ -806,6 +806,8 @@ impl<'c> Expander<'c> {
                 .map(|d| eval::evaluate(d, &eval::NoNames).unwrap_or(Value::Unknown))
         };
         let value = match given {
+            // `nullable = false`: Terraform gives a null input the default.
+            Some(Value::Null) if decl.non_nullable => default().unwrap_or(Value::Unknown),
             Some(v) => v,
             // A variable without a value is required; Terraform would ask for it.
             None => default().unwrap_or(Value::Unknown),
@@ -1247,6 +1249,47 @@ resource "aws_s3_bucket" "b" {}
             addrs(&i, "module.svc.aws_ecs_service.s", "aws_ecs_service.s").unwrap(),
             vec!["module.svc[\"api\"].aws_ecs_service.s"]
         );
+    }
+
+    #[test]
+    fn a_null_input_to_a_non_nullable_variable_takes_its_default() {
+        // The Azure Verified Modules shape: an optional attribute left out is null, passed on to
+        // a module whose variable is `nullable = false` with a default of `{}`.
+        let child = |nullable: &str| {
+            format!(
+                "variable \"roles\" {{\n  default = {{}}\n{nullable}}}\nresource \"azapi_resource\" \"r\" {{\n  for_each = var.roles\n}}\n"
+            )
+        };
+        let files = |nullable: &str| {
+            [
+                (
+                    "main.tf".to_string(),
+                    "module \"s\" {\n  source = \"./s\"\n  roles  = null\n}\n".to_string(),
+                ),
+                ("s/main.tf".to_string(), child(nullable)),
+            ]
+        };
+        let expand_owned = |files: [(String, String); 2]| {
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
+            expand(&refs, None)
+        };
+        let strict = expand_owned(files("  nullable = false\n"));
+        let r = strict.get("module.s.azapi_resource.r").unwrap();
+        assert!(
+            r.is_absent(),
+            "for_each over the default {{}} gives no instances"
+        );
+        assert!(r.unknown().is_none());
+        // Nullable (Terraform's default): the null stays null and the keys are not known.
+        let lax = expand_owned(files(""));
+        assert!(lax
+            .get("module.s.azapi_resource.r")
+            .unwrap()
+            .unknown()
+            .is_some());
     }
 
     #[test]

@@ -116,6 +116,8 @@ pub struct Item {
     pub value: Option<hcl::Expression>,
     /// A variable's `type` constraint.
     pub type_expr: Option<hcl::Expression>,
+    /// A variable declared `nullable = false`: a null input takes its default.
+    pub non_nullable: bool,
     /// Top-level arguments of resources and the range of `refs` each one contributed, so a
     /// reference can be traced to the argument it is written in (`role = aws_iam_role.x.name`).
     pub arg_refs: Vec<(String, std::ops::Range<u32>)>,
@@ -154,6 +156,7 @@ impl Item {
             tags: BTreeMap::new(),
             value: None,
             type_expr: None,
+            non_nullable: false,
             arg_refs: Vec::new(),
             shape: Shape::default(),
             iterations: Vec::new(),

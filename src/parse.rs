@@ -139,6 +139,12 @@ impl Cx<'_> {
                     .body
                     .get_attribute("type")
                     .map(|a| hcl::Expression::from(a.value.clone()));
+                item.non_nullable = block.body.get_attribute("nullable").is_some_and(|a| {
+                    matches!(
+                        hcl::Expression::from(a.value.clone()),
+                        hcl::Expression::Bool(false)
+                    )
+                });
                 items.push(item);
             }
             "locals" => {
