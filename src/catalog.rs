@@ -98,8 +98,14 @@ const FILES: &[(&str, &str)] = &[
 
 /// Sub-catalogs of what generic types stand for: `(name, file source, text)`. Their names are
 /// matched case-insensitively and without an `@version` suffix (ARM: `...@2023-05-01`).
-const SUB_CATALOGS: &[(&str, &str, &str)] =
-    &[("arm", "arm", include_str!("../data/catalog/arm.toml"))];
+const SUB_CATALOGS: &[(&str, &str, &str)] = &[
+    ("arm", "arm", include_str!("../data/catalog/arm.toml")),
+    (
+        "arm",
+        "arm-services",
+        include_str!("../data/catalog/arm-services.toml"),
+    ),
+];
 
 /// Every resource type of the providers the catalog covers, from the providers' own
 /// repositories (`scripts/catalog/provider-types.py`): the coverage the tests hold it to.
@@ -125,10 +131,6 @@ pub const PROVIDER_LISTS: &[(&str, &str)] = &[
     ),
     ("helm", include_str!("../data/providers/helm.txt")),
 ];
-
-/// Provider lists whose long tail the catalog does not list yet (issue 9, in progress): their
-/// missing types are unclassified, so kept and reported. Every other list is held at 100%.
-pub const COVERAGE_IN_PROGRESS: &[&str] = &["arm"];
 
 /// The category names catalog rules may use.
 pub const CATEGORIES: &[&str] = &[
@@ -297,9 +299,11 @@ impl Catalog {
         }
         for (name, source, text) in sub_catalogs {
             let file: File = toml::from_str(text).map_err(|e| format!("{source}.toml: {e}"))?;
-            let mut table = Table::default();
-            table.add(source, file.rule, |s| s.to_ascii_lowercase())?;
-            catalog.sub.insert(name, table);
+            catalog
+                .sub
+                .entry(name)
+                .or_default()
+                .add(source, file.rule, |s| s.to_ascii_lowercase())?;
         }
         Ok(catalog)
     }
@@ -448,20 +452,10 @@ mod tests {
     #[test]
     fn every_type_of_every_covered_provider_has_an_entry() {
         let c = Catalog::builtin();
-        for cov in c.coverage() {
-            if COVERAGE_IN_PROGRESS.contains(&cov.provider) {
-                assert!(
-                    !cov.missing.is_empty(),
-                    "{} is complete: take it out of COVERAGE_IN_PROGRESS",
-                    cov.provider
-                );
-            }
-        }
         let gaps: Vec<String> = c
             .coverage()
             .into_iter()
             .filter(|cov| !cov.missing.is_empty())
-            .filter(|cov| !COVERAGE_IN_PROGRESS.contains(&cov.provider))
             .map(|cov| {
                 format!(
                     "{}: {} of {} types missing, e.g. {}",
@@ -510,6 +504,28 @@ mod tests {
         assert!(c
             .lookup_in("nope", "Microsoft.Storage/storageAccounts")
             .is_none());
+    }
+
+    #[test]
+    fn a_sub_catalog_is_the_union_of_its_files_and_a_type_in_two_is_an_error() {
+        let c = Catalog::builtin();
+        // One from arm.toml, one from arm-services.toml.
+        assert_eq!(
+            c.lookup_in("arm", "Microsoft.Network/virtualNetworks")
+                .unwrap()
+                .layer,
+            Layer::Base
+        );
+        let mi = c
+            .lookup_in(
+                "arm",
+                "microsoft.appconfiguration/configurationStores@2024-05-01",
+            )
+            .expect("the long tail is in arm-services.toml");
+        assert_eq!((mi.layer, mi.stateful), (Layer::Base, true));
+        let rule = "[[rule]]\ncategory = \"data\"\nlayer = \"base\"\nstateful = true\ntypes = [\"Contoso.Widgets/gadgets\"]\n";
+        let twice = Catalog::from_sources(&[], &[("arm", "a", rule), ("arm", "b", rule)]);
+        assert!(twice.unwrap_err().contains("gadgets"));
     }
 
     #[test]

@@ -111,7 +111,7 @@ fn catalog_describes_one_type() {
 }
 
 #[test]
-fn coverage_is_complete_for_every_provider_not_in_progress() {
+fn coverage_is_complete_for_every_provider() {
     let out = tfscope(&["catalog", "--coverage", "--format", "json"]);
     assert_eq!(code(&out), 0, "{}", result(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -134,9 +134,6 @@ fn coverage_is_complete_for_every_provider_not_in_progress() {
     }
     for r in rows {
         assert!(r["listed"].as_u64().unwrap() > 0, "{r}");
-        let provider = r["provider"].as_str().unwrap();
-        if !tfscope::catalog::COVERAGE_IN_PROGRESS.contains(&provider) {
-            assert_eq!(r["missing"].as_array().unwrap().len(), 0, "{r}");
-        }
+        assert_eq!(r["missing"].as_array().unwrap().len(), 0, "{r}");
     }
 }
