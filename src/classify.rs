@@ -36,8 +36,11 @@ pub enum Decision {
     },
     /// A data source takes the scope of the earliest resource that reads it.
     DataSource,
-    /// Nothing matched: `default_scope`.
-    Default,
+    /// Nothing matched, for the reason `why` (`the catalog does not know custom_thing`): kept in
+    /// `default_scope`.
+    Default {
+        why: String,
+    },
 }
 
 impl Decision {
@@ -178,14 +181,11 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
                     }
                     _ => format!("the catalog does not know {}", unit.resource_type),
                 };
-                (
-                    config.default_scope,
-                    Decision::Default,
-                    format!(
-                        "unclassified: {why}; kept in {} until a rule or tag says otherwise",
-                        config.scopes[config.default_scope]
-                    ),
-                )
+                let reason = format!(
+                    "unclassified: {why}; kept in {} until a rule or tag says otherwise",
+                    config.scopes[config.default_scope]
+                );
+                (config.default_scope, Decision::Default { why }, reason)
             }
         });
         entries.push(entry);
@@ -233,7 +233,7 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
     let unclassified = units
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.decision == Decision::Default)
+        .filter(|(_, c)| matches!(c.decision, Decision::Default { .. }))
         .map(|(i, _)| i)
         .collect();
     Classification {
@@ -590,7 +590,12 @@ rule "scratch" {
         assert!(c.units[scratch].allow_destroy && c.units[scratch].stateful);
         assert_eq!(
             scope_of(&g, &c, "custom_thing.x"),
-            ("base", &Decision::Default),
+            (
+                "base",
+                &Decision::Default {
+                    why: "the catalog does not know custom_thing".into()
+                }
+            ),
             "a type nobody knows is kept"
         );
         assert_eq!(c.unclassified, vec![g.find("custom_thing.x").unwrap()]);
@@ -648,7 +653,8 @@ resource "azapi_resource" "later" {
         );
         for unknown in ["azapi_resource.odd", "azapi_resource.later"] {
             let (scope, decision) = scope_of(&g, &c, unknown);
-            assert_eq!((scope, decision), ("base", &Decision::Default), "{unknown}");
+            assert_eq!(scope, "base", "{unknown}");
+            assert!(matches!(decision, Decision::Default { .. }), "{unknown}");
         }
         let odd = g.find("azapi_resource.odd").unwrap();
         assert!(

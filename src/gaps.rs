@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::catalog::Catalog;
-use crate::classify::Classification;
+use crate::classify::{Classification, Decision};
 use crate::config::Config;
 use crate::error::Location;
 use crate::graph::{ResourceGraph, UnitKind};
@@ -45,15 +45,12 @@ pub fn gaps(
         if unit.kind != UnitKind::Managed {
             continue;
         }
-        let detail = catalog.keyed(&unit.resource_type).map(|_| {
-            class.units[u]
-                .reason
-                .trim_start_matches("unclassified: ")
-                .split("; kept in")
-                .next()
-                .unwrap_or_default()
-                .to_string()
-        });
+        let detail = match &class.units[u].decision {
+            Decision::Default { why } if catalog.keyed(&unit.resource_type).is_some() => {
+                Some(why.clone())
+            }
+            _ => None,
+        };
         let resource = GapResource {
             address: unit.address.clone(),
             location: unit.location.clone(),
