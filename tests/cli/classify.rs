@@ -158,3 +158,30 @@ fn a_conditional_broken_over_lines_in_a_for_expression_parses() {
         vec![("aws_ecs_cluster.app", "runtime"), ("aws_vpc.main", "base")]
     );
 }
+
+#[test]
+fn a_null_module_input_takes_the_default_of_a_non_nullable_variable() {
+    let out = tfscope(&[
+        "classify",
+        "--format",
+        "json",
+        "tests/fixtures/issue9/nullable_defaults",
+    ]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // `extra = null` is `false`: the switch is known to be off, not unknown.
+    let absent: Vec<&str> = v["absent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(absent, vec!["module.svc.aws_ecs_cluster.extra"]);
+    let present: Vec<&str> = v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["address"].as_str().unwrap())
+        .collect();
+    assert!(present.contains(&"module.svc.aws_cloudwatch_log_group.queue"));
+}

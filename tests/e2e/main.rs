@@ -243,6 +243,20 @@ macro_rules! both_versions {
     };
 }
 
+/// `nullable` exists since Terraform 1.1: 1.0.3 rejects the fixture.
+#[test]
+fn nullable_defaults_with_terraform_1_15_5() {
+    scenario(
+        "1.15.5",
+        Root {
+            dir: &fixture("issue9/nullable_defaults"),
+            environments: None,
+            env: None,
+            cycles: 1,
+        },
+    )
+}
+
 both_versions! {
     reference_infra => Root {
         dir: &repo().join("modules"),
