@@ -12,14 +12,8 @@ fn reference_infra_json() {
     // Every resource block of the reference infra is there, with the documented fields, but
     // for the three whose count is 0 with the variables' defaults: those are left out.
     assert_eq!(resources.len(), 73);
-    let absent: Vec<&str> = v["absent"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["address"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        absent,
+        addresses(&v["absent"]),
         vec![
             "module.app.module.service.aws_appautoscaling_policy.cpu",
             "module.app.module.service.aws_appautoscaling_target.this",
@@ -107,14 +101,8 @@ fn json_syntax_files_are_read_with_native_ones() {
     ]);
     assert_eq!(code(&out), 0, "{}", result(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let deps: Vec<&str> = v["dependencies"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["address"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        deps,
+        addresses(&v["dependencies"]),
         vec![
             "aws_db_instance.main",
             "aws_ecs_cluster.app",
@@ -170,18 +158,18 @@ fn a_null_module_input_takes_the_default_of_a_non_nullable_variable() {
     assert_eq!(code(&out), 0, "{}", result(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     // `extra = null` is `false`: the switch is known to be off, not unknown.
-    let absent: Vec<&str> = v["absent"]
-        .as_array()
+    assert_eq!(
+        addresses(&v["absent"]),
+        vec!["module.svc.aws_ecs_cluster.extra"]
+    );
+    assert!(addresses(&v["resources"]).contains(&"module.svc.aws_cloudwatch_log_group.queue"));
+}
+
+/// The `address` of every object in a JSON array.
+fn addresses(list: &serde_json::Value) -> Vec<&str> {
+    list.as_array()
         .unwrap()
         .iter()
-        .map(|a| a["address"].as_str().unwrap())
-        .collect();
-    assert_eq!(absent, vec!["module.svc.aws_ecs_cluster.extra"]);
-    let present: Vec<&str> = v["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["address"].as_str().unwrap())
-        .collect();
-    assert!(present.contains(&"module.svc.aws_cloudwatch_log_group.queue"));
+        .map(|o| o["address"].as_str().unwrap())
+        .collect()
 }
