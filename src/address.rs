@@ -114,6 +114,23 @@ pub fn target_flag(address: &str) -> String {
     format!("-target={quoted}")
 }
 
+/// The resource an instance address belongs to, keys dropped: `module.a["k"].aws_x.y[0]` ->
+/// `module.a.aws_x.y`. `None` when it is not a resource address.
+pub fn resource_address(instance: &str) -> Option<String> {
+    match parse_address(instance)? {
+        (module, Some((mode, kind, name))) => Some(
+            ResourceAddr {
+                module,
+                mode,
+                kind,
+                name,
+            }
+            .to_string(),
+        ),
+        _ => None,
+    }
+}
+
 /// A module path and, unless the address names a whole module, the resource in it.
 pub type ParsedAddress = (ModulePath, Option<(Mode, String, String)>);
 

@@ -19,6 +19,8 @@ pub enum Exit {
     Error,
     /// `up`/`down`: Terraform failed with this code.
     Terraform(i32),
+    /// `up`/`down` stopped by SIGINT or SIGTERM.
+    Interrupted,
 }
 
 impl Exit {
@@ -28,6 +30,7 @@ impl Exit {
             Exit::Findings => 1,
             Exit::Error => 2,
             Exit::Terraform(code) => code,
+            Exit::Interrupted => 130,
         }
     }
 }
@@ -35,13 +38,10 @@ impl Exit {
 /// What `up` and `down` share.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// Scope to bring up or down, or `all`.
-    #[arg(long)]
-    pub scope: String,
     /// Environment: passes environments/NAME.tfvars with -var-file.
     #[arg(long)]
     pub env: Option<String>,
-    /// Pass -auto-approve to Terraform (without it, Terraform asks before each phase).
+    /// Apply each verified plan without asking (direct mode: pass -auto-approve to Terraform).
     #[arg(long)]
     pub auto_approve: bool,
     /// Print the commands, run nothing.
@@ -50,10 +50,46 @@ pub struct RunArgs {
     /// Start at this phase (1-based), to resume after a failure.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub from_phase: usize,
+    /// Skip verification: run `terraform apply/destroy -target=...` directly, as tfscope did
+    /// before saved plans (for backends or Terraform versions that cannot save a plan).
+    #[arg(long)]
+    pub no_verify: bool,
     /// Terraform or OpenTofu binary (default: $TFSCOPE_TERRAFORM, else terraform, else tofu on PATH).
     #[arg(long, value_name = "PATH")]
     pub tf: Option<PathBuf>,
     pub dir: Option<PathBuf>,
+}
+
+/// Which scopes an apply is about: one scope (with what it depends on), or every scope up to
+/// and including one, phase by phase.
+#[derive(Debug, Clone, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct Which {
+    /// Scope to act on (see `tfscope classify` for the names), or `all`.
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// Every scope up to and including this one, in order (infra-only: `--through base`).
+    #[arg(long, value_name = "SCOPE")]
+    pub through: Option<String>,
+}
+
+impl Which {
+    /// `--scope S` or `--through K`, as the user wrote it (for messages and resume commands).
+    pub fn flag(&self) -> String {
+        match (&self.scope, &self.through) {
+            (_, Some(k)) => format!("--through {}", crate::address::shell_quote(k)),
+            (Some(s), None) => format!("--scope {}", crate::address::shell_quote(s)),
+            (None, None) => unreachable!("clap requires --scope or --through"),
+        }
+    }
+
+    fn selection(&self, config: &Config) -> Result<Selection, Error> {
+        match (&self.scope, &self.through) {
+            (_, Some(k)) => config.require_scope(k).map(Selection::Through),
+            (Some(s), None) => selection(config, s),
+            (None, None) => unreachable!("clap requires --scope or --through"),
+        }
+    }
 }
 
 const ABOUT: &str = "Split one Terraform configuration into ordered scopes (base < runtime) and compute exact -target lists";
@@ -125,15 +161,19 @@ pub enum Command {
     },
     /// Show the phases, commands and blast radius of bringing a scope up or down.
     #[command(
-        after_help = "Examples:\n  tfscope plan --scope all --env dev\n  tfscope plan --scope runtime --destroy --format markdown > plan.md\n  tfscope plan --scope base --destroy --format json"
+        after_help = "Examples:\n  tfscope plan --scope all --env dev\n  tfscope plan --through base --env dev\n  tfscope plan --scope runtime --destroy --format markdown > plan.md\n  tfscope plan --scope base --destroy --format json"
     )]
     Plan {
-        #[arg(long)]
-        scope: String,
-        #[arg(long)]
+        #[command(flatten)]
+        which: Which,
+        /// The phases of bringing the scope down: it and every later scope, later ones first.
+        #[arg(long, conflicts_with = "through")]
         destroy: bool,
+        /// Environment: evaluates count/for_each with environments/NAME.tfvars and passes it
+        /// to Terraform with -var-file.
         #[arg(long)]
         env: Option<String>,
+        /// List every resource instead of the minimal targets.
         #[arg(long)]
         expand: bool,
         #[arg(long, value_enum, default_value = "text")]
@@ -154,19 +194,30 @@ pub enum Command {
         format: Format,
         dir: Option<PathBuf>,
     },
-    /// Apply a scope with Terraform, phase by phase (`all`: every scope in order).
+    /// Apply a scope with Terraform, phase by phase (`all`: every scope in order), each phase's
+    /// saved plan verified against tfscope's promise before it is applied.
     #[command(
-        after_help = "Examples:\n  tfscope up --scope runtime --env dev\n  tfscope up --scope all --env prod --auto-approve\n  tfscope up --scope all --env dev --dry-run\n  tfscope up --scope all --env dev --from-phase 2"
+        after_help = "Examples:\n  tfscope up --scope runtime --env dev\n  tfscope up --scope all --env prod --auto-approve\n  tfscope up --through base --env dev        # infra only: every scope up to base\n  tfscope up --scope all --env dev --dry-run\n  tfscope up --scope all --env dev --from-phase 2\n\nEach phase: terraform plan -out=FILE -target=..., terraform show -json FILE, compare with the\npromise (refuse and change nothing on a mismatch), then terraform apply FILE."
     )]
     Up {
         #[command(flatten)]
+        which: Which,
+        #[command(flatten)]
         run: RunArgs,
+        /// Accept Terraform replacing (or deleting) this object of an earlier scope (instance or
+        /// resource address; repeatable).
+        #[arg(long, value_name = "ADDR")]
+        allow_replace: Vec<String>,
     },
-    /// Destroy a scope with Terraform; later scopes go first, since they depend on it.
+    /// Destroy a scope with Terraform; later scopes go first, since they depend on it. Each
+    /// phase's saved plan must delete exactly what tfscope promised, or nothing runs.
     #[command(
-        after_help = "Examples:\n  tfscope down --scope runtime --env dev\n  tfscope down --scope base --env dev --auto-approve --allow-cascade --allow-stateful\n\nA down that cascades into another scope, or that destroys a stateful resource without\nallow_destroy, is refused unless --auto-approve comes with --allow-cascade / --allow-stateful."
+        after_help = "Examples:\n  tfscope down --scope runtime --env dev\n  tfscope down --scope base --env dev --auto-approve --allow-cascade --allow-stateful\n\nA down that cascades into another scope, or that destroys a stateful resource without\nallow_destroy, is refused unless --auto-approve comes with --allow-cascade / --allow-stateful.\nEach phase: terraform plan -destroy -out=FILE, terraform show -json FILE, compare, then\nterraform apply FILE; a plan that deletes anything else is refused and nothing changes."
     )]
     Down {
+        /// Scope to bring down (with every later scope), or `all`.
+        #[arg(long)]
+        scope: String,
         #[command(flatten)]
         run: RunArgs,
         /// Accept destroying later scopes too (with --auto-approve).
@@ -175,6 +226,30 @@ pub enum Command {
         /// Accept destroying stateful resources (with --auto-approve).
         #[arg(long)]
         allow_stateful: bool,
+    },
+    /// Check Terraform's own plan for a scope against tfscope's promise, applying nothing: exit 0
+    /// when every phase agrees, 1 when not (for CI and pull requests).
+    #[command(
+        after_help = "Examples:\n  tfscope verify --scope runtime --destroy --env dev\n  tfscope verify --scope all --env prod --format markdown >> $GITHUB_STEP_SUMMARY\n  tfscope verify --scope runtime --env dev --format json | jq .phases[].unexpected\n\nRuns terraform plan -out and terraform show -json per phase against the current state;\nTerraform's own output goes to stderr."
+    )]
+    Verify {
+        #[command(flatten)]
+        which: Which,
+        /// Verify bringing the scope down (it and every later scope).
+        #[arg(long, conflicts_with = "through")]
+        destroy: bool,
+        /// Environment: passes environments/NAME.tfvars with -var-file.
+        #[arg(long)]
+        env: Option<String>,
+        /// Accept Terraform replacing this object of an earlier scope (repeatable).
+        #[arg(long, value_name = "ADDR")]
+        allow_replace: Vec<String>,
+        /// Terraform or OpenTofu binary.
+        #[arg(long, value_name = "PATH")]
+        tf: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        dir: Option<PathBuf>,
     },
     /// Show which scopes are up, down or partial, from Terraform state.
     #[command(
@@ -458,7 +533,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             Ok((Exit::Ok, a.warnings))
         }
         Command::Plan {
-            scope,
+            which,
             destroy,
             env,
             expand,
@@ -466,7 +541,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             dir,
         } => {
             let a = analyse(dir, config_path, env.as_deref())?;
-            let sel = selection(&a.config, &scope)?;
+            let sel = which.selection(&a.config)?;
             let action = action(destroy);
             let var_file = env
                 .as_deref()
@@ -524,18 +599,101 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             }
             Ok((Exit::Ok, a.warnings))
         }
-        Command::Up { run } => run_scope(run, Action::Apply, (false, false), config_path, out),
+        Command::Up {
+            which,
+            run,
+            allow_replace,
+        } => {
+            let flag = which.flag();
+            run_scope(
+                flag,
+                |c| which.selection(c),
+                run,
+                Action::Apply,
+                crate::plan::Consent::default(),
+                allow_replace,
+                config_path,
+                out,
+            )
+        }
         Command::Down {
+            scope,
             run,
             allow_cascade,
             allow_stateful,
-        } => run_scope(
-            run,
-            Action::Destroy,
-            (allow_cascade, allow_stateful),
-            config_path,
-            out,
-        ),
+        } => {
+            let consent = crate::plan::Consent {
+                auto_approve: run.auto_approve,
+                allow_cascade,
+                allow_stateful,
+            };
+            let which = format!("--scope {}", crate::address::shell_quote(&scope));
+            run_scope(
+                which,
+                |c| selection(c, &scope),
+                run,
+                Action::Destroy,
+                consent,
+                Vec::new(),
+                config_path,
+                out,
+            )
+        }
+        Command::Verify {
+            which,
+            destroy,
+            env,
+            allow_replace,
+            tf,
+            format,
+            dir,
+        } => {
+            let Prepared {
+                a,
+                plan,
+                invocation,
+                ..
+            } = prepare(
+                dir,
+                config_path,
+                env,
+                |c| which.selection(c),
+                action(destroy),
+                (tf.as_deref(), false),
+            )?;
+            let verifier = crate::verify::Verifier {
+                graph: &a.graph,
+                class: &a.class,
+                instances: &a.instances,
+                allow_replace: &allow_replace,
+            };
+            let ran = crate::runner::verify(
+                &plan,
+                &invocation,
+                &a.dir,
+                &verifier,
+                &mut std::io::stderr(),
+            )?;
+            let checks = match ran {
+                crate::runner::Verified::Checked(checks) => checks,
+                crate::runner::Verified::Failed { phase, code } => {
+                    eprintln!("tfscope: terraform failed while planning phase {phase} (exit {code}); nothing was verified");
+                    return Ok((Exit::Error, a.warnings));
+                }
+                crate::runner::Verified::Interrupted { phase } => {
+                    eprintln!("tfscope: interrupted while planning phase {phase}");
+                    return Ok((Exit::Interrupted, a.warnings));
+                }
+            };
+            let v = crate::verify::Verification::new(&plan, checks);
+            match format {
+                Format::Json => out.line(pretty(&crate::report::verify_json(&v))),
+                Format::Markdown => out.line(crate::report::verify_markdown(&v)),
+                Format::Text => out.line(crate::report::verify_text(&v)),
+            }
+            let exit = if v.agrees { Exit::Ok } else { Exit::Findings };
+            Ok((exit, a.warnings))
+        }
         Command::Status {
             env,
             state,
@@ -704,11 +862,65 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
     }
 }
 
-/// `up` and `down`: plan, refuse what needs explicit consent, then run Terraform phase by phase.
+/// What `up`, `down` and `verify` start from: the analysis, the plan and how to call Terraform.
+struct Prepared {
+    a: Analysis,
+    selection: Selection,
+    plan: crate::plan::Plan,
+    invocation: crate::plan::Invocation,
+}
+
+/// Analyses the root, plans `selection` for `action` and resolves the Terraform binary (a dry
+/// run prints `terraform` when there is none).
+fn prepare(
+    dir: Option<PathBuf>,
+    config_path: Option<&Path>,
+    env: Option<String>,
+    pick: impl FnOnce(&Config) -> Result<Selection, Error>,
+    action: Action,
+    (tf, dry_run): (Option<&Path>, bool),
+) -> Result<Prepared, Error> {
+    let dir = resolve_dir(dir);
+    let var_file = env
+        .as_deref()
+        .map(|e| crate::plan::find_env(&dir, e))
+        .transpose()?;
+    let a = crate::analysis::analyse(&dir, config_path, var_file.as_deref())?;
+    let selection = pick(&a.config)?;
+    let binary = match crate::runner::find_terraform(tf) {
+        Ok(b) => b.path.display().to_string(),
+        Err(_) if dry_run => "terraform".to_string(),
+        Err(e) => return Err(e),
+    };
+    let mut invocation = crate::plan::Invocation::new(&a.dir, var_file.as_deref());
+    invocation.binary = binary;
+    let request = crate::plan::PlanRequest {
+        selection,
+        action,
+        expand: false,
+        instances: &a.instances,
+        invocation: &invocation,
+        env,
+    };
+    let plan = crate::plan::plan(&a.graph, &a.class, request)?;
+    Ok(Prepared {
+        a,
+        selection,
+        plan,
+        invocation,
+    })
+}
+
+/// `up` and `down`: plan, refuse what needs explicit consent, then run Terraform phase by phase,
+/// each phase's saved plan verified against the promise unless `--no-verify`.
+#[allow(clippy::too_many_arguments)]
 fn run_scope(
+    which: String,
+    pick: impl FnOnce(&Config) -> Result<Selection, Error>,
     run: RunArgs,
     action: Action,
-    (allow_cascade, allow_stateful): (bool, bool),
+    consent: crate::plan::Consent,
+    allow_replace: Vec<String>,
     config_path: Option<&Path>,
     out: &mut Out,
 ) -> Outcome {
@@ -717,97 +929,29 @@ fn run_scope(
     } else {
         "down"
     };
-    let a = analyse(run.dir.clone(), config_path, run.env.as_deref())?;
-    let sel = selection(&a.config, &run.scope)?;
-    let var_file = run
-        .env
-        .as_deref()
-        .map(|e| crate::plan::find_env(&a.dir, e))
-        .transpose()?;
-    let binary = match crate::runner::find_terraform(run.tf.as_deref()) {
-        Ok(b) => b.path.display().to_string(),
-        Err(_) if run.dry_run => "terraform".to_string(),
-        Err(e) => return Err(e),
-    };
-    let mut invocation = crate::plan::Invocation::new(&a.dir, var_file.as_deref());
-    invocation.binary = binary;
-    invocation.auto_approve = run.auto_approve;
-    let request = crate::plan::PlanRequest {
-        selection: sel,
+    let Prepared {
+        a,
+        selection,
+        plan,
+        mut invocation,
+    } = prepare(
+        run.dir.clone(),
+        config_path,
+        run.env.clone(),
+        pick,
         action,
-        expand: false,
-        instances: &a.instances,
-        invocation: &invocation,
-        env: run.env.clone(),
-    };
-    let plan = crate::plan::plan(&a.graph, &a.class, request)?;
+        (run.tf.as_deref(), run.dry_run),
+    )?;
+    invocation.auto_approve = run.auto_approve;
     let mut warnings = a.warnings;
     if plan.phases.is_empty() {
         warnings.push(Warning {
             location: None,
-            message: format!("nothing to {verb}: scope {} has no resources", run.scope),
+            message: format!("nothing to {verb}: scope {} has no resources", plan.scope),
         });
         return Ok((Exit::Ok, warnings));
     }
-    let crossing: Vec<&str> = plan
-        .phases
-        .iter()
-        .flat_map(|p| p.outside.iter().map(|t| t.address.as_str()))
-        .collect();
-    if !crossing.is_empty() {
-        return Err(Error::Refused {
-            message: format!(
-                "refusing to {verb} {}: scope violations make it touch {}",
-                run.scope,
-                crossing.join(", ")
-            ),
-            help: Some("run `tfscope check` and fix the rules or tags behind them".into()),
-        });
-    }
-    if action == Action::Destroy {
-        // Phases of other scopes: bringing this one down takes them too.
-        let cascaded: Vec<String> = match sel {
-            Selection::All => Vec::new(),
-            Selection::Scope(_) => plan
-                .phases
-                .iter()
-                .filter(|p| p.scope != run.scope)
-                .map(|p| {
-                    let n: usize = p.resources.values().map(Vec::len).sum();
-                    format!("{} ({n} resources)", p.scope)
-                })
-                .collect(),
-        };
-        let cascade_accepted = run.auto_approve && allow_cascade;
-        if !cascaded.is_empty() && !cascade_accepted {
-            return Err(Error::Refused {
-                message: format!(
-                    "refusing to bring {} down: it takes later scopes with it: {}",
-                    run.scope,
-                    cascaded.join(", ")
-                ),
-                help: Some("Terraform destroys everything that depends on what it destroys; pass --auto-approve --allow-cascade to accept it".into()),
-            });
-        }
-        let stateful: Vec<&str> = plan
-            .phases
-            .iter()
-            .flat_map(|p| p.stateful_at_risk.iter())
-            .filter(|r| !r.allow_destroy)
-            .map(|r| r.address.as_str())
-            .collect();
-        let loss_accepted = run.auto_approve && allow_stateful;
-        if !stateful.is_empty() && !loss_accepted {
-            return Err(Error::Refused {
-                message: format!(
-                    "refusing to bring {} down: it destroys stateful resources: {}",
-                    run.scope,
-                    stateful.join(", ")
-                ),
-                help: Some("pass --auto-approve --allow-stateful to accept losing their data, or add rules with allow_destroy = true".into()),
-            });
-        }
-    }
+    crate::plan::check_consent(&plan, selection, consent)?;
     if run.from_phase == 0 || run.from_phase > plan.phases.len() {
         return Err(Error::Refused {
             message: format!(
@@ -816,71 +960,142 @@ fn run_scope(
                 plan.phases.len()
             ),
             help: Some(format!(
-                "run `tfscope {verb} --scope {} --dry-run` to see them",
-                run.scope
+                "run `tfscope {verb} {which} --dry-run` to see them"
             )),
         });
     }
+    let verified = !run.no_verify;
     if run.dry_run {
         for phase in plan.phases.iter().filter(|p| p.number >= run.from_phase) {
-            out.line(&phase.command);
+            if verified {
+                let file = Path::new("PLANFILE");
+                out.line(invocation.shell(&invocation.plan_args(
+                    phase.action,
+                    &phase.targets,
+                    file,
+                )));
+                out.line(invocation.shell(&invocation.show_args(file)));
+                out.line(invocation.shell(&invocation.apply_plan_args(file)));
+            } else {
+                out.line(&phase.command);
+            }
         }
         return Ok((Exit::Ok, warnings));
+    }
+    if !verified {
+        warnings.push(Warning {
+            location: None,
+            message: "--no-verify: Terraform runs apply/destroy -target=... directly; nothing checks its plan against tfscope's promise, so a wrong classification or drifted state can change objects of other scopes".into(),
+        });
     }
     // Warnings now, before Terraform's output.
     for w in warnings.drain(..) {
         eprintln!("warning: {w}");
     }
-    let mut stderr = std::io::stderr();
-    match crate::runner::run(&plan, &invocation, &a.dir, run.from_phase, &mut stderr)? {
-        crate::runner::Outcome::Done { phases } => {
-            eprintln!("tfscope: {verb} {}: done ({phases} phase(s))", run.scope);
+    let verifier = crate::verify::Verifier {
+        graph: &a.graph,
+        class: &a.class,
+        instances: &a.instances,
+        allow_replace: &allow_replace,
+    };
+    let job = crate::runner::Run {
+        plan: &plan,
+        invocation: &invocation,
+        root: &a.dir,
+        from_phase: run.from_phase,
+        verifier: verified.then_some(&verifier),
+    };
+    let outcome = crate::runner::run(&job, &mut std::io::stderr(), &mut std::io::stdin().lock())?;
+    let resume = |phase: usize| {
+        let mut r = format!("tfscope {verb} {which}");
+        if let Some(e) = &run.env {
+            r.push_str(&format!(" --env {}", crate::address::shell_quote(e)));
+        }
+        if run.auto_approve {
+            r.push_str(" --auto-approve");
+        }
+        if consent.allow_cascade {
+            r.push_str(" --allow-cascade");
+        }
+        if consent.allow_stateful {
+            r.push_str(" --allow-stateful");
+        }
+        for a in &allow_replace {
+            r.push_str(&format!(
+                " --allow-replace {}",
+                crate::address::shell_quote(a)
+            ));
+        }
+        if run.no_verify {
+            r.push_str(" --no-verify");
+        }
+        if let Some(t) = &run.tf {
+            r.push_str(&format!(
+                " --tf {}",
+                crate::address::shell_quote(&t.display().to_string())
+            ));
+        }
+        r.push_str(&format!(" --from-phase {phase}"));
+        if let Some(d) = &run.dir {
+            r.push_str(&format!(
+                " {}",
+                crate::address::shell_quote(&d.display().to_string())
+            ));
+        }
+        r
+    };
+    let total = plan.phases.len();
+    let name = |phase: usize| {
+        let p = &plan.phases[phase - 1];
+        format!("phase {phase}/{total} ({} {})", p.action.verb(), p.scope)
+    };
+    use crate::runner::Outcome as Ran;
+    match outcome {
+        Ran::Done { phases } => {
+            eprintln!("tfscope: {verb} {}: done ({phases} phase(s))", plan.scope);
             Ok((Exit::Ok, warnings))
         }
-        crate::runner::Outcome::Failed { phase: 0, code } => {
-            eprintln!("tfscope: terraform init failed (exit {code}); fix it and run the same command again");
+        Ran::Failed { phase: 0, code } => {
+            eprintln!(
+                "tfscope: terraform init failed (exit {code}); fix it and run the same command again"
+            );
             Ok((Exit::Terraform(code), warnings))
         }
-        crate::runner::Outcome::Failed { phase, code } => {
-            let p = &plan.phases[phase - 1];
-            let mut resume = format!("tfscope {verb} --scope {}", run.scope);
-            if let Some(e) = &run.env {
-                resume.push_str(&format!(" --env {e}"));
-            }
-            if run.auto_approve {
-                resume.push_str(" --auto-approve");
-            }
-            if allow_cascade {
-                resume.push_str(" --allow-cascade");
-            }
-            if allow_stateful {
-                resume.push_str(" --allow-stateful");
-            }
-            if let Some(t) = &run.tf {
-                resume.push_str(&format!(
-                    " --tf {}",
-                    crate::address::shell_quote(&t.display().to_string())
-                ));
-            }
-            resume.push_str(&format!(" --from-phase {phase}"));
-            if let Some(d) = &run.dir {
-                resume.push_str(&format!(
-                    " {}",
-                    crate::address::shell_quote(&d.display().to_string())
-                ));
-            }
+        Ran::Failed { phase, code } => {
             eprintln!(
-                "tfscope: phase {phase}/{} ({} {}) failed: terraform exited with {code}",
-                plan.phases.len(),
-                if p.action == Action::Apply {
-                    "apply"
-                } else {
-                    "destroy"
-                },
-                p.scope
+                "tfscope: {} failed: terraform exited with {code}",
+                name(phase)
             );
-            eprintln!("hint: fix the problem, then resume with: {resume}");
+            eprintln!("hint: fix the problem, then resume with: {}", resume(phase));
             Ok((Exit::Terraform(code), warnings))
+        }
+        Ran::Refused { phase, check } => {
+            eprintln!(
+                "tfscope: refusing {}: Terraform's plan does not keep tfscope's promise; nothing was applied",
+                name(phase)
+            );
+            eprint!("{}", crate::report::phase_check_table(&check));
+            eprintln!("hint: `tfscope explain ADDRESS` shows why tfscope scoped an address; fix the rules, or the drifted state, then run the same command again");
+            Ok((Exit::Findings, warnings))
+        }
+        Ran::Declined { phase } => {
+            eprintln!(
+                "tfscope: {} not applied: the answer was not 'yes'",
+                name(phase)
+            );
+            eprintln!("hint: resume with: {}", resume(phase));
+            Ok((Exit::Findings, warnings))
+        }
+        Ran::Interrupted { phase } => {
+            eprintln!(
+                "tfscope: interrupted during {}: Terraform was asked to stop and has stopped; its state records what it finished",
+                name(phase)
+            );
+            eprintln!(
+                "hint: see what is up with `tfscope status`; resume with: {}",
+                resume(phase)
+            );
+            Ok((Exit::Interrupted, warnings))
         }
     }
 }
@@ -1018,6 +1233,7 @@ mod tests {
         assert_eq!(Exit::Findings.code(), 1);
         assert_eq!(Exit::Error.code(), 2);
         assert_eq!(Exit::Terraform(3).code(), 3);
+        assert_eq!(Exit::Interrupted.code(), 130);
     }
 
     #[test]

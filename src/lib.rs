@@ -33,3 +33,4 @@ pub mod status;
 pub mod target;
 #[cfg(test)]
 mod testing;
+pub mod verify;

@@ -85,13 +85,7 @@ impl Invocation {
         if let Some(d) = &self.chdir {
             args.push(format!("-chdir={d}"));
         }
-        args.push(
-            match action {
-                Action::Apply => "apply",
-                Action::Destroy => "destroy",
-            }
-            .to_string(),
-        );
+        args.push(action.verb().to_string());
         if let Some(f) = &self.var_file {
             args.push(format!("-var-file={f}"));
         }
@@ -102,19 +96,64 @@ impl Invocation {
         args
     }
 
-    /// The command line as a shell would take it.
-    pub fn command(&self, action: Action, targets: &[String]) -> String {
+    fn chdir(&self) -> Vec<String> {
+        self.chdir.iter().map(|d| format!("-chdir={d}")).collect()
+    }
+
+    /// `terraform init`, never asking.
+    pub fn init_args(&self) -> Vec<String> {
+        let mut args = self.chdir();
+        args.extend(["init".to_string(), "-input=false".to_string()]);
+        args
+    }
+
+    /// `terraform plan [-destroy] -out=FILE`: the plan a verified phase checks, then applies.
+    pub fn plan_args(&self, action: Action, targets: &[String], out: &Path) -> Vec<String> {
+        debug_assert!(!targets.is_empty(), "a terraform command without -target");
+        let mut args = self.chdir();
+        args.push("plan".into());
+        if action == Action::Destroy {
+            args.push("-destroy".into());
+        }
+        args.push("-input=false".into());
+        args.push(format!("-out={}", out.display()));
+        if let Some(f) = &self.var_file {
+            args.push(format!("-var-file={f}"));
+        }
+        args.extend(targets.iter().map(|t| format!("-target={t}")));
+        args
+    }
+
+    /// `terraform show -json FILE`.
+    pub fn show_args(&self, plan_file: &Path) -> Vec<String> {
+        let mut args = self.chdir();
+        args.extend(["show".into(), "-json".into(), "-no-color".into()]);
+        args.push(plan_file.display().to_string());
+        args
+    }
+
+    /// `terraform apply FILE`: exactly the saved plan (it takes no -target and never prompts).
+    pub fn apply_plan_args(&self, plan_file: &Path) -> Vec<String> {
+        let mut args = self.chdir();
+        args.extend(["apply".into(), "-input=false".into()]);
+        args.push(plan_file.display().to_string());
+        args
+    }
+
+    /// A command line as a shell would take it.
+    pub fn shell(&self, args: &[String]) -> String {
         std::iter::once(crate::address::shell_quote(&self.binary))
-            .chain(
-                self.args(action, targets)
-                    .iter()
-                    .map(|a| match a.strip_prefix("-target=") {
-                        Some(t) => target_flag(t),
-                        None => crate::address::shell_quote(a),
-                    }),
-            )
+            .chain(args.iter().map(|a| match a.strip_prefix("-target=") {
+                Some(t) => target_flag(t),
+                None => crate::address::shell_quote(a),
+            }))
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// The command line as a shell would take it.
+    pub fn command(&self, action: Action, targets: &[String]) -> String {
+        self.shell(&self.args(action, targets))
     }
 }
 
@@ -186,9 +225,10 @@ pub fn plan(
     let n = class.scopes.len();
     let scopes: Vec<usize> = match (action, selection) {
         (Action::Apply, Selection::Scope(k)) => vec![k],
+        (Action::Apply, Selection::Through(k)) => (0..=k).collect(),
         (Action::Apply, Selection::All) => (0..n).collect(),
         (Action::Destroy, Selection::Scope(k)) => (k..n).rev().collect(),
-        (Action::Destroy, Selection::All) => (0..n).rev().collect(),
+        (Action::Destroy, Selection::All | Selection::Through(_)) => (0..n).rev().collect(),
     };
     let dependents = graph.dependents();
     let mut phases = Vec::new();
@@ -284,10 +324,90 @@ pub fn plan(
         scope: match selection {
             Selection::All => "all".into(),
             Selection::Scope(k) => class.scopes[k].clone(),
+            Selection::Through(k) => format!("through {}", class.scopes[k]),
         },
         env,
         phases,
     })
+}
+
+/// What the person running `down` agreed to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Consent {
+    pub auto_approve: bool,
+    pub allow_cascade: bool,
+    pub allow_stateful: bool,
+}
+
+/// What `up`/`down` refuse before Terraform runs: a plan that touches a scope it must not (scope
+/// violations); a `down` that cascades into later scopes, or destroys stateful resources without
+/// `allow_destroy`, unless `--auto-approve` comes with `--allow-cascade` / `--allow-stateful`.
+pub fn check_consent(plan: &Plan, selection: Selection, consent: Consent) -> Result<(), Error> {
+    let verb = match plan.action {
+        Action::Apply => "up",
+        Action::Destroy => "down",
+    };
+    let crossing: Vec<&str> = plan
+        .phases
+        .iter()
+        .flat_map(|p| p.outside.iter().map(|t| t.address.as_str()))
+        .collect();
+    if !crossing.is_empty() {
+        return Err(Error::Refused {
+            message: format!(
+                "refusing to {verb} {}: scope violations make it touch {}",
+                plan.scope,
+                crossing.join(", ")
+            ),
+            help: Some("run `tfscope check` and fix the rules or tags behind them".into()),
+        });
+    }
+    if plan.action == Action::Apply {
+        return Ok(());
+    }
+    // Phases of other scopes: bringing this one down takes them too.
+    let cascaded: Vec<String> = match selection {
+        Selection::All | Selection::Through(_) => Vec::new(),
+        Selection::Scope(_) => plan
+            .phases
+            .iter()
+            .filter(|p| p.scope != plan.scope)
+            .map(|p| {
+                let n: usize = p.resources.values().map(Vec::len).sum();
+                format!("{} ({n} resources)", p.scope)
+            })
+            .collect(),
+    };
+    let cascade_accepted = consent.auto_approve && consent.allow_cascade;
+    if !cascaded.is_empty() && !cascade_accepted {
+        return Err(Error::Refused {
+            message: format!(
+                "refusing to bring {} down: it takes later scopes with it: {}",
+                plan.scope,
+                cascaded.join(", ")
+            ),
+            help: Some("Terraform destroys everything that depends on what it destroys; pass --auto-approve --allow-cascade to accept it".into()),
+        });
+    }
+    let stateful: Vec<&str> = plan
+        .phases
+        .iter()
+        .flat_map(|p| p.stateful_at_risk.iter())
+        .filter(|r| !r.allow_destroy)
+        .map(|r| r.address.as_str())
+        .collect();
+    let loss_accepted = consent.auto_approve && consent.allow_stateful;
+    if !stateful.is_empty() && !loss_accepted {
+        return Err(Error::Refused {
+            message: format!(
+                "refusing to bring {} down: it destroys stateful resources: {}",
+                plan.scope,
+                stateful.join(", ")
+            ),
+            help: Some("pass --auto-approve --allow-stateful to accept losing their data, or add rules with allow_destroy = true".into()),
+        });
+    }
+    Ok(())
 }
 
 /// One phase covers exactly one scope; destroy phases may reach later scopes (already gone when
@@ -328,6 +448,96 @@ mod tests {
             here.command(Action::Destroy, &["aws_x.y".into()]),
             "terraform destroy -target=aws_x.y"
         );
+    }
+
+    fn plan_of(selection: Selection, action: Action) -> Plan {
+        let a = crate::testing::analysis(
+            &[(
+                "main.tf",
+                "resource \"aws_db_instance\" \"db\" {}\nresource \"aws_ecs_cluster\" \"app\" {\n  name = aws_db_instance.db.address\n}\n",
+            )],
+            "",
+        );
+        let invocation = Invocation::new(Path::new("."), None);
+        let request = PlanRequest {
+            selection,
+            action,
+            expand: false,
+            instances: &a.instances,
+            invocation: &invocation,
+            env: None,
+        };
+        plan(&a.graph, &a.class, request).unwrap()
+    }
+
+    #[test]
+    fn consent_to_cascade_and_to_lose_data_needs_auto_approve_too() {
+        let base = Selection::Scope(0);
+        let down_base = plan_of(base, Action::Destroy);
+        let refused = |c: Consent| {
+            check_consent(&down_base, base, c)
+                .err()
+                .map(|e| e.to_string())
+        };
+        assert!(refused(Consent::default())
+            .unwrap()
+            .contains("takes later scopes with it: runtime (1 resources)"));
+        let cascade_only = Consent {
+            allow_cascade: true,
+            allow_stateful: true,
+            ..Consent::default()
+        };
+        assert!(refused(cascade_only)
+            .unwrap()
+            .contains("takes later scopes"));
+        let no_data = Consent {
+            auto_approve: true,
+            allow_cascade: true,
+            ..Consent::default()
+        };
+        assert!(refused(no_data)
+            .unwrap()
+            .contains("destroys stateful resources: aws_db_instance.db"));
+        let all = Consent {
+            auto_approve: true,
+            allow_cascade: true,
+            allow_stateful: true,
+        };
+        assert_eq!(refused(all), None);
+        // Runtime alone neither cascades nor holds data; `all` never "cascades".
+        let runtime = Selection::Scope(1);
+        assert!(check_consent(
+            &plan_of(runtime, Action::Destroy),
+            runtime,
+            Consent::default()
+        )
+        .is_ok());
+        let everything = plan_of(Selection::All, Action::Destroy);
+        assert!(refused_all(&everything).contains("stateful"));
+        assert!(check_consent(
+            &plan_of(runtime, Action::Apply),
+            runtime,
+            Consent::default()
+        )
+        .is_ok());
+    }
+
+    fn refused_all(p: &Plan) -> String {
+        check_consent(p, Selection::All, Consent::default())
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn through_applies_every_scope_up_to_one_in_order() {
+        let p = plan_of(Selection::Through(1), Action::Apply);
+        let scopes: Vec<&str> = p.phases.iter().map(|p| p.scope.as_str()).collect();
+        assert_eq!(scopes, ["base", "runtime"]);
+        assert_eq!(p.scope, "through runtime");
+        let p = plan_of(Selection::Through(0), Action::Apply);
+        let scopes: Vec<&str> = p.phases.iter().map(|p| p.scope.as_str()).collect();
+        assert_eq!(scopes, ["base"]);
+        assert_eq!(p.phases[0].touches, ["aws_db_instance.db"]);
     }
 
     #[test]

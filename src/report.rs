@@ -11,6 +11,7 @@ use crate::classify::Classification;
 use crate::explain::Explanation;
 use crate::graph::{ResourceGraph, UnitKind};
 use crate::plan::Plan;
+use crate::verify::{Item, PhaseCheck, Verification};
 
 /// `1 resource`, `2 resources`.
 fn count(n: usize, noun: &str) -> String {
@@ -224,25 +225,176 @@ pub fn plan_text(plan: &Plan) -> String {
     out
 }
 
+/// One line after a phase's plan was checked, and the earlier-scope objects it updates.
+pub fn phase_check_summary(check: &PhaseCheck) -> String {
+    let mut out = String::new();
+    let changes = check.planned.len();
+    let _ = writeln!(
+        out,
+        "tfscope: phase {}: Terraform's plan keeps the promise ({})",
+        check.number,
+        count(changes, "change")
+    );
+    for u in &check.cross_scope_updates {
+        let _ = writeln!(
+            out,
+            "tfscope: phase {}: updates {} of scope {} in place",
+            check.number,
+            u.address,
+            u.scope.as_deref().unwrap_or("?")
+        );
+    }
+    for r in &check.allowed_replaces {
+        let _ = writeln!(
+            out,
+            "tfscope: phase {}: {}: {}",
+            check.number, r.address, r.why
+        );
+    }
+    out
+}
+
+/// The difference between a phase's promise and Terraform's plan as a table: what Terraform
+/// would do that was not promised, and what was promised that it would not do.
+pub fn phase_check_table(check: &PhaseCheck) -> String {
+    let mut rows: Vec<[String; 5]> = vec![[
+        "difference".into(),
+        "address".into(),
+        "action".into(),
+        "scope".into(),
+        "why".into(),
+    ]];
+    let row = |kind: &str, i: &Item| {
+        [
+            kind.to_string(),
+            i.address.clone(),
+            i.action.verb().to_string(),
+            i.scope.clone().unwrap_or_else(|| "-".into()),
+            i.why.clone(),
+        ]
+    };
+    rows.extend(check.unexpected.iter().map(|i| row("unexpected", i)));
+    rows.extend(check.missing.iter().map(|i| row("missing", i)));
+    let mut widths = [0; 5];
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for r in &rows {
+        let line: Vec<String> = r
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (cell, w))| {
+                if i == 4 {
+                    cell.clone()
+                } else {
+                    format!("{cell:<w$}")
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "  {}", line.join("  "));
+    }
+    out
+}
+
+/// `tfscope verify` for people: per phase, whether Terraform keeps the promise, the table of
+/// differences when not, and the earlier-scope objects it updates.
+pub fn verify_text(v: &Verification) -> String {
+    let mut out = String::new();
+    let env = v
+        .env
+        .as_deref()
+        .map(|e| format!(" (env {e})"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "verify {} {}{env}: {}",
+        v.action.verb(),
+        v.scope,
+        if v.agrees {
+            "Terraform's plans keep the promise"
+        } else {
+            "Terraform's plans do NOT keep the promise"
+        }
+    );
+    if v.phases.is_empty() {
+        let _ = writeln!(out, "nothing to do: the selected scope has no resources");
+    }
+    for c in &v.phases {
+        let verdict = if c.agrees() { "agrees" } else { "DISAGREES" };
+        let _ = writeln!(
+            out,
+            "\nPhase {}: {} {}: {verdict} ({} promised, {} planned)",
+            c.number,
+            c.action.verb(),
+            c.scope,
+            c.promised.len(),
+            count(c.planned.len(), "change")
+        );
+        if !c.agrees() {
+            out.push_str(&phase_check_table(c));
+        }
+        if !c.cross_scope_updates.is_empty() {
+            let _ = writeln!(out, "  earlier-scope objects updated in place (allowed):");
+            for u in &c.cross_scope_updates {
+                let _ = writeln!(
+                    out,
+                    "    {} ({})",
+                    u.address,
+                    u.scope.as_deref().unwrap_or("-")
+                );
+            }
+        }
+        for r in &c.allowed_replaces {
+            let _ = writeln!(out, "  {}: {}", r.address, r.why);
+        }
+    }
+    out
+}
+
+/// `{"action","scope","env","agrees","phases":[{"promised","planned","missing","unexpected",
+/// "cross_scope_updates",..}]}`
+pub fn verify_json(v: &Verification) -> Value {
+    serde_json::to_value(v).expect("verification serializes")
+}
+
+pub fn verify_markdown(v: &Verification) -> String {
+    render_markdown(
+        "verify.md",
+        include_str!("../templates/verify.md.tera"),
+        "v",
+        v,
+    )
+}
+
+fn render_markdown(name: &str, template: &str, key: &str, value: &impl serde::Serialize) -> String {
+    let mut tera = tera::Tera::default();
+    tera.add_raw_template(name, template)
+        .expect("built-in templates parse (see report tests)");
+    let mut context = tera::Context::new();
+    context.insert(key, value);
+    tera.render(name, &context)
+        .expect("built-in templates render (see report tests)")
+}
+
 fn action_name(plan: &Plan) -> &'static str {
     action_word(plan.action)
 }
 
 fn action_word(action: crate::target::Action) -> &'static str {
-    match action {
-        crate::target::Action::Apply => "apply",
-        crate::target::Action::Destroy => "destroy",
-    }
+    action.verb()
 }
 
 pub fn plan_markdown(plan: &Plan) -> String {
-    let mut tera = tera::Tera::default();
-    tera.add_raw_template("plan.md", include_str!("../templates/plan.md.tera"))
-        .expect("plan template parses (see report tests)");
-    let mut context = tera::Context::new();
-    context.insert("plan", plan);
-    tera.render("plan.md", &context)
-        .expect("plan template renders (see report tests)")
+    render_markdown(
+        "plan.md",
+        include_str!("../templates/plan.md.tera"),
+        "plan",
+        plan,
+    )
 }
 
 pub fn check_text(findings: &[Finding]) -> String {

@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::address::{parse_address, ResourceAddr};
 use crate::classify::Classification;
 use crate::graph::{ResourceGraph, UnitKind};
 
@@ -66,16 +65,8 @@ pub fn resources_in_state(doc: &Value) -> Result<BTreeSet<String>, String> {
 }
 
 fn strip_keys(address: &str) -> Result<String, String> {
-    match parse_address(address) {
-        Some((module, Some((mode, kind, name)))) => Ok(ResourceAddr {
-            module,
-            mode,
-            kind,
-            name,
-        }
-        .to_string()),
-        _ => Err(format!("not a resource address: {address}")),
-    }
+    crate::address::resource_address(address)
+        .ok_or_else(|| format!("not a resource address: {address}"))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

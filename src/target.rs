@@ -21,10 +21,23 @@ pub enum Action {
     Destroy,
 }
 
+impl Action {
+    /// Terraform's command for it: `apply` or `destroy`.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Action::Apply => "apply",
+            Action::Destroy => "destroy",
+        }
+    }
+}
+
 /// Which scopes a command is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Selection {
     Scope(usize),
+    /// Every scope up to and including this one, in order (`up --through K`). An apply
+    /// selection: destroying the first scope takes everything, so for destroy it means all.
+    Through(usize),
     All,
 }
 
@@ -85,9 +98,14 @@ pub fn wanted<'a>(
     action: Action,
 ) -> (BTreeSet<usize>, impl Fn(usize) -> bool + 'a) {
     let scope = move |u: usize| class.units[u].scope;
+    let selection = match (action, selection) {
+        (Action::Destroy, Selection::Through(_)) => Selection::All,
+        (_, s) => s,
+    };
     let in_want = move |u: usize| match (action, selection) {
         (Action::Apply, Selection::All) => true,
         (Action::Apply, Selection::Scope(k)) => scope(u) == k,
+        (_, Selection::Through(k)) => scope(u) <= k,
         (Action::Destroy, Selection::All) => graph.units[u].kind != UnitKind::Data,
         (Action::Destroy, Selection::Scope(k)) => {
             scope(u) >= k && graph.units[u].kind != UnitKind::Data
@@ -95,7 +113,7 @@ pub fn wanted<'a>(
     };
     let allowed = move |u: usize| match (action, selection) {
         (_, Selection::All) => true,
-        (Action::Apply, Selection::Scope(k)) => scope(u) <= k,
+        (Action::Apply, Selection::Scope(k)) | (_, Selection::Through(k)) => scope(u) <= k,
         (Action::Destroy, Selection::Scope(k)) => scope(u) >= k,
     };
     (

@@ -52,6 +52,8 @@ fn make(fake: &Fake, args: &[&str], input: Option<&str>) -> Output {
             "TF={}",
             fake.dir.path().join("terraform").display()
         ))
+        // The fake terraform cannot save plans: direct mode (verified mode is in the e2e suite).
+        .arg("VERIFY=false")
         .args(args)
         .env("FAKE_TF_LOG", fake.log());
     run_with_stdin(cmd, input)
@@ -167,7 +169,7 @@ fn infra_up_all_inits_then_applies_base_then_runtime() {
     let err = stderr(&out);
     assert!(
         err.contains(&format!(
-            "+ {TFSCOPE} up --scope all --env dev --auto-approve --tf "
+            "+ {TFSCOPE} up --scope all --env dev --auto-approve --no-verify --tf "
         )),
         "{err}"
     );
@@ -179,7 +181,13 @@ fn infra_up_passes_terraforms_failure_on() {
     let fake = Fake::new();
     let mut cmd = Command::new("make");
     cmd.current_dir(ROOT)
-        .args(["-f", "Makefile.infra", "infra-up", "AUTO=true"])
+        .args([
+            "-f",
+            "Makefile.infra",
+            "infra-up",
+            "AUTO=true",
+            "VERIFY=false",
+        ])
         .arg(format!("TFSCOPE={TFSCOPE}"))
         .arg(format!(
             "TF={}",
@@ -216,7 +224,9 @@ fn infra_down_of_runtime_destroys_it_once_and_lets_terraform_ask() {
     let err = stderr(&out);
     assert!(!err.contains("WARNING"), "runtime does not cascade: {err}");
     assert!(
-        err.contains(&format!("+ {TFSCOPE} down --scope runtime --env dev --tf ")),
+        err.contains(&format!(
+            "+ {TFSCOPE} down --scope runtime --env dev --no-verify --tf "
+        )),
         "{err}"
     );
 }
@@ -299,7 +309,7 @@ fn infra_down_of_base_warns_and_needs_the_scope_typed() {
     assert!(err.contains(warning), "{err}");
     assert!(
         err.contains(&format!(
-            "+ {TFSCOPE} down --scope base --env dev --auto-approve --allow-cascade --allow-stateful --tf "
+            "+ {TFSCOPE} down --scope base --env dev --auto-approve --allow-cascade --allow-stateful --no-verify --tf "
         )),
         "{err}"
     );

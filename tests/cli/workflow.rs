@@ -1,5 +1,7 @@
-//! `tfscope up` / `down` against a fake terraform on PATH that records its arguments and fails on
-//! demand: phase order, init, resume, refusals, dry runs and binary lookup.
+//! `tfscope up` / `down` in direct mode (`--no-verify`) against a fake terraform on PATH that
+//! records its arguments and fails on demand: phase order, init, resume, refusals, dry runs and
+//! binary lookup. Verified mode (saved plans checked against the promise) is in `verified.rs`
+//! and, with real Terraform, in the end-to-end suite.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -71,7 +73,15 @@ impl Fake {
 fn up_all_inits_then_applies_each_scope_in_order() {
     let fake = Fake::new();
     let out = fake.run(
-        &["up", "--scope", "all", "--env", "dev", "--auto-approve"],
+        &[
+            "up",
+            "--no-verify",
+            "--scope",
+            "all",
+            "--env",
+            "dev",
+            "--auto-approve",
+        ],
         "",
     );
     assert_eq!(code(&out), 0, "{}", result(&out));
@@ -89,7 +99,10 @@ fn up_all_inits_then_applies_each_scope_in_order() {
 #[test]
 fn without_auto_approve_terraform_keeps_its_prompt() {
     let fake = Fake::new();
-    let out = fake.run(&["up", "--scope", "runtime", "--env", "dev"], "");
+    let out = fake.run(
+        &["up", "--no-verify", "--scope", "runtime", "--env", "dev"],
+        "",
+    );
     assert_eq!(code(&out), 0, "{}", result(&out));
     assert!(fake.calls().iter().all(|c| !c.contains("-auto-approve")));
 }
@@ -99,6 +112,7 @@ fn a_failed_phase_stops_names_itself_and_says_how_to_resume() {
     let fake = Fake::new();
     let args = [
         "down",
+        "--no-verify",
         "--scope",
         "base",
         "--env",
@@ -131,20 +145,32 @@ fn a_failed_phase_stops_names_itself_and_says_how_to_resume() {
 #[test]
 fn down_that_cascades_or_destroys_state_is_refused_without_consent() {
     let fake = Fake::new();
-    let out = fake.run(&["down", "--scope", "base", "--env", "dev"], "");
+    let out = fake.run(
+        &["down", "--no-verify", "--scope", "base", "--env", "dev"],
+        "",
+    );
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains(
         "refusing to bring base down: it takes later scopes with it: runtime (25 resources)"
     ));
     // --allow-cascade alone is not consent: it needs --auto-approve too.
     let out = fake.run(
-        &["down", "--scope", "base", "--env", "dev", "--allow-cascade"],
+        &[
+            "down",
+            "--no-verify",
+            "--scope",
+            "base",
+            "--env",
+            "dev",
+            "--allow-cascade",
+        ],
         "",
     );
     assert_eq!(code(&out), 2);
     let out = fake.run(
         &[
             "down",
+            "--no-verify",
             "--scope",
             "base",
             "--env",
@@ -171,7 +197,10 @@ fn down_that_cascades_or_destroys_state_is_refused_without_consent() {
         fake.calls()
     );
     // Runtime alone neither cascades nor holds state: no consent needed.
-    let out = fake.run(&["down", "--scope", "runtime", "--env", "dev"], "");
+    let out = fake.run(
+        &["down", "--no-verify", "--scope", "runtime", "--env", "dev"],
+        "",
+    );
     assert_eq!(code(&out), 0, "{}", result(&out));
 }
 
@@ -185,7 +214,7 @@ fn stateful_runtime_resources_need_allow_stateful() {
     )
     .unwrap();
     let root = tmp.path().to_str().unwrap();
-    let out = fake.run(&["down", "--scope", "runtime", root], "");
+    let out = fake.run(&["down", "--no-verify", "--scope", "runtime", root], "");
     assert_eq!(code(&out), 2);
     assert!(
         stderr(&out).contains("it destroys stateful resources: aws_ebs_volume.scratch"),
@@ -195,6 +224,7 @@ fn stateful_runtime_resources_need_allow_stateful() {
     let out = fake.run(
         &[
             "down",
+            "--no-verify",
             "--scope",
             "runtime",
             "--auto-approve",
@@ -209,7 +239,18 @@ fn stateful_runtime_resources_need_allow_stateful() {
 #[test]
 fn dry_run_prints_the_commands_and_runs_nothing() {
     let fake = Fake::new();
-    let out = fake.run(&["up", "--scope", "all", "--env", "dev", "--dry-run"], "");
+    let out = fake.run(
+        &[
+            "up",
+            "--no-verify",
+            "--scope",
+            "all",
+            "--env",
+            "dev",
+            "--dry-run",
+        ],
+        "",
+    );
     assert_eq!(code(&out), 0);
     let lines: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
     assert_eq!(lines.len(), 2);
@@ -245,7 +286,15 @@ fn a_missing_terraform_is_a_clear_error() {
         .env("PATH", "/usr/bin:/bin")
         .env("TFSCOPE_TERRAFORM", &tf)
         .env("FAKE_TF_LOG", fake.log())
-        .args(["up", "--scope", "runtime", "--env", "dev", "--auto-approve"])
+        .args([
+            "up",
+            "--no-verify",
+            "--scope",
+            "runtime",
+            "--env",
+            "dev",
+            "--auto-approve",
+        ])
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "TFSCOPE_TERRAFORM is used: {}", result(&out));

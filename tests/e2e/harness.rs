@@ -356,6 +356,65 @@ impl Workspace {
             .expect("make runs")
     }
 
+    /// tfscope as a user runs it on this workspace: this Terraform (TFSCOPE_TERRAFORM), the mock
+    /// provider's environment, and `extra` variables (a fault for the mock provider, TMPDIR).
+    pub fn tfscope_command(&self, args: &[&str], extra: &[(&str, &Path)]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tfscope"));
+        cmd.current_dir(&self.root)
+            .env("TFSCOPE_TERRAFORM", &self.terraform)
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("TFSCOPE_MOCK_SCHEMA", &self.schema)
+            .env("TFSCOPE_MOCK_LOG", &self.log)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("NO_COLOR", "1")
+            .env_remove("TFSCOPE_MOCK_FAULT")
+            .args(args)
+            .stdin(std::process::Stdio::null());
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Runs tfscope (see [`Workspace::tfscope_command`]) with `--env` when the workspace has one.
+    pub fn run_tfscope(&self, args: &[&str], extra: &[(&str, &Path)]) -> Output {
+        let mut all: Vec<&str> = args.to_vec();
+        if let Some(e) = &self.env {
+            all.extend(["--env", e.as_str()]);
+        }
+        all.push(".");
+        self.tfscope_command(&all, extra)
+            .output()
+            .expect("tfscope runs")
+    }
+
+    /// The raw bytes of the local state file (empty when there is none).
+    pub fn state_bytes(&self) -> Vec<u8> {
+        std::fs::read(self.root.join("terraform.tfstate")).unwrap_or_default()
+    }
+
+    /// A script that runs this Terraform with the mock provider's environment, for driving
+    /// `tfscope::runner` from the test process itself.
+    pub fn terraform_wrapper(&self) -> PathBuf {
+        let script = self.log.with_file_name("terraform-wrapper");
+        let q = |p: &Path| format!("'{}'", p.display());
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nexport TF_CLI_CONFIG_FILE={} TFSCOPE_MOCK_SCHEMA={} TFSCOPE_MOCK_LOG={} CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1\nexec {} \"$@\"\n",
+                q(&self.cli_config),
+                q(&self.schema),
+                q(&self.log),
+                q(&self.terraform)
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        script
+    }
+
     pub fn tfscope(&self, args: &[&str]) -> Output {
         assert_cmd::Command::cargo_bin("tfscope")
             .unwrap()

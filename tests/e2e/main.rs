@@ -14,6 +14,7 @@
 //! 7. `tfscope render`'s resource-scopes.tf passes `terraform validate`.
 
 mod harness;
+mod verified;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -234,11 +235,15 @@ macro_rules! both_versions {
             use super::*;
             $(#[test] fn $name() { scenario("1.0.3", $root) })*
             #[test] fn makefile_workflow() { super::makefile_workflow("1.0.3") }
+            #[test] fn verified_workflow() { crate::verified::verified_workflow("1.0.3") }
+            #[test] fn refuses_a_broken_promise() { crate::verified::refuses_a_broken_promise("1.0.3") }
         }
         mod terraform_1_15_5 {
             use super::*;
             $(#[test] fn $name() { scenario("1.15.5", $root) })*
             #[test] fn makefile_workflow() { super::makefile_workflow("1.15.5") }
+            #[test] fn verified_workflow() { crate::verified::verified_workflow("1.15.5") }
+            #[test] fn refuses_a_broken_promise() { crate::verified::refuses_a_broken_promise("1.15.5") }
         }
     };
 }
