@@ -13,12 +13,15 @@
 //! - apply: unknowns become fake strings (`id` = `<type>-<16 hex>`); every
 //!   create/update/delete is appended as one JSON line to `TFSCOPE_MOCK_LOG`;
 //! - read returns the prior state; data sources return their config with
-//!   computed attributes filled with deterministic fakes.
+//!   computed attributes filled with deterministic fakes;
+//! - `TFSCOPE_MOCK_FAULT` makes chosen creates, updates and deletes fail or
+//!   stall (`fault.rs`).
 //!
-//! `terraform-provider-<NAME> --check` loads the schema and prints what it
-//! would serve, without serving.
+//! `terraform-provider-<NAME> --check` loads the schema and the fault rules
+//! and prints what it would serve, without serving.
 
 mod cty;
+mod fault;
 mod mock;
 mod schema_file;
 
@@ -36,6 +39,21 @@ fn provider_name(argv0: &str) -> String {
     rest.split('_').next().unwrap_or(rest).to_string()
 }
 
+/// Ignore SIGINT, as providers built on HashiCorp's go-plugin do. A Ctrl-C
+/// in a terminal reaches the whole foreground process group, provider
+/// included; Terraform handles it and stops its providers itself
+/// (StopProvider), waiting for the operations in flight. Without this the
+/// mock would die mid-operation ("Plugin did not respond"). This matters
+/// for Terraform 1.0.3 in particular: a SIGINT sent to its outer (panicwrap)
+/// process alone is not passed on, so only one sent to the whole process
+/// group stops it.
+fn ignore_sigint() {
+    // SAFETY: SIG_IGN runs no handler code; no other thread exists yet.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+    }
+}
+
 fn main() -> ExitCode {
     // tf-provider captures a backtrace into every diagnostic when backtraces
     // are enabled (RUST_BACKTRACE=1 in a developer's shell): keep them out of
@@ -44,10 +62,11 @@ fn main() -> ExitCode {
     let argv0 = std::env::args().next().unwrap_or_default();
     let name = provider_name(&argv0);
     let def = schema_file::load(&name);
+    let faults = fault::from_env();
 
     if std::env::args().nth(1).as_deref() == Some("--check") {
-        return match def {
-            Ok(d) => {
+        return match (def, faults) {
+            (Ok(d), Ok(rules)) => {
                 println!(
                     "provider {name}: {} resource types, {} data source types, {} config attributes, {} config blocks",
                     d.resources.len(),
@@ -55,9 +74,12 @@ fn main() -> ExitCode {
                     d.config.attributes.len(),
                     d.config.blocks.len()
                 );
+                if !rules.is_empty() {
+                    println!("{}: {} fault rules", fault::FAULT_ENV, rules.len());
+                }
                 ExitCode::SUCCESS
             }
-            Err(e) => {
+            (Err(e), _) | (_, Err(e)) => {
                 eprintln!("terraform-provider-{name}: error: {e}");
                 ExitCode::FAILURE
             }
@@ -72,11 +94,15 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    if let Err(e) = &def {
+    for e in [def.as_ref().err(), faults.as_ref().err()]
+        .into_iter()
+        .flatten()
+    {
         // Terraform shows this as a diagnostic too (GetProviderSchema).
         eprintln!("terraform-provider-{name}: error: {e}");
     }
 
+    ignore_sigint();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -87,7 +113,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let provider = mock::MockProvider::new(name.clone(), def);
+    let provider = mock::MockProvider::new(name.clone(), def, faults);
     let prefix = mock::type_prefix(&name).to_string();
     match runtime.block_on(tf_provider::serve(prefix, provider)) {
         Ok(()) => ExitCode::SUCCESS,

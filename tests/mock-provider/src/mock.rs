@@ -13,6 +13,7 @@ use tf_provider::{
 };
 
 use crate::cty::{self, Faker, Ty};
+use crate::fault::{self, Effect, Operation, FAULT_ENV};
 use crate::schema_file::{BlockDef, ProviderDef};
 
 pub const LOG_ENV: &str = "TFSCOPE_MOCK_LOG";
@@ -220,18 +221,44 @@ fn new_hex() -> String {
     format!("{x:016x}")
 }
 
-/// Append one JSON line to `TFSCOPE_MOCK_LOG` (if set) with a single write.
-fn log_action(diags: &mut Diagnostics, action: &str, t: &TypeDef, id: &str) {
-    let Some(path) = std::env::var_os(LOG_ENV).filter(|p| !p.is_empty()) else {
-        return;
-    };
-    let mut line = serde_json::to_vec(&serde_json::json!({
+/// The log line of a create, update or delete.
+fn action_line(action: &str, t: &TypeDef, id: &str) -> serde_json::Value {
+    serde_json::json!({
         "action": action,
         "provider": t.provider,
         "type": t.type_name,
         "id": id,
-    }))
-    .expect("log line serializes");
+    })
+}
+
+/// Append one create, update or delete to `TFSCOPE_MOCK_LOG` (if set).
+fn log_action(diags: &mut Diagnostics, action: &str, t: &TypeDef, id: &str) {
+    append_log(diags, &action_line(action, t, id));
+}
+
+/// The log line of a fault that fires: `id` only when the object has one
+/// (not on create).
+fn fault_line(op: Operation, rule: &fault::Rule, t: &TypeDef, id: &str) -> serde_json::Value {
+    let mut line = serde_json::json!({
+        "action": "fault",
+        "operation": op.as_str(),
+        "effect": rule.effect.name(),
+        "provider": t.provider,
+        "type": t.type_name,
+    });
+    if !id.is_empty() {
+        line["id"] = serde_json::Value::from(id);
+    }
+    line["rule"] = serde_json::Value::from(rule.text.as_str());
+    line
+}
+
+/// Append one JSON line to `TFSCOPE_MOCK_LOG` (if set) with a single write.
+fn append_log(diags: &mut Diagnostics, entry: &serde_json::Value) {
+    let Some(path) = std::env::var_os(LOG_ENV).filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let mut line = serde_json::to_vec(entry).expect("log line serializes");
     line.push(b'\n');
     let res = std::fs::OpenOptions::new()
         .create(true)
@@ -262,7 +289,63 @@ fn state_id(state: &Value) -> String {
         .unwrap_or_default()
 }
 
-struct MockResource(Arc<TypeDef>);
+/// The rules of `TFSCOPE_MOCK_FAULT`, or why it could not be parsed.
+pub type Faults = Result<Vec<fault::Rule>, String>;
+
+fn fault_spec_error(diags: &mut Diagnostics, msg: &str) {
+    diags.root_error(
+        "tfscope mock provider: fault injection misconfigured",
+        format!("{msg}; {}", fault::GRAMMAR),
+    );
+}
+
+struct MockResource {
+    t: Arc<TypeDef>,
+    faults: Arc<Faults>,
+}
+
+impl MockResource {
+    /// Run the `TFSCOPE_MOCK_FAULT` rules that match this operation, in
+    /// order: each is logged when it fires; a sleep waits, then the next
+    /// rule is looked at; a fail adds its error and ends the loop. Returns
+    /// whether the operation goes ahead. `objects` are where an `ATTR=VALUE`
+    /// rule looks; `id` is the object's id, empty on create.
+    async fn faults(
+        &self,
+        diags: &mut Diagnostics,
+        op: Operation,
+        objects: &[&Value],
+        id: &str,
+    ) -> bool {
+        let t = &self.t;
+        let rules = match self.faults.as_ref() {
+            Ok(rules) => rules,
+            Err(msg) => {
+                fault_spec_error(diags, msg);
+                return false;
+            }
+        };
+        for rule in rules
+            .iter()
+            .filter(|r| r.matches(op, &t.type_name, objects))
+        {
+            append_log(diags, &fault_line(op, rule, t, id));
+            match rule.effect {
+                Effect::Fail => {
+                    diags.root_error_short(format!(
+                        "mock fault: {op} of {} failed on purpose ({FAULT_ENV}={})",
+                        t.type_name, rule.text
+                    ));
+                    return false;
+                }
+                // tf-provider 0.2 gives a provider no way to learn about
+                // StopProvider, so the sleep always runs its full length.
+                Effect::Sleep(d) => tokio::time::sleep(d).await,
+            }
+        }
+        true
+    }
+}
 
 #[async_trait]
 impl Resource for MockResource {
@@ -271,7 +354,7 @@ impl Resource for MockResource {
     type ProviderMetaState<'a> = Value;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(self.0.schema())
+        Some(self.t.schema())
     }
 
     async fn read<'a>(
@@ -291,7 +374,7 @@ impl Resource for MockResource {
         config_state: Value,
         _meta: Value,
     ) -> Option<(Value, Value)> {
-        let t = &self.0;
+        let t = &self.t;
         let mut planned = proposed_state;
         let ctx = Ctx {
             root_config: &config_state,
@@ -312,7 +395,7 @@ impl Resource for MockResource {
         _meta: Value,
     ) -> Option<(Value, Value, Vec<AttributePath>)> {
         let mut planned = proposed_state;
-        for (name, a) in &self.0.def.attributes {
+        for (name, a) in &self.t.def.attributes {
             if a.computed && cty::attr_is_null(&config_state, name) {
                 let prior = cty::get(&prior_state, name).cloned().unwrap_or(Value::Nil);
                 cty::set(&mut planned, name, prior);
@@ -340,7 +423,11 @@ impl Resource for MockResource {
         planned_private_state: Value,
         _meta: Value,
     ) -> Option<(Value, Value)> {
-        let t = &self.0;
+        let objects = [&planned_state, &config_state];
+        if !self.faults(diags, Operation::Create, &objects, "").await {
+            return None; // no object
+        }
+        let t = &self.t;
         let hex = new_hex();
         let faker = Faker {
             type_name: &t.type_name,
@@ -365,13 +452,21 @@ impl Resource for MockResource {
     async fn update<'a>(
         &self,
         diags: &mut Diagnostics,
-        _prior_state: Value,
+        prior_state: Value,
         planned_state: Value,
-        _config_state: Value,
+        config_state: Value,
         planned_private_state: Value,
         _meta: Value,
     ) -> Option<(Value, Value)> {
-        let t = &self.0;
+        let objects = [&planned_state, &config_state];
+        if !self
+            .faults(diags, Operation::Update, &objects, &state_id(&prior_state))
+            .await
+        {
+            // No new state: Terraform keeps the prior one.
+            return None;
+        }
+        let t = &self.t;
         let hex = new_hex();
         let faker = Faker {
             type_name: &t.type_name,
@@ -390,7 +485,17 @@ impl Resource for MockResource {
         _planned_private_state: Value,
         _meta: Value,
     ) -> Option<()> {
-        log_action(diags, "delete", &self.0, &state_id(&prior_state));
+        let id = state_id(&prior_state);
+        if !self
+            .faults(diags, Operation::Delete, &[&prior_state], &id)
+            .await
+        {
+            // tf-provider answers a destroy with a null new state whatever
+            // happens; with an error beside it, Terraform keeps the prior
+            // state.
+            return None;
+        }
+        log_action(diags, "delete", &self.t, &id);
         Some(())
     }
 }
@@ -434,6 +539,7 @@ impl DataSource for MockDataSource {
 pub struct MockProvider {
     name: String,
     def: Result<ProviderDef, String>,
+    faults: Arc<Faults>,
 }
 
 /// The prefix of the type names a provider serves: its name, except that `google-beta` serves
@@ -443,8 +549,12 @@ pub fn type_prefix(provider: &str) -> &str {
 }
 
 impl MockProvider {
-    pub fn new(name: String, def: Result<ProviderDef, String>) -> Self {
-        Self { name, def }
+    pub fn new(name: String, def: Result<ProviderDef, String>, faults: Faults) -> Self {
+        Self {
+            name,
+            def,
+            faults: Arc::new(faults),
+        }
     }
 
     /// The served type names for `kind` (resources or data sources), keyed
@@ -476,6 +586,11 @@ impl Provider for MockProvider {
     type MetaState<'a> = Value;
 
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema> {
+        // Every command that loads the provider's schema shows this, before
+        // any operation runs (each operation would fail on it as well).
+        if let Err(msg) = self.faults.as_ref() {
+            fault_spec_error(diags, msg);
+        }
         match &self.def {
             Ok(def) => Some(Schema {
                 version: 0,
@@ -505,9 +620,10 @@ impl Provider for MockProvider {
             self.types(&def.resources)
                 .into_iter()
                 .map(|(key, type_name, d)| {
-                    let r: Box<dyn DynamicResource> = Box::new(MockResource(Arc::new(
-                        TypeDef::new(&self.name, type_name, d.clone()),
-                    )));
+                    let r: Box<dyn DynamicResource> = Box::new(MockResource {
+                        t: Arc::new(TypeDef::new(&self.name, type_name, d.clone())),
+                        faults: self.faults.clone(),
+                    });
                     (key, r)
                 })
                 .collect(),
@@ -659,5 +775,182 @@ mod tests {
                 .as_str(),
             Some("mock-computed_x-abababababababab")
         );
+    }
+
+    fn with_faults(spec: &str) -> MockResource {
+        MockResource {
+            t: Arc::new(acm()),
+            faults: Arc::new(fault::parse(spec)),
+        }
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn log_lines_keep_their_shape() {
+        let t = TypeDef::new("aws", "aws_vpc", BlockDef::default());
+        assert_eq!(
+            action_line("create", &t, "aws_vpc-0123456789abcdef").to_string(),
+            r#"{"action":"create","provider":"aws","type":"aws_vpc","id":"aws_vpc-0123456789abcdef"}"#
+        );
+        let rule = &fault::parse("fail:delete:aws_vpc").unwrap()[0];
+        assert_eq!(
+            fault_line(Operation::Delete, rule, &t, "aws_vpc-0123456789abcdef").to_string(),
+            r#"{"action":"fault","operation":"delete","effect":"fail","provider":"aws","type":"aws_vpc","id":"aws_vpc-0123456789abcdef","rule":"fail:delete:aws_vpc"}"#
+        );
+        // On create the object has no id yet.
+        let rule = &fault::parse("sleep=5:create:aws_vpc").unwrap()[0];
+        assert_eq!(
+            fault_line(Operation::Create, rule, &t, "").to_string(),
+            r#"{"action":"fault","operation":"create","effect":"sleep","provider":"aws","type":"aws_vpc","rule":"sleep=5:create:aws_vpc"}"#
+        );
+    }
+
+    #[test]
+    fn fail_rules_fail_the_operation_and_sleeps_carry_on() {
+        let cfg = config();
+        let summaries = |d: &Diagnostics| {
+            d.errors
+                .iter()
+                .map(|e| e.summary.to_string())
+                .collect::<Vec<_>>()
+        };
+
+        // No rules, a rule for another type or value, a sleep: the create goes ahead.
+        for spec in [
+            "",
+            "fail:create:aws_vpc",
+            "fail:update:aws_acm_certificate",
+            "fail:create:aws_acm_certificate:domain_name=other.com",
+            "sleep=0.01:create:aws_acm_certificate:domain_name=example.com",
+        ] {
+            let r = with_faults(spec);
+            let mut diags = Diagnostics::default();
+            let out = block_on(Resource::create(
+                &r,
+                &mut diags,
+                cfg.clone(),
+                cfg.clone(),
+                Value::Nil,
+                Value::Nil,
+            ));
+            assert!(out.is_some(), "{spec}");
+            assert!(diags.errors.is_empty(), "{spec}: {diags:?}");
+        }
+
+        // A sleep, then a fail: the create fails with the fail rule's message.
+        let spec = "sleep=0.01:create:aws_acm_certificate;fail:create:aws_acm_certificate:domain_name=example.com";
+        let r = with_faults(spec);
+        let mut diags = Diagnostics::default();
+        let start = std::time::Instant::now();
+        let out = block_on(Resource::create(
+            &r,
+            &mut diags,
+            cfg.clone(),
+            cfg.clone(),
+            Value::Nil,
+            Value::Nil,
+        ));
+        assert!(start.elapsed() >= std::time::Duration::from_millis(10));
+        assert!(out.is_none());
+        assert_eq!(
+            summaries(&diags),
+            [
+                "mock fault: create of aws_acm_certificate failed on purpose \
+              (TFSCOPE_MOCK_FAULT=fail:create:aws_acm_certificate:domain_name=example.com)"
+            ]
+        );
+
+        // Delete looks at the prior state.
+        let mut prior = cfg.clone();
+        cty::set(
+            &mut prior,
+            "id",
+            cty::wrap(&Ty::String, Value::from("acm-1")),
+        );
+        let r = with_faults("fail:delete:aws_acm_certificate:id=acm-1");
+        let mut diags = Diagnostics::default();
+        assert!(block_on(Resource::destroy(
+            &r,
+            &mut diags,
+            prior.clone(),
+            Value::Nil,
+            Value::Nil
+        ))
+        .is_none());
+        assert_eq!(
+            summaries(&diags),
+            [
+                "mock fault: delete of aws_acm_certificate failed on purpose \
+              (TFSCOPE_MOCK_FAULT=fail:delete:aws_acm_certificate:id=acm-1)"
+            ]
+        );
+        let r = with_faults("fail:delete:aws_acm_certificate:id=acm-2");
+        let mut diags = Diagnostics::default();
+        assert!(block_on(Resource::destroy(
+            &r,
+            &mut diags,
+            prior.clone(),
+            Value::Nil,
+            Value::Nil
+        ))
+        .is_some());
+
+        // Update keeps the prior state (no new state).
+        let r = with_faults("fail:update:aws_acm_certificate");
+        let mut diags = Diagnostics::default();
+        let out = block_on(Resource::update(
+            &r,
+            &mut diags,
+            prior.clone(),
+            prior.clone(),
+            cfg.clone(),
+            Value::Nil,
+            Value::Nil,
+        ));
+        assert!(out.is_none());
+        assert_eq!(diags.errors.len(), 1);
+    }
+
+    #[test]
+    fn a_bad_fault_spec_is_an_error_everywhere() {
+        let r = with_faults("fail:create:aws_vpc;explode:create:aws_vpc");
+        let mut diags = Diagnostics::default();
+        let cfg = config();
+        assert!(block_on(Resource::create(
+            &r,
+            &mut diags,
+            cfg.clone(),
+            cfg.clone(),
+            Value::Nil,
+            Value::Nil
+        ))
+        .is_none());
+        assert_eq!(diags.errors.len(), 1);
+        assert_eq!(
+            diags.errors[0].summary,
+            "tfscope mock provider: fault injection misconfigured"
+        );
+        assert!(diags.errors[0].detail.starts_with(
+            "TFSCOPE_MOCK_FAULT: bad rule \"explode:create:aws_vpc\": unknown EFFECT"
+        ));
+
+        let p = MockProvider::new(
+            "aws".to_string(),
+            Ok(ProviderDef::default()),
+            fault::parse("fail:create"),
+        );
+        let mut diags = Diagnostics::default();
+        assert!(Provider::schema(&p, &mut diags).is_some());
+        assert_eq!(diags.errors.len(), 1);
+        assert!(diags.errors[0]
+            .detail
+            .contains("bad rule \"fail:create\": missing TYPE"));
     }
 }
