@@ -13,6 +13,7 @@
 //!    provider's log shows;
 //! 7. `tfscope render`'s resource-scopes.tf passes `terraform validate`.
 
+mod faults;
 mod harness;
 mod verified;
 
@@ -237,6 +238,9 @@ macro_rules! both_versions {
             #[test] fn makefile_workflow() { super::makefile_workflow("1.0.3") }
             #[test] fn verified_workflow() { crate::verified::verified_workflow("1.0.3") }
             #[test] fn refuses_a_broken_promise() { crate::verified::refuses_a_broken_promise("1.0.3") }
+            #[test] fn a_failed_phase_resumes() { crate::faults::a_failed_phase_resumes("1.0.3") }
+            #[test] fn a_failed_down_leaves_a_consistent_state() { crate::faults::a_failed_down_leaves_a_consistent_state("1.0.3") }
+            #[test] fn sigint_stops_terraform_gracefully() { crate::faults::sigint_stops_terraform_gracefully("1.0.3") }
         }
         mod terraform_1_15_5 {
             use super::*;
@@ -244,6 +248,9 @@ macro_rules! both_versions {
             #[test] fn makefile_workflow() { super::makefile_workflow("1.15.5") }
             #[test] fn verified_workflow() { crate::verified::verified_workflow("1.15.5") }
             #[test] fn refuses_a_broken_promise() { crate::verified::refuses_a_broken_promise("1.15.5") }
+            #[test] fn a_failed_phase_resumes() { crate::faults::a_failed_phase_resumes("1.15.5") }
+            #[test] fn a_failed_down_leaves_a_consistent_state() { crate::faults::a_failed_down_leaves_a_consistent_state("1.15.5") }
+            #[test] fn sigint_stops_terraform_gracefully() { crate::faults::sigint_stops_terraform_gracefully("1.15.5") }
         }
     };
 }
