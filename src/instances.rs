@@ -78,7 +78,7 @@ pub struct Expansion {
     pub module_unknown: Option<Unknowable>,
     /// Why it has no instances, when it has none somewhere.
     pub why_absent: Option<String>,
-    /// Resources: each kept argument ([`crate::model::KEPT_ARGUMENTS`]) in every instance.
+    /// Resources: each kept argument ([`crate::model::kept_arguments`]) in every instance.
     pub arguments: BTreeMap<String, Vec<ArgumentValue>>,
 }
 
