@@ -317,6 +317,13 @@ impl Catalog {
         self.keyed.get(resource_type)
     }
 
+    /// `(type, argument)` for every generic type: the argument it is classified by.
+    pub fn keyed_arguments(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.keyed
+            .iter()
+            .map(|(t, k)| (t.as_str(), k.argument.as_str()))
+    }
+
     /// What a generic resource stands for: `value` (`Microsoft.Storage/storageAccounts@2023-05-01`)
     /// in the sub-catalog `catalog`, without its `@version`, case-insensitively.
     pub fn lookup_in(&self, catalog: &str, value: &str) -> Option<&Entry> {

@@ -1,6 +1,7 @@
 //! The CI gate's findings: scope-order violations, stateful resources outside the protected
-//! scopes without `allow_destroy`, resources whose type the catalog does not know, and (strict)
-//! module calls tfscope cannot read. Cycles never reach here:
+//! scopes without `allow_destroy`, resources outside the protected scopes that `up` cannot
+//! simply recreate after `down` ([`crate::hazard`]), resources whose type the catalog does not
+//! know, and (strict) module calls tfscope cannot read. Cycles never reach here:
 //! the graph rejects them, and the command layer reports that as a finding too.
 
 use crate::classify::Classification;
@@ -13,6 +14,9 @@ pub enum FindingKind {
     Cycle,
     Violation,
     StatefulUnprotected,
+    /// A resource that routine `down` destroys and `up` cannot simply create again (or that
+    /// `down` cannot destroy while it holds data).
+    RecreateHazard,
     Unclassified,
     /// The generated resource-scopes.tf no longer matches the configuration.
     Stale,
@@ -68,6 +72,16 @@ pub fn check(graph: &ResourceGraph, class: &Classification, strict: bool) -> Vec
             });
         }
     }
+    let routine =
+        (0..class.units.len()).filter(|&u| !class.protected.contains(&class.units[u].scope));
+    for h in crate::hazard::hazards(graph, class, routine) {
+        findings.push(Finding {
+            kind: FindingKind::RecreateHazard,
+            address: Some(h.address),
+            location: Some(h.location),
+            message: h.message,
+        });
+    }
     for &u in &class.unclassified {
         let unit = &graph.units[u];
         let opaque = unit.kind == UnitKind::OpaqueModule;
@@ -106,7 +120,8 @@ mod tests {
 
     #[test]
     fn stateful_resources_outside_protected_scopes_need_allow_destroy() {
-        let tf = "resource \"aws_s3_bucket\" \"tmp\" {\n  tags = { Scope = \"runtime\" }\n}\n";
+        // force_destroy: a bucket that `down` can empty is no recreate hazard, only data loss.
+        let tf = "resource \"aws_s3_bucket\" \"tmp\" {\n  force_destroy = true\n  tags          = { Scope = \"runtime\" }\n}\n";
         let found = findings(tf, "", false);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].kind, FindingKind::StatefulUnprotected);
@@ -114,6 +129,28 @@ mod tests {
         let allowed =
             "rule \"tmp\" {\n  address = \"aws_s3_bucket.tmp\"\n  allow_destroy = true\n}\n";
         assert!(findings(tf, allowed, false).is_empty());
+    }
+
+    #[test]
+    fn a_recreate_hazard_outside_the_protected_scopes_is_a_finding() {
+        let tf = "resource \"aws_secretsmanager_secret\" \"s\" {\n  tags = { Scope = \"runtime\" }\n}\nresource \"aws_secretsmanager_secret\" \"kept\" {}\n";
+        let allowed = "rule \"s\" {\n  address = \"aws_secretsmanager_secret.s\"\n  allow_destroy = true\n}\n";
+        let found = findings(tf, allowed, false);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].kind, FindingKind::RecreateHazard);
+        assert_eq!(
+            found[0].address.as_deref(),
+            Some("aws_secretsmanager_secret.s")
+        );
+        assert!(
+            found[0]
+                .message
+                .starts_with("aws_secretsmanager_secret.s (runtime) will block `up` for 30 days"),
+            "{}",
+            found[0].message
+        );
+        let fixed = tf.replace("tags", "recovery_window_in_days = 0\n  tags");
+        assert!(findings(&fixed, allowed, false).is_empty());
     }
 
     #[test]

@@ -10,7 +10,6 @@ use crate::catalog::{Catalog, Layer};
 use crate::config::Config;
 use crate::error::Warning;
 use crate::graph::{ResourceGraph, UnitKind};
-use crate::instances::ArgumentValue;
 
 /// What decided a unit's scope.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -281,8 +280,8 @@ fn catalog_entry<'c>(unit: &crate::graph::Unit, catalog: &'c Catalog) -> Found<'
     }
     let mut best: Option<(&crate::catalog::Entry, &str)> = None;
     for value in values {
-        match value {
-            ArgumentValue::Known(v) => match catalog.lookup_in(keyed.catalog, v) {
+        match value.string() {
+            Ok(v) => match catalog.lookup_in(keyed.catalog, v) {
                 Some(e) => {
                     let rank = |e: &crate::catalog::Entry| (e.layer != Layer::Base, !e.stateful);
                     if best.is_none_or(|(b, _)| rank(e) < rank(b)) {
@@ -296,7 +295,7 @@ fn catalog_entry<'c>(unit: &crate::graph::Unit, catalog: &'c Catalog) -> Found<'
                     ))
                 }
             },
-            ArgumentValue::Unknown { expression, why } => {
+            Err((expression, why)) => {
                 return Found::Unresolved(format!(
                     "its {} = {expression} cannot be evaluated ({why})",
                     keyed.argument

@@ -51,7 +51,7 @@ pub struct Unit {
     pub location: Location,
     pub tags: BTreeMap<String, String>,
     pub repetition: Repetition,
-    /// Kept arguments ([`crate::model::KEPT_ARGUMENTS`]) in every instance, once evaluated for
+    /// Kept arguments ([`crate::model::kept_arguments`]) in every instance, once evaluated for
     /// an environment ([`ResourceGraph::for_environment`]).
     pub arguments: BTreeMap<String, Vec<ArgumentValue>>,
 }

@@ -78,19 +78,53 @@ pub struct Expansion {
     pub module_unknown: Option<Unknowable>,
     /// Why it has no instances, when it has none somewhere.
     pub why_absent: Option<String>,
-    /// Resources: each kept argument ([`crate::model::KEPT_ARGUMENTS`]) in every instance.
+    /// Resources: each kept argument ([`crate::model::kept_arguments`]) in every instance.
     pub arguments: BTreeMap<String, Vec<ArgumentValue>>,
 }
 
 /// A kept argument of one resource instance, evaluated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ArgumentValue {
+    /// A string known before apply.
     Known(String),
-    /// Not a string known before apply: the expression as written, and why.
-    Unknown {
-        expression: String,
-        why: String,
-    },
+    /// A number, bool or null known before apply (`recovery_window_in_days = 0`), and the
+    /// expression as written.
+    Scalar { value: Scalar, expression: String },
+    /// Not a value known before apply (or a list or map): the expression as written, and why.
+    Unknown { expression: String, why: String },
+}
+
+/// A known value of a kept argument that is not a string.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar {
+    Null,
+    Bool(bool),
+    Number(f64),
+}
+
+impl Scalar {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Scalar::Null => "null",
+            Scalar::Bool(_) => "bool",
+            Scalar::Number(_) => "number",
+        }
+    }
+}
+
+impl ArgumentValue {
+    /// The value as a string, for arguments that must be one (what a generic type is): or the
+    /// expression as written and why it is not a string known before apply.
+    pub fn string(&self) -> Result<&str, (&str, String)> {
+        match self {
+            ArgumentValue::Known(s) => Ok(s),
+            ArgumentValue::Scalar { value, expression } => Err((
+                expression,
+                format!("it is a {}, not a string", value.type_name()),
+            )),
+            ArgumentValue::Unknown { expression, why } => Err((expression, why.clone())),
+        }
+    }
 }
 
 impl Expansion {
@@ -586,8 +620,15 @@ impl<'c> Expander<'c> {
                             expression: expression_text(expr),
                             why,
                         };
+                        let scalar = |value| ArgumentValue::Scalar {
+                            value,
+                            expression: expression_text(expr),
+                        };
                         match eval::evaluate(expr, &scope) {
                             Ok(Value::String(s)) => ArgumentValue::Known(s),
+                            Ok(Value::Number(n)) => scalar(Scalar::Number(n)),
+                            Ok(Value::Bool(b)) => scalar(Scalar::Bool(b)),
+                            Ok(Value::Null) => scalar(Scalar::Null),
                             Ok(Value::Unknown) => unknown("it is known only after apply".into()),
                             Ok(other) => {
                                 unknown(format!("it is a {}, not a string", other.type_name()))

@@ -173,6 +173,10 @@ fn repetition(key: &str) -> Repetition {
 }
 
 fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item) {
+    let kept = match &item.kind {
+        ItemKind::Resource { kind, .. } => crate::model::kept_arguments(kind),
+        _ => &[],
+    };
     for (key, value) in body {
         match key.as_str() {
             "depends_on" => item.depends_on = bare_refs(value),
@@ -200,8 +204,21 @@ fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item) {
                 }
                 item.refs.extend(value_refs(value));
             }
+            key if kept.contains(&key) => {
+                item.kept.insert(key.to_string(), expression(value));
+                item.refs.extend(value_refs(value));
+            }
             _ => item.refs.extend(value_refs(value)),
         }
+    }
+}
+
+/// An argument's JSON value as the expression Terraform reads: a string is a template
+/// (`"${var.days}"`), anything else a literal.
+fn expression(value: &Value) -> hcl::Expression {
+    match value {
+        Value::String(s) => hcl::Expression::from(hcl::TemplateExpr::QuotedString(s.clone())),
+        other => hcl::to_expression(other).unwrap_or(hcl::Expression::Null),
     }
 }
 
@@ -296,6 +313,60 @@ mod tests {
         assert_eq!(call.inputs["subnet"][0].dotted(), "aws_subnet.a.id");
         assert!(
             matches!(&model.items[6].kind, ItemKind::Provider { alias: Some(a), .. } if a == "east")
+        );
+    }
+
+    #[test]
+    fn kept_arguments_are_the_expressions_terraform_reads_and_only_for_their_types() {
+        let model = parse_json_file(
+            "k.tf.json",
+            r#"{
+  "resource": {
+    "aws_secretsmanager_secret": { "s": { "name": "x", "recovery_window_in_days": "${3 + 4}" } },
+    "azapi_resource": { "a": { "type": "Microsoft.Storage/storageAccounts@2023-05-01" } },
+    "aws_ssm_parameter": { "p": { "type": "String" } }
+  },
+  "data": { "azapi_resource": { "d": { "type": "Microsoft.Web/sites@2023-12-01" } } }
+}"#,
+        )
+        .unwrap();
+        let kept: Vec<Vec<&String>> = model
+            .items
+            .iter()
+            .map(|i| i.kept.keys().collect())
+            .collect();
+        assert_eq!(
+            kept,
+            vec![
+                vec!["recovery_window_in_days"],
+                vec!["type"],
+                vec![],
+                vec![]
+            ]
+        );
+        let g = crate::testing::graph(&[(
+            "k.tf.json",
+            r#"{
+  "resource": {
+    "aws_secretsmanager_secret": { "s": { "recovery_window_in_days": "${3 + 4}" } },
+    "azapi_resource": { "a": { "type": "Microsoft.Storage/storageAccounts@2023-05-01" } }
+  }
+}"#,
+        )])
+        .unwrap();
+        let args = |a: &str| g.units[g.find(a).unwrap()].arguments.clone();
+        assert_eq!(
+            args("aws_secretsmanager_secret.s")["recovery_window_in_days"],
+            vec![crate::instances::ArgumentValue::Scalar {
+                value: crate::instances::Scalar::Number(7.0),
+                expression: "\"${3 + 4}\"".into()
+            }]
+        );
+        assert_eq!(
+            args("azapi_resource.a")["type"],
+            vec![crate::instances::ArgumentValue::Known(
+                "Microsoft.Storage/storageAccounts@2023-05-01".into()
+            )]
         );
     }
 

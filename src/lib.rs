@@ -18,6 +18,7 @@ pub mod eval;
 pub mod explain;
 pub mod gaps;
 pub mod graph;
+pub mod hazard;
 pub mod hcl_syntax;
 pub mod instances;
 pub mod json;

@@ -221,6 +221,10 @@ impl Cx<'_> {
     }
 
     fn resource_body(&self, body: &Body, item: &mut Item) {
+        let kept = match &item.kind {
+            ItemKind::Resource { kind, .. } => crate::model::kept_arguments(kind),
+            _ => &[],
+        };
         let mut c = self.collector();
         for structure in body.iter() {
             let start = c.refs.len() as u32;
@@ -246,7 +250,7 @@ impl Cx<'_> {
                         collect_literal_map(&attr.value, &mut item.tags);
                         c.visit_attr(attr);
                     }
-                    key if crate::model::KEPT_ARGUMENTS.contains(&key) => {
+                    key if kept.contains(&key) => {
                         item.kept
                             .insert(key.to_string(), hcl::Expression::from(attr.value.clone()));
                         c.visit_attr(attr);

@@ -87,3 +87,19 @@ fn render_never_replaces_a_file_it_did_not_write() {
     );
     assert_eq!(code(&tfscope(&["render", root, "--force"])), 0);
 }
+
+#[test]
+fn recreate_hazards_in_runtime_are_findings() {
+    // Issue 10: runtime resources that `up` cannot simply create again after `down` (or that
+    // `down` cannot destroy while they hold data); their twins with the fixing setting pass.
+    let dir = fixture("issue10/hazards");
+    let out = tfscope(&["check", &dir]);
+    assert_eq!(code(&out), 1);
+    assert_snapshot!(result(&out));
+    let out = tfscope(&["check", &dir, "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    assert_snapshot!(
+        "recreate_hazards_in_runtime_are_findings_json",
+        result(&out)
+    );
+}
