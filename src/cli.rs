@@ -952,6 +952,13 @@ fn run_scope(
         return Ok((Exit::Ok, warnings));
     }
     crate::plan::check_consent(&plan, selection, consent)?;
+    // Before `down`: what it destroys that `up` cannot simply bring back.
+    for h in plan.phases.iter().flat_map(|p| &p.hazards) {
+        warnings.push(Warning {
+            location: Some(h.location.clone()),
+            message: h.message.clone(),
+        });
+    }
     if run.from_phase == 0 || run.from_phase > plan.phases.len() {
         return Err(Error::Refused {
             message: format!(

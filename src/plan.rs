@@ -35,6 +35,10 @@ pub struct Phase {
     pub also: Vec<Touch>,
     /// Destroy: stateful resources that this phase deletes.
     pub stateful_at_risk: Vec<Risk>,
+    /// Destroy: what this phase deletes that `up` cannot simply create again (or that the
+    /// destroy itself fails on), from the catalog's recreate hazards.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hazards: Vec<crate::hazard::Hazard>,
     /// Resources of a scope this phase must not touch (only with violations).
     pub outside: Vec<Touch>,
     pub command: String,
@@ -306,6 +310,10 @@ pub fn plan(
                 })
                 .collect(),
         };
+        let hazards = match action {
+            Action::Apply => Vec::new(),
+            Action::Destroy => crate::hazard::hazards(graph, class, t.closure.iter().copied()),
+        };
         phases.push(Phase {
             number: phases.len() + 1,
             scope: class.scopes[scope].clone(),
@@ -316,6 +324,7 @@ pub fn plan(
             touches,
             also,
             stateful_at_risk,
+            hazards,
             outside,
         });
     }

@@ -212,6 +212,12 @@ pub fn plan_text(plan: &Plan) -> String {
                 let _ = writeln!(out, "    {} ({}): {note}", r.address, r.scope);
             }
         }
+        if !phase.hazards.is_empty() {
+            let _ = writeln!(out, "  recreate hazards:");
+            for h in &phase.hazards {
+                let _ = writeln!(out, "    {}", h.message);
+            }
+        }
         if !phase.outside.is_empty() {
             let _ = writeln!(
                 out,

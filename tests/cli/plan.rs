@@ -72,3 +72,62 @@ fn unknown_environment_is_an_input_error() {
     assert_eq!(stdout(&out), "");
     assert_snapshot!(result(&out));
 }
+
+#[test]
+fn destroy_plans_name_recreate_hazards_in_every_format() {
+    let dir = fixture("issue10/hazards");
+    let out = tfscope(&["plan", "--scope", "runtime", "--destroy", &dir]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let text = stdout(&out);
+    assert!(text.contains("  recreate hazards:\n"), "{text}");
+    assert!(
+        text.contains(
+            "module.app.aws_secretsmanager_secret.token (runtime) will block `up` for 7 days"
+        ),
+        "{text}"
+    );
+    let out = tfscope(&[
+        "plan",
+        "--scope",
+        "runtime",
+        "--destroy",
+        "--format",
+        "json",
+        &dir,
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let hazards: Vec<&str> = v["phases"][0]["hazards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        hazards,
+        [
+            "aws_ecr_repository.images",
+            "aws_kms_key.runtime",
+            "aws_sqs_queue.named",
+            "google_project_iam_custom_role.deployer",
+            "module.app.aws_secretsmanager_secret.token"
+        ]
+    );
+    let out = tfscope(&[
+        "plan",
+        "--scope",
+        "runtime",
+        "--destroy",
+        "--format",
+        "markdown",
+        &dir,
+    ]);
+    assert!(
+        stdout(&out).contains("**Recreate hazards**"),
+        "{}",
+        result(&out)
+    );
+    // Applying creates; no hazard applies.
+    let out = tfscope(&["plan", "--scope", "runtime", "--format", "json", &dir]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(v["phases"][0].get("hazards").is_none(), "{v:#}");
+}

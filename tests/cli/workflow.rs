@@ -300,3 +300,29 @@ fn a_missing_terraform_is_a_clear_error() {
     assert_eq!(code(&out), 0, "TFSCOPE_TERRAFORM is used: {}", result(&out));
     assert_eq!(fake.calls().len(), 2);
 }
+
+#[test]
+fn down_warns_about_recreate_hazards_before_terraform_runs() {
+    let fake = Fake::new();
+    let out = fake.run(
+        &[
+            "down",
+            "--no-verify",
+            "--scope",
+            "runtime",
+            "--auto-approve",
+            "--allow-stateful",
+            "tests/fixtures/issue10/hazards",
+        ],
+        "",
+    );
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let err = stderr(&out);
+    let warning = "warning: tests/fixtures/issue10/hazards/app/main.tf:6:1: module.app.aws_secretsmanager_secret.token (runtime) will block `up` for 7 days";
+    let phase = "tfscope: phase 1/1: destroy runtime";
+    assert!(err.contains(warning), "{err}");
+    assert!(
+        err.find(warning) < err.find(phase),
+        "before Terraform: {err}"
+    );
+}
