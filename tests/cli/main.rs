@@ -15,6 +15,7 @@ mod properties;
 mod status;
 mod targets;
 mod terraform;
+mod verified;
 mod workflow;
 
 use std::path::Path;

@@ -10,8 +10,9 @@ use insta::assert_snapshot;
 
 use crate::{code, result, stderr, stdout};
 
-/// A fake `terraform` in a temporary directory: appends its arguments to a log, and exits 3
-/// when its arguments contain `FAKE_TF_FAIL`.
+/// A fake `terraform` in a temporary directory: appends its arguments to a log, exits 3 when its
+/// arguments contain `FAKE_TF_FAIL`, writes the file of `plan -out=FILE`, and answers
+/// `show -json` with the file `FAKE_TF_SHOW` names.
 pub struct Fake {
     pub dir: tempfile::TempDir,
 }
@@ -22,7 +23,15 @@ impl Fake {
         let script = dir.path().join("terraform");
         std::fs::write(
             &script,
-            "#!/bin/sh\necho \"$*\" >> \"$FAKE_TF_LOG\"\ncase \"$*\" in *\"$FAKE_TF_FAIL\"*) [ -n \"$FAKE_TF_FAIL\" ] && { echo 'fake terraform: failing on purpose' >&2; exit 3; };; esac\nexit 0\n",
+            concat!(
+                "#!/bin/sh\n",
+                "echo \"$*\" >> \"$FAKE_TF_LOG\"\n",
+                "case \"$*\" in *\"$FAKE_TF_FAIL\"*) [ -n \"$FAKE_TF_FAIL\" ] && { echo 'fake terraform: failing on purpose' >&2; exit 3; };; esac\n",
+                // plan -out=FILE writes the plan file; show -json prints $FAKE_TF_SHOW.
+                "for a in \"$@\"; do case \"$a\" in -out=*) : > \"${a#-out=}\";; esac; done\n",
+                "case \" $* \" in *\" show \"*) [ -n \"$FAKE_TF_SHOW\" ] && cat \"$FAKE_TF_SHOW\";; esac\n",
+                "exit 0\n"
+            ),
         )
         .unwrap();
         use std::os::unix::fs::PermissionsExt;
@@ -59,9 +68,19 @@ impl Fake {
             .lines()
             .map(|l| {
                 let targets = l.matches("-target=").count();
+                // Plan files live in a fresh temporary directory each time.
                 let head: Vec<&str> = l
                     .split(' ')
                     .filter(|w| !w.starts_with("-target="))
+                    .map(|w| {
+                        if w.starts_with("-out=") {
+                            "-out=PLANFILE"
+                        } else if w.ends_with(".tfplan") {
+                            "PLANFILE"
+                        } else {
+                            w
+                        }
+                    })
                     .collect();
                 format!("{} [{targets} targets]", head.join(" "))
             })
