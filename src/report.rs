@@ -560,6 +560,7 @@ mod tests {
                     scope: "runtime".into(),
                     allow_destroy: false,
                 }],
+                hazards: Vec::new(),
                 outside: Vec::new(),
                 command: "terraform destroy -target=module.app".into(),
             }],
