@@ -8,9 +8,11 @@ For every root (a copy of it, so the corpus stays untouched):
    satisfies every `required_providers` constraint of the modules that are actually installed;
 3. `terraform init -get=false` (the modules are already under `.terraform/modules`), then a full
    `terraform apply`;
-4. `terraform destroy` with `tfscope targets --scope runtime --destroy`: what goes must be exactly
-   the runtime instances that exist, every other object keeps its id;
-5. `terraform apply` with `tfscope targets --scope runtime`: everything is back, base ids unchanged;
+4. `tfscope down --scope runtime --auto-approve`: verified execution (issue 10): Terraform's
+   saved destroy plan must keep tfscope's promise, or tfscope refuses (a tfscope failure); then
+   what went must be exactly the runtime instances that existed, every other object keeps its id;
+5. `tfscope up --scope runtime --auto-approve`, verified the same way: everything is back, base
+   ids unchanged;
 6. `terraform plan -detailed-exitcode` exits 0 (nothing left to do).
 
 A root that cannot get as far as a full apply (a provider function the mock cannot imitate, say) is
@@ -478,7 +480,9 @@ class Root:
             down = self.tfscope("targets-destroy", "targets", "--scope", "runtime", "--destroy", ok=(0,))
             targets = [l.strip() for l in down.stdout.splitlines() if l.strip()]
             rec["destroy_targets"] = len(targets)
-            self.terraform("down", "destroy", "-auto-approve", "-input=false", *targets, blame="tfscope")
+            # tfscope's own verified down: plan -destroy -out, show -json, check, apply the plan.
+            self.tfscope("down", "down", "--scope", "runtime", "--auto-approve",
+                         "--tf", self.tools["terraform"], ok=(0,))
             after = self.state()
             gone = set(full) - set(after)
             problems = []
@@ -499,7 +503,8 @@ class Root:
             up = self.tfscope("targets-apply", "targets", "--scope", "runtime", ok=(0,))
             targets = [l.strip() for l in up.stdout.splitlines() if l.strip()]
             rec["apply_targets"] = len(targets)
-            self.terraform("up", "apply", "-auto-approve", "-input=false", *targets, blame="tfscope")
+            self.tfscope("up", "up", "--scope", "runtime", "--auto-approve",
+                         "--tf", self.tools["terraform"], ok=(0,))
             back = self.state()
             missing = sorted(set(full) - set(back))
             base_changed = sorted(a for a in full if a not in runtime and back.get(a) != full[a])
