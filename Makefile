@@ -1,5 +1,5 @@
 # Developer entry points. `make test` is what CI runs (.ci/run).
-.PHONY: test tools e2e demo lint bench
+.PHONY: test tools e2e demo lint bench bench-verify
 
 CARGO ?= cargo
 
@@ -31,3 +31,7 @@ lint:
 ## bench: time tfscope on the reference infra and on a generated 20,000-resource tree
 bench:
 	bash scripts/bench.sh
+
+## bench-verify: what verified execution adds per phase, with real Terraform (needs `make tools`)
+bench-verify: tools
+	python3 scripts/bench-verify.py
