@@ -57,7 +57,11 @@ pub struct RunArgs {
     /// Terraform or OpenTofu binary (default: $TFSCOPE_TERRAFORM, else terraform, else tofu on PATH).
     #[arg(long, value_name = "PATH")]
     pub tf: Option<PathBuf>,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
     pub dir: Option<PathBuf>,
+    /// Set from the global --quiet: no warnings.
+    #[arg(skip)]
+    pub quiet: bool,
 }
 
 /// Which scopes an apply is about: one scope (with what it depends on), or every scope up to
@@ -475,6 +479,7 @@ type Outcome = Result<(Exit, Vec<Warning>), Error>;
 
 fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
     let config_path = cli.config.as_deref();
+    let quiet = cli.quiet;
     match cli.command {
         Command::Classify { dir, env, format } => {
             let a = analyse(dir, config_path, env.as_deref())?;
@@ -601,9 +606,10 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
         }
         Command::Up {
             which,
-            run,
+            mut run,
             allow_replace,
         } => {
+            run.quiet = quiet;
             let flag = which.flag();
             run_scope(
                 flag,
@@ -618,10 +624,11 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
         }
         Command::Down {
             scope,
-            run,
+            mut run,
             allow_cascade,
             allow_stateful,
         } => {
+            run.quiet = quiet;
             let consent = crate::plan::Consent {
                 auto_approve: run.auto_approve,
                 allow_cascade,
@@ -997,7 +1004,9 @@ fn run_scope(
     }
     // Warnings now, before Terraform's output.
     for w in warnings.drain(..) {
-        eprintln!("warning: {w}");
+        if !run.quiet {
+            eprintln!("warning: {w}");
+        }
     }
     let verifier = crate::verify::Verifier {
         graph: &a.graph,

@@ -195,13 +195,13 @@ pub fn verify(
         );
         let dir = supervisor.private_dir()?;
         match plan_and_show(&supervisor, invocation, phase, dir.path(), Sink::Stderr)? {
-            Planned::Saved(saved, _) => checks.push(verifier.check(phase, &saved)),
-            Planned::Failed(_) if supervisor.interrupted() => {
+            PlanStep::Saved(saved, _) => checks.push(verifier.check(phase, &saved)),
+            PlanStep::Failed(_) if supervisor.interrupted() => {
                 return Ok(Verified::Interrupted {
                     phase: phase.number,
                 });
             }
-            Planned::Failed(code) => {
+            PlanStep::Failed(code) => {
                 return Ok(Verified::Failed {
                     phase: phase.number,
                     code,
@@ -247,7 +247,8 @@ fn finished(supervisor: &Supervisor, phase: usize, code: i32) -> Option<Outcome>
     }
 }
 
-enum Planned {
+/// What planning a phase gave: the saved plan read back, or Terraform's failure.
+enum PlanStep {
     Saved(SavedPlan, PathBuf),
     Failed(i32),
 }
@@ -259,17 +260,17 @@ fn plan_and_show(
     phase: &Phase,
     dir: &Path,
     sink: Sink,
-) -> Result<Planned, Error> {
+) -> Result<PlanStep, Error> {
     let file = dir.join(format!("phase-{}.tfplan", phase.number));
     let args = invocation.plan_args(phase.action, &phase.targets, &file);
     let code = supervisor.execute(&invocation.binary, &args, Group::Own, sink)?;
     if code != 0 || supervisor.interrupted() {
-        return Ok(Planned::Failed(code.max(1)));
+        return Ok(PlanStep::Failed(code.max(1)));
     }
     restrict(&file)?;
     let (code, json) = supervisor.capture(&invocation.binary, &invocation.show_args(&file))?;
     if code != 0 || supervisor.interrupted() {
-        return Ok(Planned::Failed(code.max(1)));
+        return Ok(PlanStep::Failed(code.max(1)));
     }
     let saved = SavedPlan::parse(&json).map_err(|message| Error::State {
         origin: format!(
@@ -278,7 +279,7 @@ fn plan_and_show(
         ),
         message,
     })?;
-    Ok(Planned::Saved(saved, file))
+    Ok(PlanStep::Saved(saved, file))
 }
 
 /// One verified phase: plan, compare, ask, apply the saved plan.
@@ -293,8 +294,8 @@ fn verified_phase(
     let dir = supervisor.private_dir()?;
     let (saved, file) =
         match plan_and_show(supervisor, run.invocation, phase, dir.path(), Sink::Stdout)? {
-            Planned::Saved(saved, file) => (saved, file),
-            Planned::Failed(code) => return Ok(finished(supervisor, phase.number, code)),
+            PlanStep::Saved(saved, file) => (saved, file),
+            PlanStep::Failed(code) => return Ok(finished(supervisor, phase.number, code)),
         };
     let check = verifier.check(phase, &saved);
     if !check.agrees() {

@@ -352,7 +352,7 @@ impl Verifier<'_> {
                 continue;
             }
             let scope = self.scope_of(&c.address);
-            let earlier = self.class.scopes.get(k).map(String::as_str).unwrap_or("?");
+            let this = self.class.scopes[k].as_str();
             let outcome: Result<String, String> = match (c.action, scope) {
                 (_, None) => Err("drift: not in this environment's configuration".into()),
                 (Planned::Forget | Planned::Unknown, Some(_)) => Err(format!(
@@ -360,7 +360,7 @@ impl Verifier<'_> {
                     c.action.verb()
                 )),
                 (_, Some(s)) if s > k => Err(format!(
-                    "dependency: scope {} comes after {earlier}; applying {earlier} must not apply it",
+                    "dependency: scope {} comes after {this}; applying {this} must not apply it",
                     self.class.scopes[s]
                 )),
                 (Planned::Create | Planned::Update, Some(s)) if s == k => Ok("in scope".into()),
