@@ -150,11 +150,7 @@ pub fn plan_json(plan: &Plan) -> Value {
 
 pub fn plan_text(plan: &Plan) -> String {
     let mut out = String::new();
-    let env = plan
-        .env
-        .as_deref()
-        .map(|e| format!(" (env {e})"))
-        .unwrap_or_default();
+    let env = env_suffix(plan.env.as_deref());
     let _ = writeln!(
         out,
         "{} {}{env}: {}",
@@ -310,11 +306,7 @@ pub fn phase_check_table(check: &PhaseCheck) -> String {
 /// differences when not, and the earlier-scope objects it updates.
 pub fn verify_text(v: &Verification) -> String {
     let mut out = String::new();
-    let env = v
-        .env
-        .as_deref()
-        .map(|e| format!(" (env {e})"))
-        .unwrap_or_default();
+    let env = env_suffix(v.env.as_deref());
     let _ = writeln!(
         out,
         "verify {} {}{env}: {}",
@@ -384,6 +376,11 @@ fn render_markdown(name: &str, template: &str, key: &str, value: &impl serde::Se
     context.insert(key, value);
     tera.render(name, &context)
         .expect("built-in templates render (see report tests)")
+}
+
+/// ` (env dev)`, or nothing without an environment.
+fn env_suffix(env: Option<&str>) -> String {
+    env.map(|e| format!(" (env {e})")).unwrap_or_default()
 }
 
 fn action_name(plan: &Plan) -> &'static str {

@@ -15,19 +15,8 @@ fn plan(name: &str) -> String {
 }
 
 fn run(fake: &Fake, args: &[&str], show: &str, stdin: &str) -> std::process::Output {
-    assert_cmd::Command::cargo_bin("tfscope")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env(
-            "PATH",
-            format!("{}:/usr/bin:/bin", fake.dir.path().display()),
-        )
-        .env_remove("TFSCOPE_TERRAFORM")
-        .env("FAKE_TF_LOG", fake.log())
-        .env("FAKE_TF_FAIL", "")
+    fake.command(args)
         .env("FAKE_TF_SHOW", plan(show))
-        .args(args)
         .write_stdin(stdin)
         .output()
         .unwrap()

@@ -43,11 +43,10 @@ impl Fake {
         self.dir.path().join("argv.log")
     }
 
-    /// Runs tfscope with only the fake terraform (and the shell's basics) on PATH.
-    pub fn run(&self, args: &[&str], fail_on: &str) -> Output {
-        assert_cmd::Command::cargo_bin("tfscope")
-            .unwrap()
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+    /// tfscope with only the fake terraform (and the shell's basics) on PATH.
+    pub fn command(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("tfscope").unwrap();
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("NO_COLOR", "1")
             .env(
                 "PATH",
@@ -55,8 +54,15 @@ impl Fake {
             )
             .env_remove("TFSCOPE_TERRAFORM")
             .env("FAKE_TF_LOG", self.log())
+            .env("FAKE_TF_FAIL", "")
+            .args(args);
+        cmd
+    }
+
+    /// Runs [`Fake::command`], the fake failing on a call that contains `fail_on`.
+    pub fn run(&self, args: &[&str], fail_on: &str) -> Output {
+        self.command(args)
             .env("FAKE_TF_FAIL", fail_on)
-            .args(args)
             .output()
             .unwrap()
     }
