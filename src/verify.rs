@@ -401,13 +401,9 @@ impl Verifier<'_> {
         }
         check.promised = phase.touches.clone();
         // Every instance of the phase's own resources that tfscope knows exists must be in the
-        // plan, as a change or a no-op.
+        // plan, as a change or a no-op. Where the keys are known only after apply, Terraform
+        // decides how many there are (none, perhaps): nothing is expected.
         let listed: BTreeSet<&str> = saved.changes.iter().map(|c| c.address.as_str()).collect();
-        let listed_resources: BTreeSet<String> = saved
-            .changes
-            .iter()
-            .filter_map(|c| resource_address(&c.address))
-            .collect();
         for address in phase.resources.values().flatten() {
             let Some(u) = self.graph.find(address) else {
                 continue;
@@ -419,22 +415,17 @@ impl Verifier<'_> {
             let local = address
                 .strip_prefix(&unit.module.prefix())
                 .unwrap_or(address);
-            let expected = self.instances.get(address).and_then(|e| e.addresses(local));
-            let why = "tfscope expects it in this environment; Terraform's plan leaves it out";
-            match expected {
-                Some(instances) => {
-                    for i in instances.iter().filter(|i| !listed.contains(i.as_str())) {
-                        check
-                            .missing
-                            .push(self.item(i, Planned::Create, why.to_string()));
-                    }
-                }
-                None if !listed_resources.contains(address) => {
-                    check
-                        .missing
-                        .push(self.item(address, Planned::Create, why.to_string()));
-                }
-                None => {}
+            let expected = self
+                .instances
+                .get(address)
+                .and_then(|e| e.addresses(local))
+                .unwrap_or_default();
+            for i in expected.iter().filter(|i| !listed.contains(i.as_str())) {
+                check.missing.push(self.item(
+                    i,
+                    Planned::Create,
+                    "tfscope expects it in this environment; Terraform's plan leaves it out".into(),
+                ));
             }
         }
     }
@@ -706,6 +697,21 @@ resource "aws_ecs_service" "app" {
             addresses(&check.missing),
             ["aws_ecs_service.app[\"worker\"]"]
         );
+    }
+
+    #[test]
+    fn instances_known_only_after_apply_are_not_expected() {
+        // Keys from a data source: Terraform may plan any number of instances, none included.
+        let a = crate::testing::analysis(
+            &[(
+                "main.tf",
+                "data \"aws_subnets\" \"all\" {}\nresource \"aws_ecs_service\" \"app\" {\n  for_each = toset(data.aws_subnets.all.ids)\n  name     = each.key\n}\n",
+            )],
+            "",
+        );
+        let plan = plan_of(&a, "runtime", Action::Apply);
+        let check = verify(&a, &plan.phases[0], &saved(&[], &[]), &[]);
+        assert!(check.agrees(), "{check:#?}");
     }
 
     #[test]
