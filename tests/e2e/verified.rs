@@ -212,6 +212,16 @@ pub fn verified_workflow(version: &str) {
     assert!(ws.state().is_empty(), "down base takes everything");
 }
 
+/// Writes a hand-edited local state, with the next serial, as `terraform state push` would.
+fn write_state(ws: &Workspace, mut state: Value) {
+    state["serial"] = (state["serial"].as_u64().unwrap() + 1).into();
+    std::fs::write(
+        ws.root.join("terraform.tfstate"),
+        serde_json::to_vec_pretty(&state).unwrap(),
+    )
+    .unwrap();
+}
+
 /// Adds `aws_db_instance.legacy` to the state, as if the configuration had dropped it, with a
 /// recorded dependency on the ECS cluster: Terraform destroys it with the runtime scope.
 fn add_orphan(ws: &Workspace) {
@@ -228,12 +238,7 @@ fn add_orphan(ws: &Workspace) {
     legacy["name"] = "legacy".into();
     legacy["instances"][0]["dependencies"] = serde_json::json!(["module.app.aws_ecs_cluster.this"]);
     state["resources"].as_array_mut().unwrap().push(legacy);
-    state["serial"] = (state["serial"].as_u64().unwrap() + 1).into();
-    std::fs::write(
-        ws.root.join("terraform.tfstate"),
-        serde_json::to_vec_pretty(&state).unwrap(),
-    )
-    .unwrap();
+    write_state(ws, state);
 }
 
 fn deletes(ws: &Workspace) -> usize {
@@ -295,12 +300,7 @@ pub fn refuses_a_broken_promise(version: &str) {
         .as_array_mut()
         .unwrap()
         .retain(|r| r["name"] != "legacy");
-    state["serial"] = (state["serial"].as_u64().unwrap() + 1).into();
-    std::fs::write(
-        ws.root.join("terraform.tfstate"),
-        serde_json::to_vec_pretty(&state).unwrap(),
-    )
-    .unwrap();
+    write_state(&ws, state);
 
     // 2. A rule that mis-scopes the ECS tasks' security group into runtime. tfscope's own model
     //    sees the violation and refuses before Terraform runs...
