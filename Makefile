@@ -28,9 +28,12 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
 
-## bench: time tfscope on the reference infra and on a generated 20,000-resource tree
+## bench: every command on three generated shapes at 5k-40k resources, against a single-thread
+##        hcl-edit parse of the same files (scripts/bench.py; SIZES="5000 10000" to shorten)
+SIZES ?= 5000 10000 20000 40000
 bench:
-	bash scripts/bench.sh
+	$(CARGO) build --release --quiet --features bench
+	python3 scripts/bench.py --sizes $(SIZES)
 
 ## bench-verify: what verified execution adds per phase, with real Terraform (needs `make tools`)
 bench-verify: tools

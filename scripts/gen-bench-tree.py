@@ -3160,6 +3160,161 @@ def self_check(out_dir, all_files):
         raise SystemExit(f"self-check failed: {len(problems)} problem(s)")
 
 
+# --------------------------------------------------------------------------
+# Other shapes (issue 11): a flat root of independent stacks, and module calls chained by
+# depends_on. Both deterministic for (files, resources, seed).
+# --------------------------------------------------------------------------
+
+# One resource block each; `{i}` is the stack, `{n}` the block's number in it. Every block after
+# the first references earlier ones, as real stacks do.
+FLAT_BLOCKS = [
+    ('aws_security_group', 'sg{n}', """
+  name        = "${{local.name{i}}}-sg{n}"
+  description = "stack {i}"
+  tags        = local.tags{i}
+  dynamic "ingress" {{
+    for_each = local.ports{i}
+    content {{
+      from_port = ingress.value
+      to_port   = ingress.value
+      protocol  = "tcp"
+    }}
+  }}
+"""),
+    ('aws_ecs_service', 'svc{n}', """
+  for_each        = local.services{i}
+  name            = "${{local.name{i}}}-${{each.key}}"
+  desired_count   = each.value.count
+  security_groups = [aws_security_group.sg0_{i}.id]
+  tags            = merge(local.tags{i}, {{ Service = each.key }})
+"""),
+    ('aws_cloudwatch_log_group', 'logs{n}', """
+  for_each          = local.services{i}
+  name              = "/ecs/${{local.name{i}}}/${{each.key}}"
+  retention_in_days = var.stack{i}.retention
+"""),
+    ('aws_s3_bucket', 'bucket{n}', """
+  bucket = "${{local.name{i}}}-bucket{n}"
+  tags   = local.tags{i}
+"""),
+    ('aws_iam_role', 'role{n}', """
+  name = "${{local.name{i}}}-role{n}"
+  assume_role_policy = jsonencode({{
+    Statement = [for s in keys(local.services{i}) : {{ Action = "sts:AssumeRole", Sid = s }}]
+  }})
+"""),
+    ('aws_sqs_queue', 'queue{n}', """
+  count = var.stack{i}.queues
+  name  = "${{local.name{i}}}-queue{n}-${{count.index}}"
+  tags  = local.tags{i}
+"""),
+    ('aws_lb_target_group', 'tg{n}', """
+  for_each = {{ for k, v in local.services{i} : k => v if v.public }}
+  name     = "${{local.name{i}}}-${{each.key}}"
+  port     = each.value.port
+  vpc_id   = data.aws_vpc.this{i}.id
+"""),
+    ('aws_instance', 'vm{n}', """
+  count         = var.stack{i}.enabled ? var.stack{i}.size : 0
+  ami           = data.aws_ami.image{i}.id
+  instance_type = "t3.micro"
+  tags          = local.tags{i}
+"""),
+]
+
+
+def flat_stack(i, blocks):
+    """One file: a whole stack (variable with optional() attributes, locals with merge() and
+    `for`, data sources, then `blocks` resource blocks)."""
+    head = f"""variable "stack{i}" {{
+  type = object({{
+    name      = string
+    enabled   = optional(bool, true)
+    size      = optional(number, 2)
+    queues    = optional(number, 1)
+    retention = optional(number, 14)
+    tags      = optional(map(string), {{}})
+    services = optional(map(object({{
+      port   = number
+      count  = optional(number, 1)
+      public = optional(bool, false)
+    }})), {{}})
+  }})
+  default = {{
+    name = "stack{i}"
+    services = {{
+      api    = {{ port = 8080, public = true }}
+      worker = {{ port = 9090, count = 2 }}
+    }}
+  }}
+}}
+
+locals {{
+  name{i}     = lower(var.stack{i}.name)
+  tags{i}     = merge(var.stack{i}.tags, {{ Stack = local.name{i}, Index = "{i}" }})
+  services{i} = {{ for k, v in var.stack{i}.services : k => merge(v, {{ name = "${{local.name{i}}}-${{k}}" }}) }}
+  ports{i}    = distinct([for k, v in local.services{i} : v.port])
+}}
+
+data "aws_vpc" "this{i}" {{
+  tags = {{ Name = "main" }}
+}}
+
+data "aws_ami" "image{i}" {{
+  most_recent = true
+  owners      = ["amazon"]
+}}
+"""
+    parts = [head]
+    for n in range(blocks):
+        rtype, name, body = FLAT_BLOCKS[n % len(FLAT_BLOCKS)]
+        label = name.format(n=n) + f"_{i}"
+        text = body.format(i=i, n=n)
+        text = text.replace("aws_security_group.sg0_", "aws_security_group.sg0_")
+        parts.append(f'resource "{rtype}" "{label}" {{{text}}}\n')
+    return "\n".join(parts)
+
+
+def flat_files(files, resources):
+    per = distribute(resources, [1] * files)
+    if min(per) < 1:
+        raise SystemExit("--resources must be at least --files for --shape flat")
+    return {f"stack{i:05d}.tf": flat_stack(i, k) for i, k in enumerate(per)}
+
+
+def depends_on_files(files, resources):
+    """A root with one call per local module (two files each). Call 0 is a shared network module
+    of base types holding a tenth of the resources; every other call has `depends_on =
+    [module.m00000]`, every eighth also on the call before it, and every fourth repeats with
+    for_each. Inside a module each resource references the first one."""
+    calls = max(2, (files - 1) // 2)
+    shared = max(1, resources // 10)
+    per = [shared] + distribute(resources - shared, [1] * (calls - 1))
+    if min(per) < 1:
+        raise SystemExit("--resources too small for --shape depends-on")
+    base_types = ["aws_security_group", "aws_s3_bucket", "aws_sqs_queue"]
+    out = {}
+    root = []
+    for c in range(calls):
+        deps = ["module.m00000"] if c else []
+        if c > 1 and c % 8 == 7:
+            deps.append(f"module.m{c - 1:05d}")
+        repeat = '  for_each = toset(["a", "b"])\n' if c % 4 == 3 else ""
+        dep = f"  depends_on = [{', '.join(deps)}]\n" if deps else ""
+        name = '"${each.key}-m%d"' % c if repeat else f'"m{c}"'
+        root.append(f'module "m{c:05d}" {{\n  source = "./modules/m{c:05d}"\n{repeat}  name   = {name}\n{dep}}}\n')
+        body = []
+        for n in range(per[c]):
+            rtype = base_types[n % 3] if c == 0 else FLAT_BLOCKS[n % len(FLAT_BLOCKS)][0]
+            first = base_types[0] if c == 0 else FLAT_BLOCKS[0][0]
+            ref = f"\n  description = {first}.r0.id" if n else ""
+            body.append(f'resource "{rtype}" "r{n}" {{\n  tags = {{ Name = "${{var.name}}-{n}" }}{ref}\n}}\n')
+        out[f"modules/m{c:05d}/main.tf"] = "\n".join(body)
+        out[f"modules/m{c:05d}/variables.tf"] = 'variable "name" {\n  type = string\n}\n'
+    out["main.tf"] = "\n".join(root)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(
         description="Generate a large, deterministic, realistic Terraform configuration (root module "
@@ -3169,6 +3324,9 @@ def main():
     ap.add_argument("--files", type=int, default=2000, help="exact number of .tf files (default 2000)")
     ap.add_argument("--resources", type=int, default=20000, help="exact number of resource blocks (default 20000)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--shape", choices=["modules", "flat", "depends-on"], default="modules",
+                    help="modules: a root and ~files/50 wired child modules (default); flat: one "
+                    "directory of independent stacks; depends-on: module calls chained by depends_on")
     ap.add_argument("--force", action="store_true",
                     help=f"replace OUT_DIR if it is a tree this script generated (has {MARKER})")
     args = ap.parse_args()
@@ -3181,6 +3339,22 @@ def main():
             raise SystemExit(f"{out} exists and is not empty (use --force to replace a generated tree)")
 
     rng = random.Random(args.seed)
+    if args.shape != "modules":
+        make = flat_files if args.shape == "flat" else depends_on_files
+        all_files = make(args.files, args.resources)
+        os.makedirs(out, exist_ok=True)
+        with open(os.path.join(out, MARKER), "w") as f:
+            f.write(f"generated by scripts/gen-bench-tree.py --shape {args.shape} --files {args.files} "
+                    f"--resources {args.resources}\n")
+        for rel, text in sorted(all_files.items()):
+            path = os.path.join(out, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as f:
+                f.write(text)
+        n_res = sum(t.count('\nresource "') + t.startswith('resource "') for t in all_files.values())
+        print(f"{out}: shape {args.shape}, {len(all_files)} .tf files, {n_res} resource blocks, "
+              f"{sum(len(t) for t in all_files.values()) / 1e6:.1f} MB")
+        return
     n_modules = max(7, round((args.files - len(ROOT_FILES)) / 50))
     nets, plats, datas, edges, apps, children, mons = plan_modules(n_modules)
     specs = nets + plats + datas + edges + apps + children + mons
