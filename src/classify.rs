@@ -4,12 +4,13 @@
 //! the default scope for what is still unclassified. Explicit choices (rules, tags) are never
 //! changed: a dependency that breaks the order is reported as a violation instead.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashMap};
 
+use crate::address::ModulePath;
 use crate::catalog::{Catalog, Layer};
 use crate::config::Config;
 use crate::error::Warning;
-use crate::graph::{ResourceGraph, UnitKind};
+use crate::graph::{Direction, ResourceGraph, UnitKind};
 
 /// What decided a unit's scope.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -208,14 +209,21 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
         .collect();
     settle(graph, config, &follows, &mut units);
 
+    // The latest scope among each unit's direct dependencies tells which units have a
+    // violation; only those are walked dependency by dependency.
     let mut violations = Vec::new();
-    for (from, deps) in graph.deps.iter().enumerate() {
-        for &to in deps.keys() {
-            if units[to].scope > units[from].scope {
-                violations.push(Violation {
-                    dependent: from,
-                    dependency: to,
-                });
+    let mut latest = HashMap::new();
+    for from in 0..graph.units.len() {
+        let leaf = |d: usize| Some(units[d].scope);
+        let reads = graph.fold_adjacent(Direction::Dependencies, from, &leaf, &max, &mut latest);
+        if reads.is_some_and(|s| s > units[from].scope) {
+            for &to in graph.unit_deps(from).keys() {
+                if units[to].scope > units[from].scope {
+                    violations.push(Violation {
+                        dependent: from,
+                        dependency: to,
+                    });
+                }
             }
         }
     }
@@ -331,46 +339,89 @@ fn settle(
     follows: &[Option<Vec<String>>],
     units: &mut [Classified],
 ) {
-    let dependents_first = dependents_first_order(graph);
+    let dependents_first = graph.dependents_first();
     let mut dependencies_first = dependents_first.clone();
     dependencies_first.reverse();
     let catalog_reason: Vec<String> = units.iter().map(|c| c.reason.clone()).collect();
-    // The latest scope of the managed resources of each module, for unread data sources.
-    let module_latest = |units: &[Classified], module: &crate::address::ModulePath| {
-        (0..graph.units.len())
-            .filter(|&d| {
-                graph.units[d].kind == UnitKind::Managed && graph.units[d].module == *module
-            })
-            .map(|d| units[d].scope)
-            .max()
+    // The managed resources of each module, for unread data sources.
+    let mut managed_in: HashMap<&ModulePath, Vec<usize>> = HashMap::new();
+    for (d, unit) in graph.units.iter().enumerate() {
+        if unit.kind == UnitKind::Managed {
+            managed_in.entry(&unit.module).or_default().push(d);
+        }
+    }
+    let module_latest = |units: &[Classified], module: &ModulePath| {
+        managed_in
+            .get(module)
+            .and_then(|ds| ds.iter().map(|&d| units[d].scope).max())
     };
+    // Each module as a number, for the same-module preference of promotion.
+    let mut module_ids: HashMap<&ModulePath, usize> = HashMap::new();
+    let module_of: Vec<usize> = graph
+        .units
+        .iter()
+        .map(|unit| {
+            let next = module_ids.len();
+            *module_ids.entry(&unit.module).or_insert(next)
+        })
+        .collect();
     let mut first = true;
     loop {
         let mut moved = false;
-        // Attachments and grants, dependencies first so chains resolve.
+        // Attachments and grants, dependencies first so chains resolve. What a hub leads to
+        // was settled before any unit behind it reads it, so its summary is kept for the round.
+        let mut latest_behind = HashMap::new();
         for &u in &dependencies_first {
             let Some(principal_args) = &follows[u] else {
                 continue;
             };
-            let principals: BTreeSet<usize> = graph.arg_deps[u]
+            // The latest scope among managed resources, the first address on a tie.
+            let leaf =
+                |d: usize| (graph.units[d].kind == UnitKind::Managed).then(|| (units[d].scope, d));
+            let later = |a: (usize, usize), b: (usize, usize)| {
+                let a_wins =
+                    a.0.cmp(&b.0)
+                        .then_with(|| graph.units[b.1].address.cmp(&graph.units[a.1].address))
+                        == std::cmp::Ordering::Greater;
+                if a_wins {
+                    a
+                } else {
+                    b
+                }
+            };
+            let mut principal: Option<(usize, usize)> = None;
+            for &d in graph.arg_deps[u]
                 .iter()
                 .filter(|(name, _)| principal_args.contains(name))
-                .flat_map(|(_, set)| set.iter().copied())
-                .filter(|&d| graph.units[d].kind == UnitKind::Managed)
-                .collect();
-            let (pool, grant): (Vec<usize>, bool) = if principals.is_empty() {
-                let joined = graph.deps[u]
-                    .keys()
-                    .copied()
-                    .filter(|&d| graph.units[d].kind == UnitKind::Managed)
-                    .collect();
-                (joined, false)
-            } else {
-                (principals.into_iter().collect(), true)
-            };
-            let latest = pool.iter().map(|&d| (units[d].scope, d)).max_by(|a, b| {
-                a.0.cmp(&b.0)
-                    .then_with(|| graph.units[b.1].address.cmp(&graph.units[a.1].address))
+                .flat_map(|(_, set)| set.iter())
+            {
+                let found = if graph.is_unit(d) {
+                    leaf(d)
+                } else {
+                    let behind = graph.fold_adjacent(
+                        Direction::Dependencies,
+                        d,
+                        &leaf,
+                        &later,
+                        &mut latest_behind,
+                    );
+                    latest_behind.insert(d, behind);
+                    behind
+                };
+                principal = match (principal, found) {
+                    (Some(a), Some(b)) => Some(later(a, b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            let grant = principal.is_some();
+            let latest = principal.or_else(|| {
+                graph.fold_adjacent(
+                    Direction::Dependencies,
+                    u,
+                    &leaf,
+                    &later,
+                    &mut latest_behind,
+                )
             });
             let Some((scope, to)) = latest else {
                 continue;
@@ -399,18 +450,21 @@ fn settle(
             unit.scope = scope;
             unit.decision = Decision::Follows { to: to_addr };
         }
-        // Promotion and data sources, dependents first.
-        let dependents = graph.dependents();
+        // Promotion and data sources, dependents first; as above, what a hub leads to was
+        // settled before any unit behind it reads it.
+        let mut earliest_behind = HashMap::new();
         for &u in &dependents_first {
-            let earliest = dependents[u]
-                .keys()
-                .map(|&d| (units[d].scope, d))
-                .min_by_key(|&(scope, d)| {
-                    // Name a dependent from the same module when there is one: it is the
-                    // likelier reason a reader looks for.
-                    let other_module = graph.units[d].module != graph.units[u].module;
-                    (scope, other_module, graph.units[d].address.as_str())
-                });
+            let leaf = |d: usize| Some(Earliest::of(d, units[d].scope, module_of[d]));
+            let earlier = |a: Earliest, b: Earliest| a.merge(b, graph);
+            let earliest = graph
+                .fold_adjacent(
+                    Direction::Dependents,
+                    u,
+                    &leaf,
+                    &earlier,
+                    &mut earliest_behind,
+                )
+                .map(|e| e.pick(module_of[u], graph));
             if units[u].decision == Decision::DataSource {
                 let (scope, reason) = match earliest {
                     Some((scope, by)) => (
@@ -418,7 +472,16 @@ fn settle(
                         format!("data source read by {}", graph.units[by].address),
                     ),
                     None => {
-                        let reads = graph.deps[u].keys().map(|&d| units[d].scope).max();
+                        // What it reads has not been settled in this round yet: no summary
+                        // is kept.
+                        let leaf = |d: usize| Some(units[d].scope);
+                        let reads = graph.fold_adjacent(
+                            Direction::Dependencies,
+                            u,
+                            &leaf,
+                            &max,
+                            &mut HashMap::new(),
+                        );
                         let module = module_latest(units, &graph.units[u].module);
                         match reads.max(module) {
                             Some(scope) => (
@@ -464,23 +527,59 @@ fn settle(
     }
 }
 
-/// A topological order in which every unit comes after all units that depend on it.
-fn dependents_first_order(graph: &ResourceGraph) -> Vec<usize> {
-    let dependents = graph.dependents();
-    let n = graph.units.len();
-    let mut remaining: Vec<usize> = dependents.iter().map(|d| d.len()).collect();
-    let mut ready: BTreeSet<usize> = (0..n).filter(|&i| remaining[i] == 0).collect();
-    let mut order = Vec::with_capacity(n);
-    while let Some(u) = ready.pop_first() {
-        order.push(u);
-        for &d in graph.deps[u].keys() {
-            remaining[d] -= 1;
-            if remaining[d] == 0 {
-                ready.insert(d);
+fn max(a: usize, b: usize) -> usize {
+    a.max(b)
+}
+
+/// The earliest scope among a unit's dependents, with the dependents at that scope that could
+/// name it: the one with the first address, and the one with the first address in each module
+/// (a dependent from the unit's own module is the likelier reason a reader looks for).
+#[derive(Debug, Clone)]
+struct Earliest {
+    scope: usize,
+    first: usize,
+    by_module: BTreeMap<usize, usize>,
+}
+
+impl Earliest {
+    fn of(d: usize, scope: usize, module: usize) -> Earliest {
+        Earliest {
+            scope,
+            first: d,
+            by_module: BTreeMap::from([(module, d)]),
+        }
+    }
+
+    fn merge(self, other: Earliest, graph: &ResourceGraph) -> Earliest {
+        let before = |a: usize, b: usize| graph.units[a].address <= graph.units[b].address;
+        match self.scope.cmp(&other.scope) {
+            std::cmp::Ordering::Less => self,
+            std::cmp::Ordering::Greater => other,
+            std::cmp::Ordering::Equal => {
+                let (mut big, small) = if self.by_module.len() >= other.by_module.len() {
+                    (self, other)
+                } else {
+                    (other, self)
+                };
+                if !before(big.first, small.first) {
+                    big.first = small.first;
+                }
+                for (m, d) in small.by_module {
+                    let slot = big.by_module.entry(m).or_insert(d);
+                    if !before(*slot, d) {
+                        *slot = d;
+                    }
+                }
+                big
             }
         }
     }
-    order
+
+    /// The dependent that names the promotion of a unit in `module`.
+    fn pick(&self, module: usize, _graph: &ResourceGraph) -> (usize, usize) {
+        let by = self.by_module.get(&module).copied().unwrap_or(self.first);
+        (self.scope, by)
+    }
 }
 
 #[cfg(test)]

@@ -102,7 +102,6 @@ pub fn explain(
             })
             .collect::<Vec<_>>()
     };
-    let dependents = graph.dependents();
     let mut effects = Vec::new();
     for (k, name) in class.scopes.iter().enumerate() {
         let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), Action::Apply);
@@ -151,8 +150,8 @@ pub fn explain(
         stateful: c.stateful,
         allow_destroy: c.allow_destroy,
         location: unit.location.clone(),
-        dependencies: related(&graph.deps[u]),
-        dependents: related(&dependents[u]),
+        dependencies: related(&graph.unit_deps(u)),
+        dependents: related(&graph.unit_dependents(u)),
         effects,
     })
 }

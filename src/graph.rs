@@ -3,7 +3,10 @@
 //! and an edge for every reference (`var.x` inside a module is wired to the caller's argument,
 //! `module.m.out` to what the output references, `depends_on = [module.m]` to everything in it).
 //! Cycles are errors. The result is projected onto *units* (managed resources, data sources and
-//! opaque module calls) as a plain [`ResourceGraph`] for classification and targeting.
+//! opaque module calls) and *hubs* (a module call's expansion, and everything inside a module)
+//! as a plain [`ResourceGraph`] for classification and targeting. Hubs keep the projection
+//! linear: `depends_on = [module.m]` on many calls is one edge per call to `m`'s hub, not one
+//! edge per pair of resources; every walk looks through them.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -56,22 +59,46 @@ pub struct Unit {
     pub arguments: BTreeMap<String, Vec<ArgumentValue>>,
 }
 
+/// Which module-wide node a hub stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HubRole {
+    /// A resolved module call's count/for_each/depends_on, which everything inside inherits.
+    Expansion,
+    /// Everything inside a module, for `depends_on = [module.m]`.
+    Close,
+}
+
+/// A module-wide node kept in the resource graph so that edges to a whole module stay one edge.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hub {
+    pub module: ModulePath,
+    pub role: HubRole,
+}
+
 /// Resource-level dependencies: everything classification and targeting need.
+///
+/// Nodes are numbered units first (`0..units.len()`), then hubs. A unit's direct dependencies
+/// are the units reachable from it through hubs only ([`ResourceGraph::unit_deps`]); walks
+/// ([`ResourceGraph::reach`], [`ResourceGraph::fold_adjacent`]) look through hubs and only ever
+/// yield units.
 #[derive(Debug, Clone)]
 pub struct ResourceGraph {
     /// Sorted by address.
     pub units: Vec<Unit>,
-    /// `deps[i]`: the units unit `i` depends on directly (through any number of variables, locals,
-    /// outputs and module boundaries), with the weakest edge kind on the strongest path.
+    /// Node ids `units.len()..`, sorted by module and role.
+    pub hubs: Vec<Hub>,
+    /// `deps[n]` for every node: the units and hubs node `n` depends on directly (through any
+    /// number of variables, locals, outputs and module boundaries), with the weakest edge kind
+    /// on the strongest path.
     pub deps: Vec<BTreeMap<usize, EdgeKind>>,
-    /// The reverse of `deps`: who depends on each unit directly.
+    /// The reverse of `deps`: who depends on each node directly.
     pub rdeps: Vec<BTreeMap<usize, EdgeKind>>,
     /// Every resolved module call (not the root) with how it repeats.
     pub modules: BTreeMap<ModulePath, Repetition>,
     /// Units with no instance in the environment, left out of `units` (see [`ResourceGraph::for_environment`]).
     pub absent: Vec<Absent>,
     /// Parallel to `units`: for the tracked arguments a unit sets (principals of grants), the
-    /// units each one references, through variables, locals and module boundaries.
+    /// units and hubs each one references, through variables, locals and module boundaries.
     pub arg_deps: Vec<Vec<(String, BTreeSet<usize>)>>,
     pub warnings: Vec<Warning>,
 }
@@ -94,10 +121,173 @@ impl ResourceGraph {
             .ok()
     }
 
-    /// Direct dependents of each unit (the reverse of `deps`).
+    /// Direct dependents of each node (the reverse of `deps`).
     pub fn dependents(&self) -> &[BTreeMap<usize, EdgeKind>] {
         &self.rdeps
     }
+
+    pub fn is_unit(&self, n: usize) -> bool {
+        n < self.units.len()
+    }
+
+    fn edges(&self, direction: Direction) -> &[BTreeMap<usize, EdgeKind>] {
+        match direction {
+            Direction::Dependencies => &self.deps,
+            Direction::Dependents => &self.rdeps,
+        }
+    }
+
+    /// The units unit `u` depends on directly, looking through hubs, with the weakest edge kind
+    /// on the strongest path. Linear in what it returns; for one unit at a time (a pass over
+    /// every unit uses [`ResourceGraph::fold_adjacent`]).
+    pub fn unit_deps(&self, u: usize) -> BTreeMap<usize, EdgeKind> {
+        self.adjacent_units(Direction::Dependencies, u)
+    }
+
+    /// The units that depend on unit `u` directly, looking through hubs.
+    pub fn unit_dependents(&self, u: usize) -> BTreeMap<usize, EdgeKind> {
+        self.adjacent_units(Direction::Dependents, u)
+    }
+
+    fn adjacent_units(&self, direction: Direction, n: usize) -> BTreeMap<usize, EdgeKind> {
+        let edges = self.edges(direction);
+        let mut out = BTreeMap::new();
+        // Value edges first: a unit reached by an all-value path is a value dependency.
+        for kind in [EdgeKind::Value, EdgeKind::Provider] {
+            let mut seen: BTreeSet<usize> = BTreeSet::new();
+            let mut stack = vec![n];
+            while let Some(m) = stack.pop() {
+                for (&t, &k) in &edges[m] {
+                    if k > kind || !seen.insert(t) {
+                        continue;
+                    }
+                    if self.is_unit(t) {
+                        out.entry(t).or_insert(kind);
+                    } else {
+                        stack.push(t);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Units reachable from `seeds` along `direction` (not including the seeds unless reached
+    /// again); `value_only` follows only value edges.
+    pub fn reach(
+        &self,
+        direction: Direction,
+        seeds: impl IntoIterator<Item = usize>,
+        value_only: bool,
+    ) -> BTreeSet<usize> {
+        let edges = self.edges(direction);
+        // A bitmap keeps the walk linear in the edges it follows.
+        let mut seen = vec![false; edges.len()];
+        let mut queue: Vec<usize> = Vec::new();
+        let visit = |from: usize, seen: &mut Vec<bool>, queue: &mut Vec<usize>| {
+            for (&t, &k) in &edges[from] {
+                if (!value_only || k == EdgeKind::Value) && !seen[t] {
+                    seen[t] = true;
+                    queue.push(t);
+                }
+            }
+        };
+        for s in seeds {
+            visit(s, &mut seen, &mut queue);
+        }
+        while let Some(u) = queue.pop() {
+            visit(u, &mut seen, &mut queue);
+        }
+        seen[..self.units.len()]
+            .iter()
+            .enumerate()
+            .filter_map(|(u, &s)| s.then_some(u))
+            .collect()
+    }
+
+    /// Folds `leaf` over the units adjacent to node `n` along `direction`, looking through hubs:
+    /// `merge` combines summaries, and a hub's summary is computed once and kept in `memo`.
+    /// This is how a pass over every unit asks about its direct neighbours in linear time. The
+    /// memo is valid while `leaf` gives the same answers for the units behind the hubs in it.
+    pub fn fold_adjacent<S: Clone>(
+        &self,
+        direction: Direction,
+        n: usize,
+        leaf: &impl Fn(usize) -> Option<S>,
+        merge: &impl Fn(S, S) -> S,
+        memo: &mut HashMap<usize, Option<S>>,
+    ) -> Option<S> {
+        let mut acc: Option<S> = None;
+        for &t in self.edges(direction)[n].keys() {
+            let s = if self.is_unit(t) {
+                leaf(t)
+            } else if let Some(s) = memo.get(&t) {
+                s.clone()
+            } else {
+                let s = self.fold_adjacent(direction, t, leaf, merge, memo);
+                memo.insert(t, s.clone());
+                s
+            };
+            acc = match (acc, s) {
+                (Some(a), Some(b)) => Some(merge(a, b)),
+                (a, b) => a.or(b),
+            };
+        }
+        acc
+    }
+
+    /// Unit ids in an order where every unit comes after all units that depend on it (through
+    /// hubs), taking the smallest ready unit first. Hubs are passed as soon as they are ready,
+    /// so the order is the one the unit-level graph would give.
+    pub fn dependents_first(&self) -> Vec<usize> {
+        let n = self.deps.len();
+        let mut remaining: Vec<usize> = self.rdeps.iter().map(BTreeMap::len).collect();
+        let mut ready: BTreeSet<usize> = BTreeSet::new();
+        let mut hubs: Vec<usize> = Vec::new();
+        for (i, &r) in remaining.iter().enumerate() {
+            if r == 0 {
+                if self.is_unit(i) {
+                    ready.insert(i);
+                } else {
+                    hubs.push(i);
+                }
+            }
+        }
+        let mut order = Vec::with_capacity(self.units.len());
+        loop {
+            let next = match hubs.pop() {
+                Some(h) => h,
+                None => match ready.pop_first() {
+                    Some(u) => {
+                        order.push(u);
+                        u
+                    }
+                    None => break,
+                },
+            };
+            for &d in self.deps[next].keys() {
+                remaining[d] -= 1;
+                if remaining[d] == 0 {
+                    if self.is_unit(d) {
+                        ready.insert(d);
+                    } else {
+                        hubs.push(d);
+                    }
+                }
+            }
+        }
+        debug_assert_eq!(order.len(), self.units.len(), "{n} nodes, acyclic");
+        order
+    }
+}
+
+/// Which way a walk follows edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// From a node to what it depends on (what `apply -target` pulls in).
+    Dependencies,
+    /// From a node to what depends on it (what `destroy -target` takes along).
+    Dependents,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -586,10 +776,12 @@ impl<'a> Builder<'a> {
         let g = &self.graph;
         let is_unit =
             |n: NodeIndex| matches!(g[n].kind, NodeKind::Resource(_) | NodeKind::Opaque(_));
+        let is_hub =
+            |n: NodeIndex| matches!(g[n].kind, NodeKind::Expansion(_) | NodeKind::Close(_));
         // Reverse topological order: dependencies before dependents.
         let mut order = toposort(g, None).expect("cycles were rejected");
         order.reverse();
-        // reach[n]: units reachable from n through non-unit nodes, with the edge kind.
+        // reach[n]: units and hubs reachable from n through other nodes, with the edge kind.
         let mut reach: HashMap<NodeIndex, BTreeMap<NodeIndex, EdgeKind>> = HashMap::new();
         for &n in &order {
             let mut mine: BTreeMap<NodeIndex, EdgeKind> = BTreeMap::new();
@@ -600,7 +792,7 @@ impl<'a> Builder<'a> {
                     let slot = mine.entry(u).or_insert(k);
                     *slot = (*slot).min(k);
                 };
-                if is_unit(t) {
+                if is_unit(t) || is_hub(t) {
                     add(t, EdgeKind::Value);
                 } else if let Some(r) = reach.get(&t) {
                     for (&u, &k) in r {
@@ -667,14 +859,37 @@ impl<'a> Builder<'a> {
             units.push((n, unit));
         }
         units.sort_by(|a, b| a.1.address.cmp(&b.1.address));
-        let position: HashMap<NodeIndex, usize> = units
-            .iter()
-            .enumerate()
-            .map(|(i, (n, _))| (*n, i))
+        let mut hubs: Vec<(NodeIndex, Hub)> = g
+            .node_indices()
+            .filter_map(|n| match &g[n].kind {
+                NodeKind::Expansion(m) => Some((
+                    n,
+                    Hub {
+                        module: m.clone(),
+                        role: HubRole::Expansion,
+                    },
+                )),
+                NodeKind::Close(m) => Some((
+                    n,
+                    Hub {
+                        module: m.clone(),
+                        role: HubRole::Close,
+                    },
+                )),
+                _ => None,
+            })
             .collect();
-        let deps = units
+        hubs.sort_by(|a, b| a.1.cmp(&b.1));
+        let nodes: Vec<NodeIndex> = units
             .iter()
-            .map(|(n, _)| {
+            .map(|(n, _)| *n)
+            .chain(hubs.iter().map(|(n, _)| *n))
+            .collect();
+        let position: HashMap<NodeIndex, usize> =
+            nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let deps: Vec<BTreeMap<usize, EdgeKind>> = nodes
+            .iter()
+            .map(|n| {
                 reach[n]
                     .iter()
                     .filter(|(u, _)| *u != n)
@@ -682,8 +897,7 @@ impl<'a> Builder<'a> {
                     .collect()
             })
             .collect();
-        let deps: Vec<BTreeMap<usize, EdgeKind>> = deps;
-        let mut rdeps = vec![BTreeMap::new(); units.len()];
+        let mut rdeps = vec![BTreeMap::new(); nodes.len()];
         for (from, d) in deps.iter().enumerate() {
             for (&to, &kind) in d {
                 rdeps[to].insert(from, kind);
@@ -704,7 +918,7 @@ impl<'a> Builder<'a> {
                             .map(|(name, nodes)| {
                                 let mut set = BTreeSet::new();
                                 for &t in nodes {
-                                    if is_unit(t) {
+                                    if is_unit(t) || is_hub(t) {
                                         set.insert(position[&t]);
                                     } else if let Some(r) = reach.get(&t) {
                                         set.extend(r.keys().map(|u| position[u]));
@@ -719,6 +933,7 @@ impl<'a> Builder<'a> {
             .collect();
         ResourceGraph {
             units: units.into_iter().map(|(_, u)| u).collect(),
+            hubs: hubs.into_iter().map(|(_, h)| h).collect(),
             deps,
             rdeps,
             modules,
@@ -743,11 +958,13 @@ impl ResourceGraph {
                 unit.arguments = e.arguments.clone();
             }
         }
-        let n = self.units.len();
+        // Every node: units, then hubs, which are never absent.
+        let n = self.deps.len();
         let gone: Vec<bool> = self
             .units
             .iter()
             .map(|u| instances.is_absent(&u.address))
+            .chain(std::iter::repeat_n(false, self.hubs.len()))
             .collect();
         if !gone.contains(&true) {
             return self;
@@ -811,7 +1028,7 @@ impl ResourceGraph {
                 rdeps[to].insert(from, kind);
             }
         }
-        let arg_deps = (0..n)
+        let arg_deps = (0..self.units.len())
             .filter(|&u| !gone[u])
             .map(|u| {
                 self.arg_deps[u]
@@ -859,6 +1076,7 @@ impl ResourceGraph {
         absent.sort_by(|a, b| a.address.cmp(&b.address));
         ResourceGraph {
             units,
+            hubs: self.hubs,
             deps,
             rdeps,
             modules: self.modules,
@@ -901,7 +1119,7 @@ mod tests {
 
     fn deps_of(g: &ResourceGraph, addr: &str) -> Vec<String> {
         let i = g.find(addr).unwrap_or_else(|| panic!("no {addr}"));
-        g.deps[i]
+        g.unit_deps(i)
             .iter()
             .map(|(&d, &k)| match k {
                 EdgeKind::Value => g.units[d].address.clone(),
@@ -1003,6 +1221,124 @@ resource "null_resource" "migrate" { depends_on = [module.db] }
                 "module.db.aws_db_instance.a",
                 "module.db.module.inner.aws_s3_bucket.b"
             ]
+        );
+    }
+
+    /// Many calls with `depends_on` on one shared module, and a `for_each` call inside each.
+    fn shared_module_calls(calls: usize) -> ResourceGraph {
+        let mut root = String::from("module \"shared\" { source = \"./shared\" }\n");
+        for c in 0..calls {
+            root.push_str(&format!(
+                "module \"c{c}\" {{\n  source     = \"./caller\"\n  depends_on = [module.shared]\n}}\n"
+            ));
+        }
+        let shared = "resource \"aws_vpc\" \"a\" {}\nresource \"aws_vpc\" \"b\" {}\nresource \"aws_vpc\" \"c\" {}\n";
+        let caller = r#"
+resource "aws_ecs_cluster" "k" {}
+resource "aws_ecs_service" "s" { cluster = aws_ecs_cluster.k.id }
+module "inner" {
+  source   = "./inner"
+  for_each = toset(["x", "y"])
+  cluster  = aws_ecs_cluster.k.id
+}
+"#;
+        let inner = "variable \"cluster\" {}\nresource \"aws_ecs_task_definition\" \"t\" { family = var.cluster }\n";
+        graph_of(&[
+            ("main.tf", root.as_str()),
+            ("shared/main.tf", shared),
+            ("caller/main.tf", caller),
+            ("caller/inner/main.tf", inner),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn depends_on_a_module_is_one_edge_per_call_to_its_hub() {
+        let g = shared_module_calls(6);
+        let hub = |module: &str, role: HubRole| {
+            let i = g
+                .hubs
+                .iter()
+                .position(|h| h.module.to_string() == module && h.role == role)
+                .unwrap_or_else(|| panic!("no hub for {module}"));
+            g.units.len() + i
+        };
+        let close = hub("module.shared", HubRole::Close);
+        // Everything inside the shared module, once, and the six calls' expansions behind it.
+        assert_eq!(g.deps[close].len(), 3);
+        assert_eq!(g.rdeps[close].len(), 6);
+        for c in 0..6 {
+            let expansion = hub(&format!("module.c{c}"), HubRole::Expansion);
+            assert_eq!(g.deps[expansion].keys().collect::<Vec<_>>(), vec![&close]);
+        }
+        // Edges grow with the calls, not with calls times resources.
+        let edges = |g: &ResourceGraph| g.deps.iter().map(BTreeMap::len).sum::<usize>();
+        let (small, big) = (
+            edges(&shared_module_calls(6)),
+            edges(&shared_module_calls(12)),
+        );
+        let per_call = (big - small) / 6;
+        assert!(per_call <= 12, "{per_call} edges per call");
+        // Looking through the hubs, a resource of a call still depends on the whole module.
+        assert_eq!(
+            deps_of(&g, "module.c3.module.inner.aws_ecs_task_definition.t"),
+            vec![
+                "module.c3.aws_ecs_cluster.k",
+                "module.shared.aws_vpc.a",
+                "module.shared.aws_vpc.b",
+                "module.shared.aws_vpc.c"
+            ]
+        );
+    }
+
+    #[test]
+    fn walks_through_hubs_agree_with_the_unit_level_graph() {
+        let g = shared_module_calls(4);
+        let n = g.units.len();
+        let unit_deps: Vec<BTreeMap<usize, EdgeKind>> = (0..n).map(|u| g.unit_deps(u)).collect();
+        // Direct dependents are the reverse of direct dependencies.
+        for u in 0..n {
+            let from_deps: BTreeSet<usize> =
+                (0..n).filter(|&d| unit_deps[d].contains_key(&u)).collect();
+            assert_eq!(
+                g.unit_dependents(u)
+                    .keys()
+                    .copied()
+                    .collect::<BTreeSet<_>>(),
+                from_deps
+            );
+        }
+        // Dependents first, smallest ready unit first: Kahn's order on the unit-level graph.
+        let mut remaining: Vec<usize> = (0..n).map(|u| g.unit_dependents(u).len()).collect();
+        let mut ready: BTreeSet<usize> = (0..n).filter(|&u| remaining[u] == 0).collect();
+        let mut naive = Vec::new();
+        while let Some(u) = ready.pop_first() {
+            naive.push(u);
+            for &d in unit_deps[u].keys() {
+                remaining[d] -= 1;
+                if remaining[d] == 0 {
+                    ready.insert(d);
+                }
+            }
+        }
+        assert_eq!(g.dependents_first(), naive);
+        // A fold over the neighbours is the fold over `unit_deps`, memo or not.
+        let mut memo = HashMap::new();
+        for (u, deps) in unit_deps.iter().enumerate() {
+            let leaf = |d: usize| Some(g.units[d].address.clone());
+            let first =
+                g.fold_adjacent(Direction::Dependencies, u, &leaf, &std::cmp::min, &mut memo);
+            let expected = deps.keys().map(|&d| g.units[d].address.clone()).min();
+            assert_eq!(first, expected, "{}", g.units[u].address);
+        }
+        // Reach through hubs yields units only: the closure of one shared VPC's dependents.
+        let vpc = g.find("module.shared.aws_vpc.a").unwrap();
+        let cascade = g.reach(Direction::Dependents, [vpc], true);
+        assert!(cascade.iter().all(|&u| g.is_unit(u)));
+        assert_eq!(
+            cascade.len(),
+            4 * 3,
+            "the three resources of each of the four calls"
         );
     }
 

@@ -3,13 +3,13 @@
 //! the exact terraform command, and the blast radius: what else Terraform touches and why.
 //! Owns the plan data type; rendering is in `report`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::address::target_flag;
 use crate::classify::Classification;
 use crate::error::{display_path, Error};
-use crate::graph::{ResourceGraph, UnitKind};
+use crate::graph::{Direction, ResourceGraph, UnitKind};
 use crate::instances::Instances;
 use crate::target::{self, Action, Selection};
 
@@ -234,7 +234,6 @@ pub fn plan(
         (Action::Destroy, Selection::Scope(k)) => (k..n).rev().collect(),
         (Action::Destroy, Selection::All | Selection::Through(_)) => (0..n).rev().collect(),
     };
-    let dependents = graph.dependents();
     let mut phases = Vec::new();
     for scope in scopes {
         let (want, allowed) = phase_want(graph, class, scope, action);
@@ -260,29 +259,23 @@ pub fn plan(
             .filter(|&&u| graph.units[u].kind != UnitKind::Data)
             .map(|&u| graph.units[u].address.clone())
             .collect();
-        let why = |u: usize| -> String {
-            match action {
-                Action::Apply => {
-                    let by = dependents[u]
-                        .keys()
-                        .filter(|d| t.closure.contains(d))
-                        .map(|&d| graph.units[d].address.as_str())
-                        .min()
-                        .unwrap_or("?");
-                    format!("needed by {by}")
-                }
-                Action::Destroy => {
-                    let on = graph.deps[u]
-                        .keys()
-                        .filter(|d| t.closure.contains(d))
-                        .map(|&d| graph.units[d].address.as_str())
-                        .min()
-                        .unwrap_or("?");
-                    format!("depends on {on}")
-                }
-            }
+        // The first address, among the units of the closure next to a unit, that explains why
+        // it is touched; what each hub leads to is computed once per phase.
+        let mut first_behind = HashMap::new();
+        let mut why = |u: usize| -> String {
+            let leaf = |d: usize| {
+                t.closure
+                    .contains(&d)
+                    .then(|| graph.units[d].address.as_str())
+            };
+            let (direction, verb) = match action {
+                Action::Apply => (Direction::Dependents, "needed by"),
+                Action::Destroy => (Direction::Dependencies, "depends on"),
+            };
+            let first = graph.fold_adjacent(direction, u, &leaf, &std::cmp::min, &mut first_behind);
+            format!("{verb} {}", first.unwrap_or("?"))
         };
-        let touch = |u: usize| Touch {
+        let mut touch = |u: usize| Touch {
             address: graph.units[u].address.clone(),
             scope: class.scope_name(u).to_string(),
             why: why(u),
@@ -294,7 +287,7 @@ pub fn plan(
             .copied()
             .filter(|u| !t.want.contains(u) && !outside_set.contains(u))
             .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
-            .map(touch)
+            .map(&mut touch)
             .collect();
         let outside = t.outside.iter().map(|&u| touch(u)).collect();
         let stateful_at_risk = match action {

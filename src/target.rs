@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::address::ModulePath;
 use crate::classify::Classification;
 use crate::error::Error;
-use crate::graph::{EdgeKind, ResourceGraph, UnitKind};
+use crate::graph::{Direction, ResourceGraph, UnitKind};
 use crate::instances::Instances;
 use crate::model::Repetition;
 
@@ -61,35 +61,6 @@ pub struct Targets {
     pub outside: Vec<usize>,
 }
 
-/// Units reachable from `seeds` (not including the seeds unless reached again).
-pub fn reach(
-    edges: &[BTreeMap<usize, EdgeKind>],
-    seeds: impl IntoIterator<Item = usize>,
-    value_only: bool,
-) -> BTreeSet<usize> {
-    // A bitmap keeps the walk linear in the edges it follows.
-    let mut seen = vec![false; edges.len()];
-    let mut queue: Vec<usize> = Vec::new();
-    let visit = |from: usize, seen: &mut Vec<bool>, queue: &mut Vec<usize>| {
-        for (&t, &k) in &edges[from] {
-            if (!value_only || k == EdgeKind::Value) && !seen[t] {
-                seen[t] = true;
-                queue.push(t);
-            }
-        }
-    };
-    for s in seeds {
-        visit(s, &mut seen, &mut queue);
-    }
-    while let Some(u) = queue.pop() {
-        visit(u, &mut seen, &mut queue);
-    }
-    seen.iter()
-        .enumerate()
-        .filter_map(|(u, &s)| s.then_some(u))
-        .collect()
-}
-
 /// The units a selection covers for an action, and the scopes its closure may touch.
 pub fn wanted<'a>(
     graph: &'a ResourceGraph,
@@ -133,11 +104,11 @@ pub fn compute(
     expand: bool,
 ) -> Targets {
     debug_assert!(want.iter().all(|&u| allowed(u)));
-    let (edges, value_only) = match action {
-        Action::Apply => (graph.deps.as_slice(), false),
-        Action::Destroy => (graph.dependents(), true),
+    let (direction, value_only) = match action {
+        Action::Apply => (Direction::Dependencies, false),
+        Action::Destroy => (Direction::Dependents, true),
     };
-    let implied = reach(edges, want.iter().copied(), value_only);
+    let implied = graph.reach(direction, want.iter().copied(), value_only);
     let minimal: BTreeSet<usize> = if expand {
         want.clone()
     } else {
@@ -149,13 +120,21 @@ pub fn compute(
         // Outer modules first: a module whose every unit is covered is one target.
         let mut modules: Vec<&ModulePath> = graph.modules.keys().collect();
         modules.sort_by_key(|m| (m.0.len(), (*m).clone()));
+        // The units inside each module call, nested calls included, in one pass.
+        let mut inside_of: BTreeMap<&ModulePath, Vec<usize>> = BTreeMap::new();
+        for (u, unit) in graph.units.iter().enumerate() {
+            for n in 1..=unit.module.0.len() {
+                let prefix = ModulePath(unit.module.0[..n].to_vec());
+                if let Some((m, _)) = graph.modules.get_key_value(&prefix) {
+                    inside_of.entry(m).or_default().push(u);
+                }
+            }
+        }
         for m in modules {
             if collapsed.iter().any(|c| m.starts_with(c)) {
                 continue;
             }
-            let everything: Vec<usize> = (0..graph.units.len())
-                .filter(|&u| graph.units[u].module.starts_with(m))
-                .collect();
+            let everything: &[usize] = inside_of.get(m).map_or(&[], Vec::as_slice);
             let inside: Vec<usize> = everything
                 .iter()
                 .copied()
@@ -166,11 +145,15 @@ pub fn compute(
             // `module.m` targets its data sources too, and Terraform destroys every resource
             // whose state lists one of them: collapse only when those may all go as well.
             let useful = inside.iter().any(|u| minimal.contains(u));
+            if !useful || !inside.iter().all(|u| want.contains(u)) {
+                continue;
+            }
             let contained = action == Action::Apply
-                || reach(edges, everything.iter().copied(), value_only)
+                || graph
+                    .reach(direction, everything.iter().copied(), value_only)
                     .iter()
                     .all(|&d| graph.units[d].kind == UnitKind::Data || allowed(d));
-            if useful && contained && inside.iter().all(|u| want.contains(u)) {
+            if contained {
                 collapsed.push(m);
                 targets.push(Target::Module(m.clone()));
             }
@@ -187,10 +170,7 @@ pub fn compute(
     targets.sort_by_key(|t| target_sort_key(graph, t));
 
     let seeds: Vec<usize> = want.iter().copied().collect();
-    let mut closure = match action {
-        Action::Apply => reach(&graph.deps, seeds, false),
-        Action::Destroy => reach(graph.dependents(), seeds, false),
-    };
+    let mut closure = graph.reach(direction, seeds, false);
     closure.extend(want.iter().copied());
     let outside = closure.iter().copied().filter(|&u| !allowed(u)).collect();
     Targets {

@@ -7,6 +7,7 @@ mod check;
 mod classify;
 mod cost;
 mod errors;
+mod evaluation;
 mod explain;
 mod fidelity;
 mod makefile;

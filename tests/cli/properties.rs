@@ -36,8 +36,10 @@ fn selected(graph: &ResourceGraph, rendered: &str) -> BTreeSet<usize> {
     }
 }
 
-/// Naive transitive closure, seeds included.
+/// Naive transitive closure, seeds included: every node (units and the module hubs after
+/// them), then only the units.
 fn closure(
+    graph: &ResourceGraph,
     edges: &[std::collections::BTreeMap<usize, EdgeKind>],
     seeds: &BTreeSet<usize>,
     value_only: bool,
@@ -51,6 +53,7 @@ fn closure(
             }
         }
     }
+    seen.retain(|&n| graph.is_unit(n));
     seen
 }
 
@@ -111,7 +114,7 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                 );
                 match action {
                     Action::Apply => {
-                        let c = closure(&full.deps, &seeds, false);
+                        let c = closure(&full, &full.deps, &seeds, false);
                         for u in &want {
                             assert!(c.contains(u), "{ctx}: misses {}", full.units[*u].address);
                         }
@@ -133,7 +136,7 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                         }
                         // What Terraform certainly destroys (recorded dependencies) covers the
                         // scope and every later one...
-                        let certain = closure(dependents, &seeds, true);
+                        let certain = closure(&full, dependents, &seeds, true);
                         for u in (0..full.units.len()).filter(|&f| present(f)) {
                             if scope(u) >= k && full.units[u].kind != UnitKind::Data {
                                 assert!(
@@ -144,7 +147,7 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                             }
                         }
                         // ...and even counting provider edges nothing earlier is touched.
-                        let possible = closure(dependents, &seeds, false);
+                        let possible = closure(&full, dependents, &seeds, false);
                         for &u in possible.iter().filter(|&&f| present(f)) {
                             assert!(
                                 scope(u) >= k,
