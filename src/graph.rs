@@ -317,19 +317,58 @@ impl NodeKind {
     }
 }
 
-struct Node {
+struct Node<'a> {
     kind: NodeKind,
     location: Option<Location>,
+    /// The declaration of a unit (the last one, if declared twice).
+    item: Option<&'a Item>,
+}
+
+/// A hash map with a fast, fixed hasher: keys are names from the configuration, and nothing
+/// iterates these maps, so neither DoS resistance nor order matters.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// What a module call in a module resolves to.
+#[derive(Clone, Copy)]
+enum CallNodes {
+    /// Its source is loaded: the expansion and close nodes, and the child's position.
+    Resolved {
+        expansion: NodeIndex,
+        close: NodeIndex,
+        child: usize,
+    },
+    /// Its source is not available: one opaque unit.
+    Opaque(NodeIndex),
+}
+
+/// The nodes one module instance declares, by name, borrowing the names from the
+/// configuration: a reference resolves without building an owned key.
+#[derive(Default)]
+struct Scope<'a> {
+    resources: FastMap<(Mode, &'a str, &'a str), NodeIndex>,
+    variables: FastMap<&'a str, NodeIndex>,
+    locals: FastMap<&'a str, NodeIndex>,
+    outputs: FastMap<&'a str, NodeIndex>,
+    /// By local name (`aws`, `aws.east`).
+    providers: FastMap<String, NodeIndex>,
+    calls: FastMap<&'a str, CallNodes>,
+    /// This module's own expansion and close nodes (not for the root).
+    expansion: Option<NodeIndex>,
+    close: Option<NodeIndex>,
+    /// The module that calls this one, with the call.
+    parent: Option<(usize, &'a ModuleCall, &'a Item)>,
 }
 
 struct Builder<'a> {
     /// Arguments whose references are kept apart per unit.
     tracked: &'a BTreeSet<String>,
     arg_nodes: HashMap<NodeIndex, Vec<(String, Vec<NodeIndex>)>>,
-    graph: DiGraph<Node, EdgeKind>,
-    index: HashMap<NodeKind, NodeIndex>,
-    /// Child module path -> (parent path, call).
-    calls: BTreeMap<ModulePath, (&'a ModulePath, &'a ModuleCall, &'a Item)>,
+    graph: DiGraph<Node<'a>, EdgeKind>,
+    /// Parallel to `config.modules`.
+    scopes: Vec<Scope<'a>>,
+    /// Edges in the order they were first added, with the position of each in `edges`.
+    edges: Vec<(NodeIndex, NodeIndex, EdgeKind)>,
+    edge_at: FastMap<(NodeIndex, NodeIndex), usize>,
     config: &'a Configuration,
     warnings: Vec<Warning>,
 }
@@ -341,16 +380,20 @@ pub fn build(config: &Configuration, tracked: &BTreeSet<String>) -> Result<Resou
         tracked,
         arg_nodes: HashMap::new(),
         graph: DiGraph::new(),
-        index: HashMap::new(),
-        calls: BTreeMap::new(),
+        scopes: config.modules.iter().map(|_| Scope::default()).collect(),
+        edges: Vec::new(),
+        edge_at: FastMap::default(),
         config,
         warnings: Vec::new(),
     };
-    for module in &config.modules {
-        b.add_nodes(module);
+    for (i, module) in config.modules.iter().enumerate() {
+        b.add_nodes(i, module);
     }
-    for module in &config.modules {
-        b.add_edges(module);
+    for (i, module) in config.modules.iter().enumerate() {
+        b.add_edges(i, module);
+    }
+    for (from, to, kind) in std::mem::take(&mut b.edges) {
+        b.graph.add_edge(from, to, kind);
     }
     b.break_opaque_cycles();
     b.check_cycles()?;
@@ -359,28 +402,27 @@ pub fn build(config: &Configuration, tracked: &BTreeSet<String>) -> Result<Resou
 
 impl<'a> Builder<'a> {
     fn node(&mut self, kind: NodeKind, location: Option<Location>) -> NodeIndex {
-        if let Some(&i) = self.index.get(&kind) {
-            return i;
-        }
-        let i = self.graph.add_node(Node {
-            kind: kind.clone(),
+        self.graph.add_node(Node {
+            kind,
             location,
-        });
-        self.index.insert(kind, i);
-        i
+            item: None,
+        })
     }
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind) {
-        if let Some(e) = self.graph.find_edge(from, to) {
-            if kind < self.graph[e] {
-                self.graph[e] = kind;
+        match self.edge_at.get(&(from, to)) {
+            Some(&e) => {
+                let slot = &mut self.edges[e].2;
+                *slot = (*slot).min(kind);
             }
-        } else {
-            self.graph.add_edge(from, to, kind);
+            None => {
+                self.edge_at.insert((from, to), self.edges.len());
+                self.edges.push((from, to, kind));
+            }
         }
     }
 
-    fn add_nodes(&mut self, module: &'a Module) {
+    fn add_nodes(&mut self, at: usize, module: &'a Module) {
         let m = &module.path;
         for item in module.items.iter() {
             let loc = Some(item.location.clone());
@@ -391,49 +433,91 @@ impl<'a> Builder<'a> {
                     } else {
                         Mode::Data
                     };
-                    let addr = ResourceAddr {
-                        module: m.clone(),
-                        mode,
-                        kind: kind.clone(),
-                        name: name.clone(),
+                    let key = (mode, kind.as_str(), name.as_str());
+                    let n = match self.scopes[at].resources.get(&key) {
+                        Some(&n) => n,
+                        None => {
+                            let addr = ResourceAddr {
+                                module: m.clone(),
+                                mode,
+                                kind: kind.clone(),
+                                name: name.clone(),
+                            };
+                            let n = self.node(NodeKind::Resource(addr), loc);
+                            self.scopes[at].resources.insert(key, n);
+                            n
+                        }
                     };
-                    self.node(NodeKind::Resource(addr), loc);
+                    self.graph[n].item = Some(item);
                 }
                 ItemKind::Module(call) => {
-                    let child = m.child(&call.name);
-                    if self.config.module(&child).is_some() {
-                        self.calls.insert(child.clone(), (m, call, item));
-                        self.node(NodeKind::Expansion(child.clone()), loc.clone());
-                        self.node(NodeKind::Close(child), loc);
-                    } else {
-                        self.node(NodeKind::Opaque(child), loc);
+                    if let Some(&nodes) = self.scopes[at].calls.get(call.name.as_str()) {
+                        if let CallNodes::Opaque(o) = nodes {
+                            self.graph[o].item = Some(item);
+                        }
+                        continue;
                     }
+                    let child = m.child(&call.name);
+                    let nodes = match self.config.modules.binary_search_by(|c| c.path.cmp(&child)) {
+                        Ok(position) => {
+                            let expansion =
+                                self.node(NodeKind::Expansion(child.clone()), loc.clone());
+                            let close = self.node(NodeKind::Close(child), loc);
+                            let scope = &mut self.scopes[position];
+                            scope.expansion = Some(expansion);
+                            scope.close = Some(close);
+                            scope.parent = Some((at, call, item));
+                            CallNodes::Resolved {
+                                expansion,
+                                close,
+                                child: position,
+                            }
+                        }
+                        Err(_) => {
+                            let o = self.node(NodeKind::Opaque(child), loc);
+                            self.graph[o].item = Some(item);
+                            CallNodes::Opaque(o)
+                        }
+                    };
+                    self.scopes[at].calls.insert(&call.name, nodes);
                 }
                 ItemKind::Variable { name } => {
-                    self.node(NodeKind::Variable(m.clone(), name.clone()), loc);
+                    if !self.scopes[at].variables.contains_key(name.as_str()) {
+                        let n = self.node(NodeKind::Variable(m.clone(), name.clone()), loc);
+                        self.scopes[at].variables.insert(name, n);
+                    }
                 }
                 ItemKind::Local { name } => {
-                    self.node(NodeKind::Local(m.clone(), name.clone()), loc);
+                    if !self.scopes[at].locals.contains_key(name.as_str()) {
+                        let n = self.node(NodeKind::Local(m.clone(), name.clone()), loc);
+                        self.scopes[at].locals.insert(name, n);
+                    }
                 }
                 ItemKind::Output { name } => {
-                    self.node(NodeKind::Output(m.clone(), name.clone()), loc);
+                    if !self.scopes[at].outputs.contains_key(name.as_str()) {
+                        let n = self.node(NodeKind::Output(m.clone(), name.clone()), loc);
+                        self.scopes[at].outputs.insert(name, n);
+                    }
                 }
                 ItemKind::Provider { name, alias } => {
                     let key = match alias {
                         Some(a) => format!("{name}.{a}"),
                         None => name.clone(),
                     };
-                    self.node(NodeKind::Provider(m.clone(), key), loc);
+                    if !self.scopes[at].providers.contains_key(&key) {
+                        let n = self.node(NodeKind::Provider(m.clone(), key.clone()), loc);
+                        self.scopes[at].providers.insert(key, n);
+                    }
                 }
             }
         }
     }
 
-    fn add_edges(&mut self, module: &'a Module) {
-        let m = &module.path;
-        let expansion = (!m.is_root()).then(|| self.index[&NodeKind::Expansion(m.clone())]);
-        let close = (!m.is_root()).then(|| self.index[&NodeKind::Close(m.clone())]);
+    fn add_edges(&mut self, at: usize, module: &'a Module) {
+        let expansion = self.scopes[at].expansion;
+        let close = self.scopes[at].close;
         for item in module.items.iter() {
+            let file = &item.location.file;
             match &item.kind {
                 ItemKind::Resource { kind, name } | ItemKind::Data { kind, name } => {
                     let mode = if matches!(item.kind, ItemKind::Resource { .. }) {
@@ -441,14 +525,9 @@ impl<'a> Builder<'a> {
                     } else {
                         Mode::Data
                     };
-                    let from = self.index[&NodeKind::Resource(ResourceAddr {
-                        module: m.clone(),
-                        mode,
-                        kind: kind.clone(),
-                        name: name.clone(),
-                    })];
-                    self.refs_edges(from, m, &item.refs, false, &item.location.file);
-                    self.refs_edges(from, m, &item.depends_on, true, &item.location.file);
+                    let from = self.scopes[at].resources[&(mode, kind.as_str(), name.as_str())];
+                    self.refs_edges(from, at, &item.refs, false, file);
+                    self.refs_edges(from, at, &item.depends_on, true, file);
                     for (name, _) in item
                         .arg_refs
                         .iter()
@@ -457,7 +536,7 @@ impl<'a> Builder<'a> {
                         let nodes: Vec<NodeIndex> = item
                             .refs_of_arg(name)
                             .iter()
-                            .flat_map(|r| self.resolve(m, r, false))
+                            .flat_map(|r| self.resolve(at, r, false))
                             .collect();
                         self.arg_nodes
                             .entry(from)
@@ -470,57 +549,58 @@ impl<'a> Builder<'a> {
                     if let Some(c) = close {
                         self.edge(c, from, EdgeKind::Value);
                     }
-                    let local_name = item
-                        .provider
-                        .clone()
-                        .unwrap_or_else(|| kind.split('_').next().unwrap_or(kind).to_string());
-                    if let Some(p) = self.resolve_provider(m, &local_name) {
+                    let local_name = match &item.provider {
+                        Some(p) => p.as_str(),
+                        None => kind.split('_').next().unwrap_or(kind),
+                    };
+                    if let Some(p) = self.resolve_provider(at, local_name) {
                         self.edge(from, p, EdgeKind::Provider);
                     }
                 }
                 ItemKind::Local { name } => {
-                    let from = self.index[&NodeKind::Local(m.clone(), name.clone())];
-                    self.refs_edges(from, m, &item.refs, false, &item.location.file);
+                    let from = self.scopes[at].locals[name.as_str()];
+                    self.refs_edges(from, at, &item.refs, false, file);
                 }
                 ItemKind::Output { name } => {
-                    let from = self.index[&NodeKind::Output(m.clone(), name.clone())];
-                    self.refs_edges(from, m, &item.refs, false, &item.location.file);
-                    self.refs_edges(from, m, &item.depends_on, true, &item.location.file);
+                    let from = self.scopes[at].outputs[name.as_str()];
+                    self.refs_edges(from, at, &item.refs, false, file);
+                    self.refs_edges(from, at, &item.depends_on, true, file);
                 }
                 ItemKind::Provider { name, alias } => {
                     let key = match alias {
                         Some(a) => format!("{name}.{a}"),
                         None => name.clone(),
                     };
-                    let from = self.index[&NodeKind::Provider(m.clone(), key)];
-                    self.refs_edges(from, m, &item.refs, false, &item.location.file);
+                    let from = self.scopes[at].providers[&key];
+                    self.refs_edges(from, at, &item.refs, false, file);
                 }
                 ItemKind::Variable { name } => {
-                    let from = self.index[&NodeKind::Variable(m.clone(), name.clone())];
+                    let from = self.scopes[at].variables[name.as_str()];
                     if let Some(e) = expansion {
                         self.edge(from, e, EdgeKind::Value);
                     }
-                    if let Some(&(parent, call, call_item)) = self.calls.get(m) {
+                    if let Some((parent, call, call_item)) = self.scopes[at].parent {
                         if let Some(refs) = call.inputs.get(name) {
                             self.refs_edges(from, parent, refs, false, &call_item.location.file);
                         }
                     }
                 }
                 ItemKind::Module(call) => {
-                    let child = m.child(&call.name);
-                    let from = match self.index.get(&NodeKind::Expansion(child.clone())) {
-                        Some(&e) => {
+                    let from = match self.scopes[at].calls[call.name.as_str()] {
+                        CallNodes::Resolved {
+                            expansion: e,
+                            close: child_close,
+                            ..
+                        } => {
                             // The close node of a call covers everything the child's close covers.
                             if let Some(c) = close {
-                                let child_close = self.index[&NodeKind::Close(child.clone())];
                                 self.edge(c, child_close, EdgeKind::Value);
                             }
                             e
                         }
-                        None => {
-                            let o = self.index[&NodeKind::Opaque(child.clone())];
+                        CallNodes::Opaque(o) => {
                             for refs in call.inputs.values() {
-                                self.refs_edges(o, m, refs, false, &item.location.file);
+                                self.refs_edges(o, at, refs, false, file);
                             }
                             if let Some(c) = close {
                                 self.edge(c, o, EdgeKind::Value);
@@ -528,8 +608,8 @@ impl<'a> Builder<'a> {
                             o
                         }
                     };
-                    self.refs_edges(from, m, &item.refs, false, &item.location.file);
-                    self.refs_edges(from, m, &item.depends_on, true, &item.location.file);
+                    self.refs_edges(from, at, &item.refs, false, file);
+                    self.refs_edges(from, at, &item.depends_on, true, file);
                     if let Some(e) = expansion {
                         self.edge(from, e, EdgeKind::Value);
                     }
@@ -538,19 +618,20 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Adds an edge from `from` to whatever each reference (written in `file`, in module `m`)
-    /// points at; a reference to something undeclared is a warning, as Terraform rejects it.
+    /// Adds an edge from `from` to whatever each reference (written in `file`, in the module at
+    /// `at`) points at; a reference to something undeclared is a warning, as Terraform rejects it.
     fn refs_edges(
         &mut self,
         from: NodeIndex,
-        m: &ModulePath,
+        at: usize,
         refs: &[Reference],
         depends_on: bool,
         file: &str,
     ) {
         for r in refs {
-            let targets = self.resolve(m, r, depends_on);
-            if targets.is_empty() && self.must_resolve(m, r) {
+            let targets = self.resolve(at, r, depends_on);
+            if targets.is_empty() && self.must_resolve(at, r) {
+                let m = &self.config.modules[at].path;
                 let place = if m.is_root() {
                     "the root module".to_string()
                 } else {
@@ -575,96 +656,71 @@ impl<'a> Builder<'a> {
     }
 
     /// Whether an unresolved reference names something that must be declared.
-    fn must_resolve(&self, m: &ModulePath, r: &Reference) -> bool {
+    fn must_resolve(&self, at: usize, r: &Reference) -> bool {
         match (r.root.as_str(), r.attr(0), r.attr(1)) {
             ("var" | "local", Some(_), _) | ("data", Some(_), Some(_)) => true,
-            ("module", Some(call), out) => {
-                let child = m.child(call);
-                let opaque = self.index.contains_key(&NodeKind::Opaque(child.clone()));
-                !opaque && (self.config.module(&child).is_none() || out.is_some())
-            }
+            ("module", Some(call), out) => match self.scopes[at].calls.get(call) {
+                Some(CallNodes::Opaque(_)) => false,
+                Some(CallNodes::Resolved { .. }) => out.is_some(),
+                None => true,
+            },
             _ => false,
         }
     }
 
-    /// The nodes a reference written in module `m` points at.
-    fn resolve(&mut self, m: &ModulePath, r: &Reference, depends_on: bool) -> Vec<NodeIndex> {
-        let found = |b: &Self, k: NodeKind| b.index.get(&k).copied();
+    /// The nodes a reference written in the module at `at` points at.
+    fn resolve(&self, at: usize, r: &Reference, depends_on: bool) -> Vec<NodeIndex> {
+        let scope = &self.scopes[at];
         match (r.root.as_str(), r.attr(0), r.attr(1)) {
-            ("var", Some(name), _) => found(self, NodeKind::Variable(m.clone(), name.into()))
-                .into_iter()
-                .collect(),
-            ("local", Some(name), _) => found(self, NodeKind::Local(m.clone(), name.into()))
-                .into_iter()
-                .collect(),
-            ("module", Some(call), out) => {
-                let child = m.child(call);
-                if let Some(o) = found(self, NodeKind::Opaque(child.clone())) {
-                    return vec![o];
-                }
-                if self.config.module(&child).is_none() {
-                    return Vec::new();
-                }
-                match out {
-                    None if depends_on => vec![self.index[&NodeKind::Close(child)]],
-                    Some(out) => found(self, NodeKind::Output(child, out.into()))
-                        .into_iter()
-                        .collect(),
-                    None => {
-                        // The whole module object: every output.
-                        let module = self.config.module(&child).expect("checked above");
-                        module
+            ("var", Some(name), _) => scope.variables.get(name).copied().into_iter().collect(),
+            ("local", Some(name), _) => scope.locals.get(name).copied().into_iter().collect(),
+            ("module", Some(call), out) => match scope.calls.get(call) {
+                None => Vec::new(),
+                Some(&CallNodes::Opaque(o)) => vec![o],
+                Some(&CallNodes::Resolved { close, child, .. }) => {
+                    let outputs = &self.scopes[child].outputs;
+                    match out {
+                        None if depends_on => vec![close],
+                        Some(out) => outputs.get(out).copied().into_iter().collect(),
+                        // The whole module object: every output, in declaration order.
+                        None => self.config.modules[child]
                             .items
                             .iter()
                             .filter_map(|i| match &i.kind {
-                                ItemKind::Output { name } => {
-                                    found(self, NodeKind::Output(child.clone(), name.clone()))
-                                }
+                                ItemKind::Output { name } => outputs.get(name.as_str()).copied(),
                                 _ => None,
                             })
-                            .collect()
+                            .collect(),
                     }
                 }
-            }
-            ("data", Some(kind), Some(name)) => found(
-                self,
-                NodeKind::Resource(ResourceAddr {
-                    module: m.clone(),
-                    mode: Mode::Data,
-                    kind: kind.into(),
-                    name: name.into(),
-                }),
-            )
-            .into_iter()
-            .collect(),
+            },
+            ("data", Some(kind), Some(name)) => scope
+                .resources
+                .get(&(Mode::Data, kind, name))
+                .copied()
+                .into_iter()
+                .collect(),
             ("each" | "count" | "self" | "path" | "terraform" | "var" | "local" | "data", ..) => {
                 Vec::new()
             }
-            (kind, Some(name), _) => found(
-                self,
-                NodeKind::Resource(ResourceAddr {
-                    module: m.clone(),
-                    mode: Mode::Managed,
-                    kind: kind.into(),
-                    name: name.into(),
-                }),
-            )
-            .into_iter()
-            .collect(),
+            (kind, Some(name), _) => scope
+                .resources
+                .get(&(Mode::Managed, kind, name))
+                .copied()
+                .into_iter()
+                .collect(),
             _ => Vec::new(),
         }
     }
 
-    /// The provider configuration a resource in `m` uses under the local name `name`
-    /// (`aws` or `aws.east`): declared here, passed in through `providers`, or inherited.
-    fn resolve_provider(&self, m: &ModulePath, name: &str) -> Option<NodeIndex> {
-        if let Some(&p) = self
-            .index
-            .get(&NodeKind::Provider(m.clone(), name.to_string()))
-        {
+    /// The provider configuration a resource in the module at `at` uses under the local name
+    /// `name` (`aws` or `aws.east`): declared here, passed in through `providers`, or inherited.
+    fn resolve_provider(&self, at: usize, name: &str) -> Option<NodeIndex> {
+        let scope = &self.scopes[at];
+        if let Some(&p) = scope.providers.get(name) {
             return Some(p);
         }
-        let &(parent, call, _) = self.calls.get(m)?;
+        let (parent, call, _) = scope.parent?;
         if let Some(mapped) = call.providers.get(name) {
             return self.resolve_provider(parent, mapped);
         }
@@ -781,54 +837,29 @@ impl<'a> Builder<'a> {
         // Reverse topological order: dependencies before dependents.
         let mut order = toposort(g, None).expect("cycles were rejected");
         order.reverse();
-        // reach[n]: units and hubs reachable from n through other nodes, with the edge kind.
-        let mut reach: HashMap<NodeIndex, BTreeMap<NodeIndex, EdgeKind>> = HashMap::new();
+        // reach[n]: units and hubs reachable from n through other nodes, with the edge kind
+        // (sorted by node, one entry per node).
+        let mut reach: Vec<Vec<(NodeIndex, EdgeKind)>> = vec![Vec::new(); g.node_count()];
         for &n in &order {
-            let mut mine: BTreeMap<NodeIndex, EdgeKind> = BTreeMap::new();
+            let mut mine: Vec<(NodeIndex, EdgeKind)> = Vec::new();
             for e in g.edges(n) {
                 let (t, kind) = (e.target(), *e.weight());
-                let mut add = |u: NodeIndex, k: EdgeKind| {
-                    let k = k.max(kind);
-                    let slot = mine.entry(u).or_insert(k);
-                    *slot = (*slot).min(k);
-                };
                 if is_unit(t) || is_hub(t) {
-                    add(t, EdgeKind::Value);
-                } else if let Some(r) = reach.get(&t) {
-                    for (&u, &k) in r {
-                        add(u, k);
-                    }
+                    mine.push((t, kind));
+                } else {
+                    mine.extend(reach[t.index()].iter().map(|&(u, k)| (u, k.max(kind))));
                 }
             }
-            reach.insert(n, mine);
+            // The strongest path to each: the smallest kind comes first after sorting.
+            mine.sort_unstable();
+            mine.dedup_by_key(|(u, _)| *u);
+            reach[n.index()] = mine;
         }
 
         let mut units: Vec<(NodeIndex, Unit)> = Vec::new();
-        let mut items: HashMap<NodeKind, &Item> = HashMap::new();
-        for module in &self.config.modules {
-            for item in module.items.iter() {
-                let kind = match &item.kind {
-                    ItemKind::Resource { kind, name } => NodeKind::Resource(ResourceAddr {
-                        module: module.path.clone(),
-                        mode: Mode::Managed,
-                        kind: kind.clone(),
-                        name: name.clone(),
-                    }),
-                    ItemKind::Data { kind, name } => NodeKind::Resource(ResourceAddr {
-                        module: module.path.clone(),
-                        mode: Mode::Data,
-                        kind: kind.clone(),
-                        name: name.clone(),
-                    }),
-                    ItemKind::Module(call) => NodeKind::Opaque(module.path.child(&call.name)),
-                    _ => continue,
-                };
-                items.insert(kind, item);
-            }
-        }
         for n in g.node_indices().filter(|&n| is_unit(n)) {
             let node = &g[n];
-            let item = items[&node.kind];
+            let item = node.item.expect("units are declared");
             let unit = match &node.kind {
                 NodeKind::Resource(addr) => Unit {
                     address: addr.to_string(),
@@ -885,15 +916,17 @@ impl<'a> Builder<'a> {
             .map(|(n, _)| *n)
             .chain(hubs.iter().map(|(n, _)| *n))
             .collect();
-        let position: HashMap<NodeIndex, usize> =
-            nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let mut position: Vec<usize> = vec![usize::MAX; g.node_count()];
+        for (i, n) in nodes.iter().enumerate() {
+            position[n.index()] = i;
+        }
         let deps: Vec<BTreeMap<usize, EdgeKind>> = nodes
             .iter()
             .map(|n| {
-                reach[n]
+                reach[n.index()]
                     .iter()
-                    .filter(|(u, _)| *u != n)
-                    .map(|(u, k)| (position[u], *k))
+                    .filter(|(u, _)| u != n)
+                    .map(|(u, k)| (position[u.index()], *k))
                     .collect()
             })
             .collect();
@@ -904,9 +937,14 @@ impl<'a> Builder<'a> {
             }
         }
         let modules = self
-            .calls
+            .scopes
             .iter()
-            .map(|(path, (_, _, item))| (path.clone(), item.repetition))
+            .zip(&self.config.modules)
+            .filter_map(|(scope, module)| {
+                scope
+                    .parent
+                    .map(|(_, _, item)| (module.path.clone(), item.repetition))
+            })
             .collect();
         let arg_deps = units
             .iter()
@@ -919,9 +957,13 @@ impl<'a> Builder<'a> {
                                 let mut set = BTreeSet::new();
                                 for &t in nodes {
                                     if is_unit(t) || is_hub(t) {
-                                        set.insert(position[&t]);
-                                    } else if let Some(r) = reach.get(&t) {
-                                        set.extend(r.keys().map(|u| position[u]));
+                                        set.insert(position[t.index()]);
+                                    } else {
+                                        set.extend(
+                                            reach[t.index()]
+                                                .iter()
+                                                .map(|(u, _)| position[u.index()]),
+                                        );
                                     }
                                 }
                                 (name.clone(), set)
