@@ -32,9 +32,14 @@ pub fn analyse(
 ) -> Result<Analysis, Error> {
     let config = Config::discover(dir, config_path)?;
     let loaded = crate::load::load(dir)?;
-    let instances = Instances::evaluate(&loaded, var_file)?;
-    let graph = crate::graph::build(&loaded, &Catalog::builtin().principal_args())?
-        .for_environment(&instances);
+    // Instance keys and the graph only read the loaded files: build them side by side. An
+    // evaluation error still wins over a graph error, as when they ran one after the other.
+    let (instances, graph) = rayon::join(
+        || Instances::evaluate(&loaded, var_file),
+        || crate::graph::build(&loaded, &Catalog::builtin().principal_args()),
+    );
+    let instances = instances?;
+    let graph = graph?.for_environment(&instances);
     let class = classify(&graph, &config, Catalog::builtin());
     let mut warnings = loaded.warnings.clone();
     warnings.extend(graph.warnings.iter().cloned());
