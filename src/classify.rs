@@ -464,7 +464,7 @@ fn settle(
                     &earlier,
                     &mut earliest_behind,
                 )
-                .map(|e| e.pick(module_of[u], graph));
+                .map(|e| e.pick(module_of[u]));
             if units[u].decision == Decision::DataSource {
                 let (scope, reason) = match earliest {
                     Some((scope, by)) => (
@@ -576,7 +576,7 @@ impl Earliest {
     }
 
     /// The dependent that names the promotion of a unit in `module`.
-    fn pick(&self, module: usize, _graph: &ResourceGraph) -> (usize, usize) {
+    fn pick(&self, module: usize) -> (usize, usize) {
         let by = self.by_module.get(&module).copied().unwrap_or(self.first);
         (self.scope, by)
     }
