@@ -1234,13 +1234,17 @@ fn cost(
         down_from,
         env,
     };
-    Ok(crate::cost::estimate::estimate(
+    let estimate = crate::cost::estimate::estimate(
         &a.graph,
         &a.class,
         &evaluated.instances,
         &evaluated.uncounted,
         request,
-    ))
+    );
+    // Like the analysis (see `finish`): the process exits after printing, so the evaluated
+    // instances are left to the operating system rather than freed one by one.
+    std::mem::forget(evaluated);
+    Ok(estimate)
 }
 
 fn pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
