@@ -416,9 +416,15 @@ struct Out {
 }
 
 impl Out {
-    fn line(&mut self, s: impl AsRef<str>) {
-        self.buf.push_str(s.as_ref());
-        if !s.as_ref().ends_with('\n') {
+    fn line<S: AsRef<str> + Into<String>>(&mut self, s: S) {
+        let newline = !s.as_ref().ends_with('\n');
+        if self.buf.is_empty() {
+            // A command's whole output is often one string (a large JSON document): take it.
+            self.buf = s.into();
+        } else {
+            self.buf.push_str(s.as_ref());
+        }
+        if newline {
             self.buf.push('\n');
         }
     }
