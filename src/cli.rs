@@ -416,9 +416,15 @@ struct Out {
 }
 
 impl Out {
-    fn line(&mut self, s: impl AsRef<str>) {
-        self.buf.push_str(s.as_ref());
-        if !s.as_ref().ends_with('\n') {
+    fn line<S: AsRef<str> + Into<String>>(&mut self, s: S) {
+        let newline = !s.as_ref().ends_with('\n');
+        if self.buf.is_empty() {
+            // A command's whole output is often one string (a large JSON document): take it.
+            self.buf = s.into();
+        } else {
+            self.buf.push_str(s.as_ref());
+        }
+        if newline {
             self.buf.push('\n');
         }
     }
@@ -487,7 +493,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 Format::Json => out.line(pretty(&crate::report::classify_json(&a.graph, &a.class))),
                 _ => out.line(crate::report::classify_text(&a.graph, &a.class)),
             }
-            Ok((Exit::Ok, a.warnings))
+            Ok((Exit::Ok, finish(a)))
         }
         Command::Targets {
             scope,
@@ -522,7 +528,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             if rendered.is_empty() {
                 // An empty list is dangerous: `terraform destroy $(tfscope targets ...)` would
                 // destroy everything. Say so and fail, so scripts stop.
-                let mut warnings = a.warnings;
+                let mut warnings = finish(a);
                 warnings.push(Warning {
                     location: None,
                     message: format!(
@@ -535,7 +541,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             for addr in rendered {
                 out.line(crate::address::target_flag(&addr));
             }
-            Ok((Exit::Ok, a.warnings))
+            Ok((Exit::Ok, finish(a)))
         }
         Command::Plan {
             which,
@@ -568,7 +574,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 Format::Text => out.line(crate::report::plan_text(&plan)),
             }
             let violated = plan.phases.iter().any(|p| !p.outside.is_empty());
-            Ok((if violated { Exit::Findings } else { Exit::Ok }, a.warnings))
+            Ok((if violated { Exit::Findings } else { Exit::Ok }, finish(a)))
         }
         Command::Explain {
             address,
@@ -579,12 +585,10 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             let a = analyse(dir, config_path, env.as_deref())?;
             if let Some(m) = crate::explain::explain_module(&a.graph, &a.class, &address) {
                 match format {
-                    Format::Json => {
-                        out.line(pretty(&serde_json::to_value(&m).expect("serializes")))
-                    }
+                    Format::Json => out.line(pretty(&m)),
                     _ => out.line(crate::report::explain_module_text(&m)),
                 }
-                return Ok((Exit::Ok, a.warnings));
+                return Ok((Exit::Ok, finish(a)));
             }
             if let Some(absent) = crate::explain::explain_absent(&a.graph, &address) {
                 match format {
@@ -595,14 +599,14 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                     }))),
                     _ => out.line(crate::report::explain_absent_text(absent)),
                 }
-                return Ok((Exit::Ok, a.warnings));
+                return Ok((Exit::Ok, finish(a)));
             }
             let e = crate::explain::explain(&a.graph, &a.class, &address)?;
             match format {
-                Format::Json => out.line(pretty(&serde_json::to_value(&e).expect("serializes"))),
+                Format::Json => out.line(pretty(&e)),
                 _ => out.line(crate::report::explain_text(&e)),
             }
-            Ok((Exit::Ok, a.warnings))
+            Ok((Exit::Ok, finish(a)))
         }
         Command::Up {
             which,
@@ -718,10 +722,10 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 .map_err(|message| Error::State { origin, message })?;
             let s = crate::status::status(&a.graph, &a.class, &present, env);
             match format {
-                Format::Json => out.line(pretty(&serde_json::to_value(&s).expect("serializes"))),
+                Format::Json => out.line(pretty(&s)),
                 _ => out.line(crate::report::status_text(&s)),
             }
-            Ok((Exit::Ok, a.warnings))
+            Ok((Exit::Ok, finish(a)))
         }
         Command::Render {
             dir,
@@ -734,7 +738,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             let path = file.unwrap_or_else(|| a.dir.join(crate::render::FILE_NAME));
             if path == Path::new("-") {
                 out.line(text);
-                return Ok((Exit::Ok, a.warnings));
+                return Ok((Exit::Ok, finish(a)));
             }
             let what = match crate::render::write(&path, &text, force)? {
                 crate::render::Written::Created => "wrote",
@@ -742,7 +746,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 crate::render::Written::Unchanged => "up to date:",
             };
             eprintln!("tfscope: {what} {}", crate::error::display_path(&path));
-            Ok((Exit::Ok, a.warnings))
+            Ok((Exit::Ok, finish(a)))
         }
         Command::Cost {
             dir,
@@ -768,13 +772,13 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 CostFormat::Table => out.line(crate::cost::render::table(&estimate)),
                 CostFormat::Html => out.line(crate::cost::render::html(&estimate)),
             }
-            Ok((Exit::Ok, a.warnings))
+            Ok((Exit::Ok, finish(a)))
         }
         Command::MockSchema { dir } => {
             let a = analyse(dir, config_path, None)?;
             let schema = crate::schema::derive(&a.loaded);
-            out.line(pretty(&serde_json::to_value(&schema).expect("serializes")));
-            Ok((Exit::Ok, a.warnings))
+            out.line(pretty(&schema));
+            Ok((Exit::Ok, finish(a)))
         }
         Command::Catalog {
             dir,
@@ -821,7 +825,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             } else {
                 Exit::Findings
             };
-            Ok((exit, a.warnings))
+            Ok((exit, finish(a)))
         }
         Command::Check {
             strict,
@@ -842,7 +846,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                             ),
                         });
                     }
-                    (findings, a.warnings)
+                    (findings, finish(a))
                 }
                 Err(Error::Cycle { cycle }) => (
                     vec![crate::check::Finding {
@@ -867,6 +871,16 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             Ok((exit, warnings))
         }
     }
+}
+
+/// Ends a command with its analysis: keeps the warnings and leaks the rest. The process exits
+/// right after the output is written, and freeing a large configuration piece by piece costs
+/// more than the command's own output (issue 11); the operating system reclaims it at once.
+/// Only for the command layer: library code never leaks.
+fn finish(mut a: Analysis) -> Vec<Warning> {
+    let warnings = std::mem::take(&mut a.warnings);
+    std::mem::forget(a);
+    warnings
 }
 
 /// What `up`, `down` and `verify` start from: the analysis, the plan and how to call Terraform.
@@ -1226,16 +1240,20 @@ fn cost(
         down_from,
         env,
     };
-    Ok(crate::cost::estimate::estimate(
+    let estimate = crate::cost::estimate::estimate(
         &a.graph,
         &a.class,
         &evaluated.instances,
         &evaluated.uncounted,
         request,
-    ))
+    );
+    // Like the analysis (see `finish`): the process exits after printing, so the evaluated
+    // instances are left to the operating system rather than freed one by one.
+    std::mem::forget(evaluated);
+    Ok(estimate)
 }
 
-fn pretty(v: &serde_json::Value) -> String {
+fn pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string_pretty(v).expect("JSON values serialize")
 }
 

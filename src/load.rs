@@ -246,7 +246,12 @@ fn parse_dir(dir: &Path) -> DirResult {
             }
         })
         .collect();
-    let mut items = Vec::new();
+    // One allocation for the directory's items rather than doubling per file.
+    let total = models
+        .iter()
+        .map(|m| m.as_ref().map_or(0, |m| m.items.len()))
+        .sum();
+    let mut items = Vec::with_capacity(total);
     let mut warnings = Vec::new();
     for (path, model) in files.iter().zip(models) {
         let model = model?;

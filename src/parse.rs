@@ -27,8 +27,9 @@ pub fn parse_file(file: &str, text: &str) -> Result<FileModel, Error> {
         text,
         index: LineIndex::new(text),
     };
-    let mut items = Vec::new();
-    for block in body.blocks() {
+    let mut items = Vec::with_capacity(body.len());
+    // The tree is consumed: expressions kept for evaluation are moved out, not copied.
+    for block in body.into_iter().filter_map(|s| s.into_block().ok()) {
         cx.top_level_block(block, &mut items)?;
     }
     Ok(FileModel {
@@ -104,11 +105,11 @@ impl Cx<'_> {
         Ok(labels)
     }
 
-    fn top_level_block(&self, block: &Block, items: &mut Vec<Item>) -> Result<(), Error> {
+    fn top_level_block(&self, block: Block, items: &mut Vec<Item>) -> Result<(), Error> {
         let location = self.location(block.span());
         match block.ident.as_str() {
             "resource" | "data" => {
-                let labels = self.labels(block, &["type", "name"])?;
+                let labels = self.labels(&block, &["type", "name"])?;
                 let (kind, name) = (labels[0].to_string(), labels[1].to_string());
                 let item_kind = if block.ident.as_str() == "resource" {
                     ItemKind::Resource { kind, name }
@@ -116,39 +117,42 @@ impl Cx<'_> {
                     ItemKind::Data { kind, name }
                 };
                 let mut item = Item::new(item_kind, location);
-                self.resource_body(&block.body, &mut item);
+                self.resource_body(block.body, &mut item);
                 items.push(item);
             }
             "module" => {
-                let labels = self.labels(block, &["name"])?;
-                items.push(self.module_call(labels[0], &block.body, location));
+                let name = self.labels(&block, &["name"])?[0].to_string();
+                items.push(self.module_call(&name, block.body, location));
             }
             "variable" => {
-                let labels = self.labels(block, &["name"])?;
+                let labels = self.labels(&block, &["name"])?;
                 let mut item = Item::new(
                     ItemKind::Variable {
                         name: labels[0].to_string(),
                     },
                     location,
                 );
-                item.value = block
-                    .body
-                    .get_attribute("default")
-                    .map(|a| hcl::Expression::from(a.value.clone()));
-                item.type_expr = block
-                    .body
-                    .get_attribute("type")
-                    .map(|a| hcl::Expression::from(a.value.clone()));
-                item.non_nullable = block.body.get_attribute("nullable").is_some_and(|a| {
-                    matches!(
-                        hcl::Expression::from(a.value.clone()),
-                        hcl::Expression::Bool(false)
-                    )
+                // The first of each argument counts, as `Body::get_attribute` finds it.
+                let mut nullable = None;
+                for attr in block.body.into_attributes() {
+                    match attr.key.as_str() {
+                        "default" if item.value.is_none() => {
+                            item.value = Some(hcl::Expression::from(attr.value));
+                        }
+                        "type" if item.type_expr.is_none() => {
+                            item.type_expr = Some(hcl::Expression::from(attr.value));
+                        }
+                        "nullable" if nullable.is_none() => nullable = Some(attr.value),
+                        _ => {}
+                    }
+                }
+                item.non_nullable = nullable.is_some_and(|v| {
+                    matches!(hcl::Expression::from(v), hcl::Expression::Bool(false))
                 });
                 items.push(item);
             }
             "locals" => {
-                for attr in block.body.attributes() {
+                for attr in block.body.into_attributes() {
                     let mut item = Item::new(
                         ItemKind::Local {
                             name: attr.key.as_str().to_string(),
@@ -159,12 +163,12 @@ impl Cx<'_> {
                     c.visit_expr(&attr.value);
                     item.refs = c.refs;
                     item.iterations = c.iterations;
-                    item.value = Some(hcl::Expression::from(attr.value.clone()));
+                    item.value = Some(hcl::Expression::from(attr.value));
                     items.push(item);
                 }
             }
             "output" => {
-                let labels = self.labels(block, &["name"])?;
+                let labels = self.labels(&block, &["name"])?;
                 let mut item = Item::new(
                     ItemKind::Output {
                         name: labels[0].to_string(),
@@ -172,16 +176,16 @@ impl Cx<'_> {
                     location,
                 );
                 let mut c = self.collector();
-                for structure in block.body.iter() {
+                for structure in block.body.into_iter() {
                     match structure {
                         Structure::Attribute(a) if a.key.as_str() == "depends_on" => {
                             item.depends_on = self.refs_of(&a.value);
                         }
                         Structure::Attribute(a) if a.key.as_str() == "value" => {
-                            item.value = Some(hcl::Expression::from(a.value.clone()));
-                            c.visit_structure(structure);
+                            c.visit_attr(&a);
+                            item.value = Some(hcl::Expression::from(a.value));
                         }
-                        other => c.visit_structure(other),
+                        other => c.visit_structure(&other),
                     }
                 }
                 item.refs = c.refs;
@@ -189,7 +193,7 @@ impl Cx<'_> {
                 items.push(item);
             }
             "provider" => {
-                let labels = self.labels(block, &["name"])?;
+                let labels = self.labels(&block, &["name"])?;
                 let alias = block
                     .body
                     .get_attribute("alias")
@@ -220,43 +224,56 @@ impl Cx<'_> {
         c.refs
     }
 
-    fn resource_body(&self, body: &Body, item: &mut Item) {
+    fn resource_body(&self, body: Body, item: &mut Item) {
         let kept = match &item.kind {
             ItemKind::Resource { kind, .. } => crate::model::kept_arguments(kind),
             _ => &[],
         };
+        // What needs the whole body, before the loop below takes its expressions.
+        let mut shape = shape_of(&body, RESOURCE_META);
+        shape.attributes.extend(ignored_attributes(&body));
+        // `for_each = aws_x.y` hands the instances of another resource to `each.value`.
+        let for_each_collection = body
+            .iter()
+            .find(|s| matches!(s, Structure::Attribute(a) if a.key.as_str() == "for_each"))
+            .and_then(|s| s.as_attribute())
+            .filter(|a| matches!(a.value, Expression::Traversal(_)))
+            .and_then(|a| self.refs_of(&a.value).into_iter().next());
         let mut c = self.collector();
-        for structure in body.iter() {
+        for structure in body.into_iter() {
             let start = c.refs.len() as u32;
-            if let Structure::Attribute(attr) = structure {
-                if matches!(attr.key.as_str(), "count" | "for_each") {
-                    item.repetition_at = Some(self.location(attr.value.span()));
-                }
-            }
             match structure {
-                Structure::Attribute(attr) => match attr.key.as_str() {
-                    "depends_on" => item.depends_on = self.refs_of(&attr.value),
-                    "provider" => item.provider = traversal_text(&attr.value),
-                    "count" | "for_each" => {
-                        item.repetition = if attr.key.as_str() == "count" {
-                            Repetition::Count
-                        } else {
-                            Repetition::ForEach
-                        };
-                        item.repetition_expr = Some(hcl::Expression::from(attr.value.clone()));
-                        c.visit_attr(attr);
+                Structure::Attribute(attr) => {
+                    match attr.key.as_str() {
+                        "depends_on" => item.depends_on = self.refs_of(&attr.value),
+                        "provider" => item.provider = traversal_text(&attr.value),
+                        "count" | "for_each" => {
+                            item.repetition_at = Some(self.location(attr.value.span()));
+                            item.repetition = if attr.key.as_str() == "count" {
+                                Repetition::Count
+                            } else {
+                                Repetition::ForEach
+                            };
+                            c.visit_attr(&attr);
+                            item.repetition_expr = Some(hcl::Expression::from(attr.value));
+                        }
+                        "tags" | "labels" => {
+                            collect_literal_map(&attr.value, &mut item.tags);
+                            c.visit_attr(&attr);
+                        }
+                        key if kept.contains(&key) => {
+                            c.visit_attr(&attr);
+                            item.kept
+                                .insert(key.to_string(), hcl::Expression::from(attr.value));
+                        }
+                        _ => c.visit_attr(&attr),
                     }
-                    "tags" | "labels" => {
-                        collect_literal_map(&attr.value, &mut item.tags);
-                        c.visit_attr(attr);
+                    let end = c.refs.len() as u32;
+                    if end > start {
+                        item.arg_refs
+                            .push((attr.key.as_str().to_string(), start..end));
                     }
-                    key if kept.contains(&key) => {
-                        item.kept
-                            .insert(key.to_string(), hcl::Expression::from(attr.value.clone()));
-                        c.visit_attr(attr);
-                    }
-                    _ => c.visit_attr(attr),
-                },
+                }
                 Structure::Block(block) if block.ident.as_str() == "lifecycle" => {
                     // ignore_changes names attributes of this resource, not dependencies.
                     for inner in block.body.iter() {
@@ -266,14 +283,7 @@ impl Cx<'_> {
                         }
                     }
                 }
-                Structure::Block(block) => c.visit_block(block),
-            }
-            if let Structure::Attribute(attr) = structure {
-                let end = c.refs.len() as u32;
-                if end > start {
-                    item.arg_refs
-                        .push((attr.key.as_str().to_string(), start..end));
-                }
+                Structure::Block(block) => c.visit_block(&block),
             }
         }
         // `for_each = { for o in x.attr : o.key => o }` hands whole objects to `each.value`:
@@ -287,28 +297,19 @@ impl Cx<'_> {
         for it in c.iterations.iter_mut().filter(|it| it.whole) {
             it.fields.extend(each_fields.iter().cloned());
         }
-        // `for_each = aws_x.y` hands the instances of another resource to `each.value`.
-        if let Some(Structure::Attribute(a)) = body
-            .iter()
-            .find(|s| matches!(s, Structure::Attribute(a) if a.key.as_str() == "for_each"))
-        {
-            if let Expression::Traversal(_) = &a.value {
-                if let Some(collection) = self.refs_of(&a.value).into_iter().next() {
-                    c.iterations.push(Iteration {
-                        collection,
-                        fields: each_fields.iter().cloned().collect(),
-                        whole: false,
-                    });
-                }
-            }
+        if let Some(collection) = for_each_collection {
+            c.iterations.push(Iteration {
+                collection,
+                fields: each_fields.iter().cloned().collect(),
+                whole: false,
+            });
         }
         item.refs = c.refs;
         item.iterations = c.iterations;
-        item.shape = shape_of(body, RESOURCE_META);
-        item.shape.attributes.extend(ignored_attributes(body));
+        item.shape = shape;
     }
 
-    fn module_call(&self, name: &str, body: &Body, location: Location) -> Item {
+    fn module_call(&self, name: &str, body: Body, location: Location) -> Item {
         let mut call = ModuleCall {
             name: name.to_string(),
             source: None,
@@ -324,7 +325,7 @@ impl Cx<'_> {
             location,
         );
         let mut c = self.collector();
-        for attr in body.attributes() {
+        for attr in body.into_attributes() {
             match attr.key.as_str() {
                 "source" => call.source = string_literal(&attr.value),
                 "version" => call.version = string_literal(&attr.value),
@@ -335,9 +336,9 @@ impl Cx<'_> {
                     } else {
                         Repetition::ForEach
                     };
-                    item.repetition_expr = Some(hcl::Expression::from(attr.value.clone()));
                     item.repetition_at = Some(self.location(attr.value.span()));
-                    c.visit_attr(attr);
+                    c.visit_attr(&attr);
+                    item.repetition_expr = Some(hcl::Expression::from(attr.value));
                 }
                 "providers" => {
                     if let Expression::Object(obj) = &attr.value {
@@ -360,7 +361,7 @@ impl Cx<'_> {
                     item.iterations.extend(inputs.iterations);
                     call.inputs.insert(input.to_string(), inputs.refs);
                     call.input_exprs
-                        .insert(input.to_string(), hcl::Expression::from(attr.value.clone()));
+                        .insert(input.to_string(), hcl::Expression::from(attr.value));
                 }
             }
         }

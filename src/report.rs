@@ -31,41 +31,90 @@ fn kind_name(kind: UnitKind) -> &'static str {
 }
 
 /// `{"scopes":[..],"resources":[{"address","type","scope","reason","stateful","file","line",..}]}`
-pub fn classify_json(graph: &ResourceGraph, class: &Classification) -> Value {
-    let resources: Vec<Value> = graph
-        .units
-        .iter()
-        .enumerate()
-        .map(|(u, unit)| {
+///
+/// Serialized straight from the graph and the classification (no intermediate `Value`): the
+/// fields borrow, so a large configuration's JSON costs only its text.
+pub fn classify_json<'a>(graph: &'a ResourceGraph, class: &'a Classification) -> ClassifyJson<'a> {
+    ClassifyJson { graph, class }
+}
+
+/// What [`classify_json`] returns: serializes to the document it describes.
+pub struct ClassifyJson<'a> {
+    graph: &'a ResourceGraph,
+    class: &'a Classification,
+}
+
+#[derive(serde::Serialize)]
+struct ClassifiedJson<'a> {
+    address: &'a str,
+    #[serde(rename = "type")]
+    resource_type: &'a str,
+    scope: &'a str,
+    reason: &'a str,
+    stateful: bool,
+    file: &'a str,
+    line: usize,
+    kind: &'static str,
+    allow_destroy: bool,
+}
+
+#[derive(serde::Serialize)]
+struct AbsentJson<'a> {
+    address: &'a str,
+    #[serde(rename = "type")]
+    resource_type: &'a str,
+    kind: &'static str,
+    file: &'a str,
+    line: usize,
+    why: &'a str,
+}
+
+impl serde::Serialize for ClassifyJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (graph, class) = (self.graph, self.class);
+        let resources = graph.units.iter().enumerate().map(|(u, unit)| {
             let c = &class.units[u];
-            json!({
-                "address": unit.address,
-                "type": unit.resource_type,
-                "scope": class.scope_name(u),
-                "reason": c.reason,
-                "stateful": c.stateful,
-                "file": unit.location.file,
-                "line": unit.location.line,
-                "kind": kind_name(unit.kind),
-                "allow_destroy": c.allow_destroy,
-            })
-        })
-        .collect();
-    let absent: Vec<Value> = graph
-        .absent
-        .iter()
-        .map(|a| {
-            json!({
-                "address": a.address,
-                "type": a.resource_type,
-                "kind": kind_name(a.kind),
-                "file": a.location.file,
-                "line": a.location.line,
-                "why": a.why,
-            })
-        })
-        .collect();
-    json!({ "scopes": class.scopes, "resources": resources, "absent": absent })
+            ClassifiedJson {
+                address: &unit.address,
+                resource_type: &unit.resource_type,
+                scope: class.scope_name(u),
+                reason: &c.reason,
+                stateful: c.stateful,
+                file: &unit.location.file,
+                line: unit.location.line,
+                kind: kind_name(unit.kind),
+                allow_destroy: c.allow_destroy,
+            }
+        });
+        let absent = graph.absent.iter().map(|a| AbsentJson {
+            address: &a.address,
+            resource_type: &a.resource_type,
+            kind: kind_name(a.kind),
+            file: &a.location.file,
+            line: a.location.line,
+            why: &a.why,
+        });
+        let mut doc = serializer.serialize_struct("Classification", 3)?;
+        doc.serialize_field("scopes", &class.scopes)?;
+        doc.serialize_field("resources", &Seq(std::cell::Cell::new(Some(resources))))?;
+        doc.serialize_field("absent", &Seq(std::cell::Cell::new(Some(absent))))?;
+        doc.end()
+    }
+}
+
+/// An iterator serialized as a JSON array, once.
+struct Seq<I>(std::cell::Cell<Option<I>>);
+
+impl<I> serde::Serialize for Seq<I>
+where
+    I: Iterator,
+    I::Item: serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.take().expect("a Seq serializes once");
+        serializer.collect_seq(items)
+    }
 }
 
 /// Rows grouped by scope in order, with a count per scope at the end.

@@ -10,7 +10,7 @@ use hcl::{Map, Value};
 use serde::Serialize;
 
 use super::evaluate::{Instance, Uncounted};
-use super::price::{evaluate, Catalog, Inputs};
+use super::price::{Catalog, InstanceContext};
 use super::schedule::Schedule;
 use super::HOURS_PER_MONTH;
 use crate::classify::Classification;
@@ -96,6 +96,7 @@ pub fn estimate(
     uncounted: &[Uncounted],
     request: Request<'_>,
 ) -> Estimate {
+    let no_usage = Map::new();
     let scope_of = |config_address: &str| graph.find(config_address).map(|u| class.units[u].scope);
     let mut resources = Vec::new();
     let mut unpriced: Vec<Unpriced> = uncounted
@@ -111,15 +112,11 @@ pub fn estimate(
         let Some(scope) = scope_of(&inst.config_address) else {
             continue;
         };
-        let inputs = Inputs {
-            self_args: inst.args.clone(),
-            refs: inst.refs.clone(),
-            usage: request
-                .usage
-                .get(&inst.resource_type)
-                .cloned()
-                .unwrap_or_default(),
-        };
+        let mut prices = InstanceContext::new(
+            &inst.args,
+            &inst.refs,
+            request.usage.get(&inst.resource_type).unwrap_or(&no_usage),
+        );
         let mut components = Vec::new();
         // One unpriced line per component, however many class-specific entries failed.
         let mut failed: BTreeMap<&str, String> = BTreeMap::new();
@@ -130,10 +127,11 @@ pub fn estimate(
             .next()
             .map(|e| e.component.as_str());
         for entry in request.catalog.for_type(&inst.resource_type) {
-            match evaluate(entry, &inputs, HOURS_PER_MONTH) {
+            match prices.evaluate(entry, HOURS_PER_MONTH) {
                 Ok(Some(p)) => {
                     // Hourly when the quantity changes with the hours.
-                    let hourly = evaluate(entry, &inputs, HOURS_PER_MONTH / 2.0)
+                    let hourly = prices
+                        .evaluate(entry, HOURS_PER_MONTH / 2.0)
                         .ok()
                         .flatten()
                         .is_some_and(|half| (half.quantity - p.quantity).abs() > 1e-12);
@@ -208,18 +206,23 @@ pub fn estimate(
 
     let per_scope = |hours_for: &dyn Fn(usize) -> f64| -> Vec<f64> {
         let mut totals = vec![0.0; class.scopes.len()];
+        // The components of one instance are adjacent: one context serves them all.
+        let mut current: Option<(&Instance, InstanceContext)> = None;
         for (scope, c, inst, entry) in &priced {
             let monthly = if c.hourly {
-                let inputs = Inputs {
-                    self_args: inst.args.clone(),
-                    refs: inst.refs.clone(),
-                    usage: request
-                        .usage
-                        .get(&inst.resource_type)
-                        .cloned()
-                        .unwrap_or_default(),
+                let prices = match &mut current {
+                    Some((i, prices)) if std::ptr::eq(*i, *inst) => prices,
+                    _ => {
+                        let prices = InstanceContext::new(
+                            &inst.args,
+                            &inst.refs,
+                            request.usage.get(&inst.resource_type).unwrap_or(&no_usage),
+                        );
+                        &mut current.insert((inst, prices)).1
+                    }
                 };
-                evaluate(entry, &inputs, hours_for(*scope))
+                prices
+                    .evaluate(entry, hours_for(*scope))
                     .ok()
                     .flatten()
                     .map_or(c.monthly, |p| p.monthly)

@@ -5,13 +5,18 @@
 //! argument that refers to another resource (`task_definition = aws_ecs_task_definition.x.arn`)
 //! also yields that resource's arguments under `refs`. What cannot be evaluated (it depends on
 //! something known only after apply) is left out, so prices that need it are reported unpriced.
-//! Resource bodies are re-read from their files only here, so other commands keep no trees.
+//! Resource bodies are re-read from their files only here, so other commands keep no trees: the
+//! files that hold priced instances are parsed in parallel up front, and each resource block is
+//! kept as an `hcl::Body` (no spans or formatting), converted once however many instances it has.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
-use hcl::{Map, Value};
-use hcl_edit::expr::{Expression as EditExpr, TraversalOperator};
-use hcl_edit::structure::{Block, Body, Structure};
+use hcl::expr::TraversalOperator;
+use hcl::structure::{Block, Body, Structure};
+use hcl::{Expression, Map, Value};
+use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::instances::{Expander, InstanceAt};
@@ -36,13 +41,26 @@ pub struct Uncounted {
     pub reason: String,
 }
 
-/// Parsed resource bodies of one file, by (type, name).
-type Bodies = HashMap<(String, String), Body>;
+/// Resource bodies of one file, by (type, name): those of the wanted types and what their
+/// arguments reference, then whatever else was looked up (`None`: the file has no such block).
+type Bodies = HashMap<(String, String), Option<Rc<Body>>>;
+
+/// [`Bodies`] as a parser thread hands them over (`Rc` is not `Send`).
+type ParsedBodies = Vec<((String, String), Body)>;
 
 pub struct Evaluator {
-    files: HashMap<String, Bodies>,
+    files: RefCell<HashMap<String, Bodies>>,
     pub instances: Vec<Instance>,
     pub uncounted: Vec<Uncounted>,
+}
+
+/// Which resource blocks of a file [`parse_bodies`] keeps.
+enum Keep<'a> {
+    /// Those of these types, and the blocks their top-level arguments reference
+    /// (`task_definition = aws_ecs_task_definition.x.arn`).
+    Wanted(&'a BTreeSet<String>),
+    /// This one.
+    One(&'a str, &'a str),
 }
 
 impl Evaluator {
@@ -54,7 +72,7 @@ impl Evaluator {
     ) -> Result<Evaluator, Error> {
         let expander = Expander::for_env(config, var_file)?;
         let mut e = Evaluator {
-            files: HashMap::new(),
+            files: RefCell::new(HashMap::new()),
             instances: Vec::new(),
             uncounted: Vec::new(),
         };
@@ -69,6 +87,25 @@ impl Evaluator {
                     config_address: u.address,
                     reason,
                 });
+            }
+        }
+        // Every file an instance is declared in, parsed in parallel; the first error in the
+        // order the instances come in wins, as when they were read one by one.
+        let mut wanted: Vec<&str> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for ri in &found {
+            if seen.insert(ri.item.location.file.as_str()) {
+                wanted.push(ri.item.location.file.as_str());
+            }
+        }
+        let parsed: Vec<Result<ParsedBodies, Error>> = wanted
+            .par_iter()
+            .map(|file| parse_bodies(file, &Keep::Wanted(types)))
+            .collect();
+        {
+            let mut files = e.files.borrow_mut();
+            for (file, bodies) in wanted.iter().zip(parsed) {
+                files.insert(file.to_string(), shared(bodies?));
             }
         }
         for ri in found {
@@ -92,60 +129,48 @@ impl Evaluator {
         Ok(e)
     }
 
-    fn body(&mut self, file: &str, kind: &str, name: &str) -> Result<Option<Body>, Error> {
-        if !self.files.contains_key(file) {
-            let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
-                path: file.into(),
-                source,
-            })?;
-            let body = crate::hcl_syntax::parse_body(&text).map_err(|e| {
-                let offset = e.location().offset();
-                Error::syntax(file, &text, offset..offset + 1, e.message().to_string())
-            })?;
-            let mut bodies = Bodies::new();
-            for block in body.blocks().filter(|b| b.ident.as_str() == "resource") {
-                if let [t, n] = block.labels.as_slice() {
-                    bodies.insert(
-                        (t.as_str().to_string(), n.as_str().to_string()),
-                        block.body.clone(),
-                    );
-                }
-            }
-            self.files.insert(file.to_string(), bodies);
+    fn body(&self, file: &str, kind: &str, name: &str) -> Result<Option<Rc<Body>>, Error> {
+        let key = (kind.to_string(), name.to_string());
+        if let Some(found) = self.files.borrow().get(file).and_then(|b| b.get(&key)) {
+            return Ok(found.clone());
         }
-        Ok(self.files[file]
-            .get(&(kind.to_string(), name.to_string()))
-            .cloned())
+        let found = parse_bodies(file, &Keep::One(kind, name))?
+            .pop()
+            .map(|(_, body)| Rc::new(body));
+        self.files
+            .borrow_mut()
+            .entry(file.to_string())
+            .or_default()
+            .insert(key, found.clone());
+        Ok(found)
     }
 
     /// For each argument that is a reference to another resource of the same module instance,
     /// that resource's evaluated arguments: the instance named by an index (evaluated with its
     /// own `each.value`), or the only one.
     fn references(
-        &mut self,
+        &self,
         expander: &Expander<'_>,
         at: &InstanceAt,
         body: &Body,
     ) -> Result<Map<String, Value>, Error> {
         let mut refs = Map::new();
         for attr in body.attributes() {
-            let EditExpr::Traversal(t) = &attr.value else {
+            let Expression::Traversal(t) = &attr.expr else {
                 continue;
             };
-            let EditExpr::Variable(root) = &t.expr else {
+            let Expression::Variable(root) = &t.expr else {
                 continue;
             };
-            let mut ops = t.operators.iter().map(|o| o.value());
+            let mut ops = t.operators.iter();
             let Some(TraversalOperator::GetAttr(name)) = ops.next() else {
                 continue;
             };
             let index = match ops.next() {
-                Some(TraversalOperator::Index(e)) => {
-                    match expander.evaluate_at(at, &hcl::Expression::from(e.clone())) {
-                        Ok(v) => Some(v),
-                        Err(_) => continue,
-                    }
-                }
+                Some(TraversalOperator::Index(e)) => match expander.evaluate_at(at, e) {
+                    Ok(v) => Some(v),
+                    Err(_) => continue,
+                },
                 _ => None,
             };
             let (kind, name) = (root.as_str(), name.as_str());
@@ -164,15 +189,82 @@ impl Evaluator {
     }
 }
 
+/// Reads and parses one file and keeps the resource blocks `keep` asks for (a later block of the
+/// same type and name replaces an earlier one).
+fn parse_bodies(file: &str, keep: &Keep<'_>) -> Result<ParsedBodies, Error> {
+    let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
+        path: file.into(),
+        source,
+    })?;
+    let body = crate::hcl_syntax::parse_body(&text).map_err(|e| {
+        let offset = e.location().offset();
+        Error::syntax(file, &text, offset..offset + 1, e.message().to_string())
+    })?;
+    let mut referenced: BTreeSet<(String, String)> = BTreeSet::new();
+    if let Keep::Wanted(types) = keep {
+        for block in body.blocks().filter(|b| b.ident.as_str() == "resource") {
+            if !matches!(block.labels.as_slice(), [t, _] if types.contains(t.as_str())) {
+                continue;
+            }
+            for attr in block.body.attributes() {
+                if let Some((t, n)) = referenced_block(&attr.value) {
+                    referenced.insert((t.to_string(), n.to_string()));
+                }
+            }
+        }
+    }
+    let mut bodies: ParsedBodies = Vec::new();
+    for block in body.into_iter().filter_map(|s| s.into_block().ok()) {
+        if block.ident.as_str() != "resource" {
+            continue;
+        }
+        let [t, n] = block.labels.as_slice() else {
+            continue;
+        };
+        let key = (t.as_str().to_string(), n.as_str().to_string());
+        let kept = match keep {
+            Keep::Wanted(types) => types.contains(&key.0) || referenced.contains(&key),
+            Keep::One(kind, name) => key.0 == *kind && key.1 == *name,
+        };
+        if kept {
+            bodies.retain(|(k, _)| *k != key);
+            bodies.push((key, Body::from(block.body)));
+        }
+    }
+    Ok(bodies)
+}
+
+/// `aws_x.y` of an argument written `aws_x.y.attr` or `aws_x.y[key].attr`: the block whose
+/// arguments [`Evaluator::references`] may evaluate.
+fn referenced_block(expr: &hcl_edit::expr::Expression) -> Option<(&str, &str)> {
+    use hcl_edit::expr::{Expression as Edit, TraversalOperator as Op};
+    let Edit::Traversal(t) = expr else {
+        return None;
+    };
+    let Edit::Variable(root) = &t.expr else {
+        return None;
+    };
+    match t.operators.first().map(|o| o.value()) {
+        Some(Op::GetAttr(name)) => Some((root.as_str(), name.as_str())),
+        _ => None,
+    }
+}
+
+fn shared(parsed: ParsedBodies) -> Bodies {
+    parsed
+        .into_iter()
+        .map(|(k, b)| (k, Some(Rc::new(b))))
+        .collect()
+}
+
 /// Arguments that evaluate, and nested blocks as lists of objects.
 fn evaluate_body(expander: &Expander<'_>, at: &InstanceAt, body: &Body) -> Map<String, Value> {
     let mut out = Map::new();
     for structure in body.iter() {
         match structure {
             Structure::Attribute(a) => {
-                let expr = hcl::Expression::from(a.value.clone());
                 if let Some(v) = expander
-                    .evaluate_at(at, &expr)
+                    .evaluate_at(at, &a.expr)
                     .ok()
                     .and_then(|v| v.to_hcl_known())
                 {
@@ -192,16 +284,19 @@ fn append_block(
     at: &InstanceAt,
 ) {
     if matches!(
-        block.ident.as_str(),
+        block.identifier.as_str(),
         "lifecycle" | "provisioner" | "connection" | "dynamic"
     ) {
         return;
     }
     let value = Value::Object(evaluate_body(expander, at, &block.body));
-    match out.get_mut(block.ident.as_str()) {
+    match out.get_mut(block.identifier.as_str()) {
         Some(Value::Array(list)) => list.push(value),
         _ => {
-            out.insert(block.ident.as_str().to_string(), Value::Array(vec![value]));
+            out.insert(
+                block.identifier.as_str().to_string(),
+                Value::Array(vec![value]),
+            );
         }
     }
 }

@@ -167,56 +167,109 @@ pub struct Priced {
 /// Prices `entry` for an instance up `hours` a month. `Ok(None)`: its `when` is false.
 /// `Err`: something it needs is unknown (the reason, for the report's unpriced list).
 pub fn evaluate(entry: &Entry, inputs: &Inputs, hours: f64) -> Result<Option<Priced>, String> {
-    let mut usage: Map<String, Value> = entry
-        .usage
-        .iter()
-        .map(|(k, v)| (k.clone(), Value::from(*v)))
-        .collect();
-    usage.extend(inputs.usage.clone());
-    let ctx = context(inputs, usage, hours);
-    if let Some(when) = &entry.when {
-        match resolve_try(when, &ctx).evaluate(&ctx) {
-            Ok(Value::Bool(true)) => {}
-            Ok(Value::Bool(false)) => return Ok(None),
-            Ok(other) => return Err(format!("condition is {other}, not a bool")),
-            Err(e) => return Err(format!("condition: {e}")),
-        }
-    }
-    let value = resolve_try(&entry.quantity, &ctx)
-        .evaluate(&ctx)
-        .map_err(|e| format!("quantity: {e}"))?;
-    let quantity = value
-        .as_f64()
-        .ok_or_else(|| format!("quantity is {value}, not a number"))?;
-    Ok(Some(Priced {
-        quantity,
-        monthly: quantity * entry.price,
-    }))
+    InstanceContext::new(&inputs.self_args, &inputs.refs, &inputs.usage).evaluate(entry, hours)
 }
 
-fn context(inputs: &Inputs, usage: Map<String, Value>, hours: f64) -> Context<'static> {
-    let mut ctx = Context::new();
-    ctx.declare_var("hours", Value::from(hours));
-    ctx.declare_var("self", Value::Object(inputs.self_args.clone()));
-    ctx.declare_var("refs", Value::Object(inputs.refs.clone()));
-    ctx.declare_var("usage", Value::Object(usage));
-    let any = || FuncDef::builder().variadic_param(ParamType::Any);
-    ctx.declare_func("tonumber", any().build(fn_tonumber));
-    ctx.declare_func("length", any().build(fn_length));
-    ctx.declare_func("max", any().build(|a| fold(a, f64::max)));
-    ctx.declare_func("min", any().build(|a| fold(a, f64::min)));
-    ctx.declare_func("ceil", any().build(fn_ceil));
-    ctx.declare_func("lookup", any().build(fn_lookup));
-    ctx
+/// What price expressions see for one instance, built once however many entries and hours are
+/// evaluated for it: `self`, `refs` and the functions are declared here, `hours` and `usage`
+/// (the entry's defaults under the user's values) by each [`InstanceContext::evaluate`].
+pub struct InstanceContext {
+    ctx: Context<'static>,
+    usage: Map<String, Value>,
+}
+
+impl InstanceContext {
+    /// `self_args`, `refs` and the user's `usage` values as in [`Inputs`].
+    pub fn new(
+        self_args: &Map<String, Value>,
+        refs: &Map<String, Value>,
+        usage: &Map<String, Value>,
+    ) -> InstanceContext {
+        let mut ctx = Context::new();
+        ctx.declare_var("hours", Value::Null);
+        ctx.declare_var("self", Value::Object(self_args.clone()));
+        ctx.declare_var("refs", Value::Object(refs.clone()));
+        ctx.declare_var("usage", Value::Null);
+        let any = || FuncDef::builder().variadic_param(ParamType::Any);
+        ctx.declare_func("tonumber", any().build(fn_tonumber));
+        ctx.declare_func("length", any().build(fn_length));
+        ctx.declare_func("max", any().build(|a| fold(a, f64::max)));
+        ctx.declare_func("min", any().build(|a| fold(a, f64::min)));
+        ctx.declare_func("ceil", any().build(fn_ceil));
+        ctx.declare_func("lookup", any().build(fn_lookup));
+        InstanceContext {
+            ctx,
+            usage: usage.clone(),
+        }
+    }
+
+    /// Prices one entry for this instance, up `hours` a month.
+    pub fn evaluate(&mut self, entry: &Entry, hours: f64) -> Result<Option<Priced>, String> {
+        let mut usage: Map<String, Value> = entry
+            .usage
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(*v)))
+            .collect();
+        usage.extend(self.usage.clone());
+        self.ctx.declare_var("hours", Value::from(hours));
+        self.ctx.declare_var("usage", Value::Object(usage));
+        let ctx = &self.ctx;
+        if let Some(when) = &entry.when {
+            match resolve_try(when, ctx).evaluate(ctx) {
+                Ok(Value::Bool(true)) => {}
+                Ok(Value::Bool(false)) => return Ok(None),
+                Ok(other) => return Err(format!("condition is {other}, not a bool")),
+                Err(e) => return Err(format!("condition: {e}")),
+            }
+        }
+        let value = resolve_try(&entry.quantity, ctx)
+            .evaluate(ctx)
+            .map_err(|e| format!("quantity: {e}"))?;
+        let quantity = value
+            .as_f64()
+            .ok_or_else(|| format!("quantity is {value}, not a number"))?;
+        Ok(Some(Priced {
+            quantity,
+            monthly: quantity * entry.price,
+        }))
+    }
 }
 
 /// Terraform's `try(a, b, ...)`: the first argument that evaluates. hcl-rs evaluates function
 /// arguments eagerly, so calls are replaced by their value before evaluation.
-fn resolve_try(expr: &Expression, ctx: &Context) -> Expression {
+fn resolve_try<'e>(expr: &'e Expression, ctx: &Context) -> std::borrow::Cow<'e, Expression> {
+    if has_try(expr) {
+        std::borrow::Cow::Owned(resolve_try_in(expr, ctx))
+    } else {
+        // Nothing to replace: the walk below would rebuild an equal copy.
+        std::borrow::Cow::Borrowed(expr)
+    }
+}
+
+/// Whether [`resolve_try_in`] finds a `try(...)` call to replace.
+fn has_try(expr: &Expression) -> bool {
+    match expr {
+        Expression::FuncCall(call) => {
+            call.name.name.as_str() == "try" || call.args.iter().any(has_try)
+        }
+        Expression::Parenthesis(inner) => has_try(inner),
+        Expression::Array(items) => items.iter().any(has_try),
+        Expression::Conditional(c) => {
+            has_try(&c.cond_expr) || has_try(&c.true_expr) || has_try(&c.false_expr)
+        }
+        Expression::Operation(op) => match op.as_ref() {
+            Operation::Unary(u) => has_try(&u.expr),
+            Operation::Binary(b) => has_try(&b.lhs_expr) || has_try(&b.rhs_expr),
+        },
+        _ => false,
+    }
+}
+
+fn resolve_try_in(expr: &Expression, ctx: &Context) -> Expression {
     match expr {
         Expression::FuncCall(call) if call.name.name.as_str() == "try" => {
             for arg in &call.args {
-                let arg = resolve_try(arg, ctx);
+                let arg = resolve_try_in(arg, ctx);
                 if let Ok(v) = arg.evaluate(ctx) {
                     return Expression::from(v);
                 }
@@ -225,33 +278,33 @@ fn resolve_try(expr: &Expression, ctx: &Context) -> Expression {
         }
         Expression::FuncCall(call) => {
             let mut call = call.clone();
-            call.args = call.args.iter().map(|a| resolve_try(a, ctx)).collect();
+            call.args = call.args.iter().map(|a| resolve_try_in(a, ctx)).collect();
             Expression::FuncCall(call)
         }
         Expression::Parenthesis(inner) => {
-            Expression::Parenthesis(Box::new(resolve_try(inner, ctx)))
+            Expression::Parenthesis(Box::new(resolve_try_in(inner, ctx)))
         }
         Expression::Array(items) => {
-            Expression::Array(items.iter().map(|a| resolve_try(a, ctx)).collect())
+            Expression::Array(items.iter().map(|a| resolve_try_in(a, ctx)).collect())
         }
         Expression::Conditional(c) => {
             let mut c = c.clone();
-            c.cond_expr = resolve_try(&c.cond_expr, ctx);
-            c.true_expr = resolve_try(&c.true_expr, ctx);
-            c.false_expr = resolve_try(&c.false_expr, ctx);
+            c.cond_expr = resolve_try_in(&c.cond_expr, ctx);
+            c.true_expr = resolve_try_in(&c.true_expr, ctx);
+            c.false_expr = resolve_try_in(&c.false_expr, ctx);
             Expression::Conditional(c)
         }
         Expression::Operation(op) => {
             let op = match op.as_ref() {
                 Operation::Unary(u) => {
                     let mut u = u.clone();
-                    u.expr = resolve_try(&u.expr, ctx);
+                    u.expr = resolve_try_in(&u.expr, ctx);
                     Operation::Unary(u)
                 }
                 Operation::Binary(b) => {
                     let mut b = b.clone();
-                    b.lhs_expr = resolve_try(&b.lhs_expr, ctx);
-                    b.rhs_expr = resolve_try(&b.rhs_expr, ctx);
+                    b.lhs_expr = resolve_try_in(&b.lhs_expr, ctx);
+                    b.rhs_expr = resolve_try_in(&b.rhs_expr, ctx);
                     Operation::Binary(b)
                 }
             };
