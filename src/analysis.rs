@@ -11,6 +11,7 @@ use crate::error::{Error, Warning};
 use crate::graph::ResourceGraph;
 use crate::instances::Instances;
 use crate::load::Configuration;
+use crate::parse::Detail;
 
 /// Everything loaded, evaluated and classified for one root and environment.
 pub struct Analysis {
@@ -30,8 +31,18 @@ pub fn analyse(
     config_path: Option<&Path>,
     var_file: Option<&Path>,
 ) -> Result<Analysis, Error> {
+    analyse_with(dir, config_path, var_file, Detail::default())
+}
+
+/// [`analyse`], keeping `detail` from every parsed file (`tfscope mock-schema`).
+pub fn analyse_with(
+    dir: &Path,
+    config_path: Option<&Path>,
+    var_file: Option<&Path>,
+    detail: Detail,
+) -> Result<Analysis, Error> {
     let config = Config::discover(dir, config_path)?;
-    let loaded = crate::load::load(dir)?;
+    let loaded = crate::load::load_with(dir, detail)?;
     // Instance keys and the graph only read the loaded files: build them side by side. An
     // evaluation error still wins over a graph error, as when they ran one after the other.
     let (instances, graph) = rayon::join(

@@ -390,9 +390,18 @@ fn analyse(
     config_path: Option<&Path>,
     env: Option<&str>,
 ) -> Result<Analysis, Error> {
+    analyse_with(dir, config_path, env, crate::parse::Detail::default())
+}
+
+fn analyse_with(
+    dir: Option<PathBuf>,
+    config_path: Option<&Path>,
+    env: Option<&str>,
+    detail: crate::parse::Detail,
+) -> Result<Analysis, Error> {
     let dir = resolve_dir(dir);
     let var_file = env.map(|e| crate::plan::find_env(&dir, e)).transpose()?;
-    crate::analysis::analyse(&dir, config_path, var_file.as_deref())
+    crate::analysis::analyse_with(&dir, config_path, var_file.as_deref(), detail)
 }
 
 fn action(destroy: bool) -> Action {
@@ -775,7 +784,8 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             Ok((Exit::Ok, finish(a)))
         }
         Command::MockSchema { dir } => {
-            let a = analyse(dir, config_path, None)?;
+            let detail = crate::parse::Detail { shapes: true };
+            let a = analyse_with(dir, config_path, None, detail)?;
             let schema = crate::schema::derive(&a.loaded);
             out.line(pretty(&schema));
             Ok((Exit::Ok, finish(a)))

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::address::ModulePath;
 use crate::error::{display_path, Error, Warning};
 use crate::model::{FileModel, Item, ItemKind};
-use crate::parse::parse_file;
+use crate::parse::{parse_file_with, Detail};
 
 /// Module nesting deeper than this is almost surely a module calling itself.
 const MAX_DEPTH: usize = 32;
@@ -71,6 +71,11 @@ struct ModulesJsonEntry {
 
 /// Loads the configuration rooted at `root`.
 pub fn load(root: &Path) -> Result<Configuration, Error> {
+    load_with(root, Detail::default())
+}
+
+/// Loads the configuration rooted at `root`, keeping `detail` from every file.
+pub fn load_with(root: &Path, detail: Detail) -> Result<Configuration, Error> {
     let meta = std::fs::metadata(root).map_err(|source| Error::Io {
         path: root.to_path_buf(),
         source,
@@ -100,7 +105,7 @@ pub fn load(root: &Path) -> Result<Configuration, Error> {
         let results: Vec<(PathBuf, DirResult)> = dirs
             .into_par_iter()
             .map(|dir| {
-                let r = parse_dir(&dir);
+                let r = parse_dir(&dir, detail);
                 (dir, r)
             })
             .collect();
@@ -229,7 +234,7 @@ fn config_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 type DirResult = Result<(Vec<Item>, Vec<Warning>), Error>;
 
-fn parse_dir(dir: &Path) -> DirResult {
+fn parse_dir(dir: &Path, detail: Detail) -> DirResult {
     let files = config_files(dir)?;
     let models: Vec<Result<FileModel, Error>> = files
         .par_iter()
@@ -242,7 +247,7 @@ fn parse_dir(dir: &Path) -> DirResult {
             if display.ends_with(".json") {
                 crate::json::parse_json_file(&display, &text)
             } else {
-                parse_file(&display, &text)
+                parse_file_with(&display, &text, detail)
             }
         })
         .collect();

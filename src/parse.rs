@@ -16,8 +16,22 @@ use crate::model::{
     FileModel, Item, ItemKind, Iteration, ModuleCall, Reference, Repetition, Shape,
 };
 
-/// Parses one file. `file` is the path shown in messages.
+/// What a parse keeps beyond what the analysis needs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Detail {
+    /// Each resource's and provider's [`crate::model::Shape`] (the attributes and blocks it
+    /// writes), for deriving the mock provider's schema (`tfscope mock-schema`); left empty
+    /// otherwise.
+    pub shapes: bool,
+}
+
+/// Parses one file for the analysis. `file` is the path shown in messages.
 pub fn parse_file(file: &str, text: &str) -> Result<FileModel, Error> {
+    parse_file_with(file, text, Detail::default())
+}
+
+/// Parses one file, keeping `detail` too.
+pub fn parse_file_with(file: &str, text: &str, detail: Detail) -> Result<FileModel, Error> {
     let body = crate::hcl_syntax::parse_body(text).map_err(|e| {
         let offset = e.location().offset();
         Error::syntax(file, text, offset..offset + 1, e.message().to_string())
@@ -26,6 +40,7 @@ pub fn parse_file(file: &str, text: &str) -> Result<FileModel, Error> {
         file,
         text,
         index: LineIndex::new(text),
+        detail,
     };
     let mut items = Vec::with_capacity(body.len());
     // The tree is consumed: expressions kept for evaluation are moved out, not copied.
@@ -68,6 +83,7 @@ struct Cx<'a> {
     file: &'a str,
     text: &'a str,
     index: LineIndex,
+    detail: Detail,
 }
 
 impl Cx<'_> {
@@ -209,7 +225,9 @@ impl Cx<'_> {
                 c.visit_body(&block.body);
                 item.refs = c.refs;
                 item.iterations = c.iterations;
-                item.shape = shape_of(&block.body, &["alias", "version"]);
+                if self.detail.shapes {
+                    item.shape = shape_of(&block.body, &["alias", "version"]);
+                }
                 items.push(item);
             }
             // terraform, moved, import, removed, check: no graph nodes of their own.
@@ -230,8 +248,11 @@ impl Cx<'_> {
             _ => &[],
         };
         // What needs the whole body, before the loop below takes its expressions.
-        let mut shape = shape_of(&body, RESOURCE_META);
-        shape.attributes.extend(ignored_attributes(&body));
+        let shape = self.detail.shapes.then(|| {
+            let mut shape = shape_of(&body, RESOURCE_META);
+            shape.attributes.extend(ignored_attributes(&body));
+            shape
+        });
         // `for_each = aws_x.y` hands the instances of another resource to `each.value`.
         let for_each_collection = body
             .iter()
@@ -306,7 +327,9 @@ impl Cx<'_> {
         }
         item.refs = c.refs;
         item.iterations = c.iterations;
-        item.shape = shape;
+        if let Some(shape) = shape {
+            item.shape = shape;
+        }
     }
 
     fn module_call(&self, name: &str, body: Body, location: Location) -> Item {
@@ -688,16 +711,17 @@ mod tests {
     // terraform-aws-modules/rds-aurora: `ignore_changes = [tags_all]`, never set or read.
     #[test]
     fn ignored_attributes_are_part_of_the_shape_but_not_references() {
-        let model = parse(
-            r#"
+        let text = r#"
 resource "aws_appautoscaling_target" "t" {
   max_capacity = 2
   lifecycle {
     ignore_changes = [tags_all, labels["asmv"]]
   }
 }
-"#,
-        );
+"#;
+        // The analysis does not keep shapes; the mock provider's schema asks for them.
+        assert!(parse(text).items[0].shape.attributes.is_empty());
+        let model = parse_file_with("main.tf", text, Detail { shapes: true }).expect("parses");
         let item = &model.items[0];
         let attrs: Vec<&str> = item.shape.attributes.iter().map(String::as_str).collect();
         assert_eq!(attrs, vec!["labels", "max_capacity", "tags_all"]);

@@ -94,6 +94,8 @@ fn provider_of(kind: &str, meta: Option<&str>) -> String {
     }
 }
 
+/// The schema of every type `config` uses. `config` must be loaded with
+/// [`crate::parse::Detail::shapes`]: without shapes every type comes out with no attributes.
 pub fn derive(config: &Configuration) -> Schema {
     let mut schema = Schema::default();
     // (mode is data, type) -> provider, so references can find their block.
@@ -302,7 +304,8 @@ module "m" {
             ),
             ("m/main.tf", "variable \"arn\" {}\n"),
         ]);
-        let config = crate::load::load(tmp.path()).unwrap();
+        let config =
+            crate::load::load_with(tmp.path(), crate::parse::Detail { shapes: true }).unwrap();
         let schema = derive(&config);
         let aws = &schema.providers["aws"];
         assert!(aws.config.attributes["region"].optional);
@@ -363,7 +366,9 @@ resource "google_cloud_run_service" "fe" {
 }
 "#,
         )]);
-        let schema = derive(&crate::load::load(tmp.path()).unwrap());
+        let schema = derive(
+            &crate::load::load_with(tmp.path(), crate::parse::Detail { shapes: true }).unwrap(),
+        );
         let v = &schema.providers["aws"].resources["aws_s3_bucket_versioning"];
         assert!(v.blocks.contains_key("versioning_configuration"));
         assert!(!v.attributes.contains_key("versioning_configuration"));

@@ -75,3 +75,23 @@ fn rendered_resource_scopes_file_is_terraform_fmt_clean() {
         );
     }
 }
+
+/// `mock-schema` is the one command that needs every resource's shape, which the analysis
+/// itself does not keep: the attributes the configuration writes are in the schema.
+#[test]
+fn mock_schema_lists_the_attributes_the_configuration_writes() {
+    let out = crate::tfscope(&["mock-schema", "modules"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let service = &schema["providers"]["aws"]["resources"]["aws_ecs_service"]["attributes"];
+    for written in ["cluster", "task_definition", "desired_count"] {
+        assert_eq!(
+            service[written]["optional"], true,
+            "aws_ecs_service.{written} in {service}"
+        );
+    }
+}

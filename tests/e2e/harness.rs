@@ -128,7 +128,9 @@ impl Workspace {
             copy_tree(envs, &tmp.path().join("environments"));
         }
         let schema = tmp.path().join("schema.json");
-        let loaded = tfscope::load::load(&dest).expect("copy loads");
+        // The schema needs every resource's shape, which only a load that asks for it keeps.
+        let detail = tfscope::parse::Detail { shapes: true };
+        let loaded = tfscope::load::load_with(&dest, detail).expect("copy loads");
         let derived = tfscope::schema::derive(&loaded);
         std::fs::write(&schema, serde_json::to_string_pretty(&derived).unwrap()).unwrap();
         let ws = Workspace {
