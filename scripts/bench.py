@@ -11,7 +11,8 @@ For each shape (scripts/gen-bench-tree.py --shape: `flat` one directory of indep
 then times `parse-baseline DIR` (target/release/parse-baseline, built with `--features bench`:
 read and parse every .tf file with hcl-edit on one thread) and each command: classify, targets,
 plan, explain, check, render, cost, status (with a state file holding every managed resource).
-One warm-up run, then the median of RUNS runs; peak memory is the largest ru_maxrss.
+One warm-up run, then the median of RUNS runs; peak memory is the largest ru_maxrss (this
+script keeps its own footprint small, since a child's ru_maxrss starts from its parent's).
 
 Columns: tfscope's median, the baseline's, their ratio (issue 11's goal: at most 0.7), peak
 memory against the size of the .tf files (goal: at most 5x), and microseconds per resource with
@@ -77,6 +78,16 @@ def tf_bytes(tree: Path) -> int:
 
 
 def state_file(tree: Path, out: Path) -> str:
+    """Writes the state (below) in a child process and returns the first address. The child does
+    the big JSON work: a process started from this one inherits this one's peak RSS in its
+    ru_maxrss (fork and vfork share or copy the parent's pages until exec), so this process must
+    stay small for the peak-memory column to be tfscope's own."""
+    r = subprocess.run([sys.executable, __file__, "--write-state", str(tree), str(out)],
+                       check=True, capture_output=True, text=True)
+    return r.stdout.strip()
+
+
+def write_state(tree: Path, out: Path) -> str:
     """A version 4 state holding one instance of every managed resource tfscope lists, and the
     address of the first one (for `explain`)."""
     r = subprocess.run([BIN, "classify", "--format", "json", tree], capture_output=True, text=True)
@@ -118,7 +129,11 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--keep", help="generate trees into DIR and keep them (reused when present)")
+    ap.add_argument("--write-state", nargs=2, metavar=("TREE", "OUT"), help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.write_state:
+        print(write_state(Path(a.write_state[0]), Path(a.write_state[1])))
+        return
     for b in (BIN, BASELINE):
         if not b.is_file():
             sys.exit(f"{b} is missing: run `make bench` (cargo build --release --features bench)")
