@@ -141,6 +141,7 @@ pub enum Command {
         /// defaults and auto-loaded tfvars only).
         #[arg(long)]
         env: Option<String>,
+        /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -161,6 +162,7 @@ pub enum Command {
         /// Environment whose tfvars evaluate count/for_each of modules (environments/NAME.tfvars).
         #[arg(long)]
         env: Option<String>,
+        /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
         dir: Option<PathBuf>,
     },
     /// Show the phases, commands and blast radius of bringing a scope up or down.
@@ -180,8 +182,10 @@ pub enum Command {
         /// List every resource instead of the minimal targets.
         #[arg(long)]
         expand: bool,
+        /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
         dir: Option<PathBuf>,
     },
     /// Explain one resource: its scope, why, its dependencies and what up/down does to it.
@@ -189,13 +193,17 @@ pub enum Command {
         after_help = "Examples:\n  tfscope explain module.edge.aws_acm_certificate_validation.this\n  tfscope explain 'module.app.module.service[\"api\"].aws_ecs_service.this' --format json"
     )]
     Explain {
+        /// The resource to explain, as in the configuration (`module.app.aws_ecs_service.this`);
+        /// instance keys are accepted.
         address: String,
         /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
         /// defaults and auto-loaded tfvars only).
         #[arg(long)]
         env: Option<String>,
+        /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
         dir: Option<PathBuf>,
     },
     /// Apply a scope with Terraform, phase by phase (`all`: every scope in order), each phase's
@@ -251,8 +259,10 @@ pub enum Command {
         /// Terraform or OpenTofu binary.
         #[arg(long, value_name = "PATH")]
         tf: Option<PathBuf>,
+        /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
         dir: Option<PathBuf>,
     },
     /// Show which scopes are up, down or partial, from Terraform state.
@@ -270,8 +280,10 @@ pub enum Command {
         /// Terraform or OpenTofu binary for `show -json`.
         #[arg(long, value_name = "PATH")]
         tf: Option<PathBuf>,
+        /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
         dir: Option<PathBuf>,
     },
     /// Write resource-scopes.tf: a generated locals block with each scope's addresses.
@@ -279,6 +291,7 @@ pub enum Command {
         after_help = "Examples:\n  tfscope render\n  tfscope render infra/ --out infra/scopes.tf\n  tfscope render --out -\n\nA file that tfscope did not generate is never replaced without --force."
     )]
     Render {
+        /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
         dir: Option<PathBuf>,
         /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
         /// defaults and auto-loaded tfvars only).
@@ -296,7 +309,10 @@ pub enum Command {
         after_help = "Examples:\n  tfscope cost --env dev\n  tfscope cost --env prod --schedule nights --schedule weekends --schedule crunch=84\n  tfscope cost --env dev --usage usage.toml --prices my-prices.toml --format json\n\nPrices: data/prices.toml (us-east-1 on-demand, with sources); --prices adds or replaces entries.\nUsage file (TOML): one table per resource type, e.g. [aws_nat_gateway] gb_processed = 500."
     )]
     Cost {
+        /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
         dir: Option<PathBuf>,
+        /// Environment: evaluates count/for_each and the priced arguments with
+        /// environments/NAME.tfvars.
         #[arg(long)]
         env: Option<String>,
         /// always, nights, weekends, nights-and-weekends, office-hours, or up-hours per week
@@ -313,18 +329,23 @@ pub enum Command {
         /// Usage values per resource type (TOML).
         #[arg(long, value_name = "FILE")]
         usage: Option<PathBuf>,
+        /// Output format.
         #[arg(long, value_enum, default_value = "table")]
         format: CostFormat,
     },
     /// Print a provider schema for the mock provider of the end-to-end tests (JSON).
     #[command(hide = true)]
-    MockSchema { dir: Option<PathBuf> },
+    MockSchema {
+        /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+        dir: Option<PathBuf>,
+    },
     /// What the configuration uses that the catalog cannot classify, each with a rule for
     /// tfscope.hcl; exit 1 when there is any. Or the catalog's provider coverage, or one type.
     #[command(
         after_help = "Examples:\n  tfscope catalog\n  tfscope catalog infra/ --format json\n  tfscope catalog --type aws_msk_topic\n  tfscope catalog --type Microsoft.Storage/storageAccounts\n  tfscope catalog --coverage --format markdown"
     )]
     Catalog {
+        /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
         dir: Option<PathBuf>,
         /// Environment: evaluates count/for_each and generic types' arguments with
         /// environments/NAME.tfvars.
@@ -336,6 +357,7 @@ pub enum Command {
         /// Say what the catalog knows about this resource type (or ARM type, `Microsoft.X/y`).
         #[arg(long = "type", value_name = "TYPE")]
         type_name: Option<String>,
+        /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -352,8 +374,10 @@ pub enum Command {
         /// defaults and auto-loaded tfvars only).
         #[arg(long)]
         env: Option<String>,
+        /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
         dir: Option<PathBuf>,
     },
 }

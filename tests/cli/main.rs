@@ -10,6 +10,7 @@ mod errors;
 mod evaluation;
 mod explain;
 mod fidelity;
+mod help;
 mod makefile;
 mod plan;
 mod properties;
