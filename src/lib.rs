@@ -32,6 +32,7 @@ pub mod runner;
 pub mod schema;
 pub mod status;
 pub mod target;
+pub mod templates;
 #[cfg(test)]
 mod testing;
 pub mod verify;

@@ -409,22 +409,13 @@ pub fn verify_json(v: &Verification) -> Value {
 }
 
 pub fn verify_markdown(v: &Verification) -> String {
-    render_markdown(
-        "verify.md",
-        include_str!("../templates/verify.md.tera"),
-        "v",
-        v,
-    )
+    render_markdown("verify.md", "v", v)
 }
 
-fn render_markdown(name: &str, template: &str, key: &str, value: &impl serde::Serialize) -> String {
-    let mut tera = tera::Tera::default();
-    tera.add_raw_template(name, template)
-        .expect("built-in templates parse (see report tests)");
+fn render_markdown(name: &str, key: &str, value: &impl serde::Serialize) -> String {
     let mut context = tera::Context::new();
     context.insert(key, value);
-    tera.render(name, &context)
-        .expect("built-in templates render (see report tests)")
+    crate::templates::render(name, &context)
 }
 
 /// ` (env dev)`, or nothing without an environment.
@@ -441,12 +432,7 @@ fn action_word(action: crate::target::Action) -> &'static str {
 }
 
 pub fn plan_markdown(plan: &Plan) -> String {
-    render_markdown(
-        "plan.md",
-        include_str!("../templates/plan.md.tera"),
-        "plan",
-        plan,
-    )
+    render_markdown("plan.md", "plan", plan)
 }
 
 pub fn check_text(findings: &[Finding]) -> String {

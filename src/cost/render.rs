@@ -207,9 +207,6 @@ pub fn html(e: &Estimate) -> String {
             })
         })
         .collect();
-    let mut tera = tera::Tera::default();
-    tera.add_raw_template("cost.html", include_str!("../../templates/cost.html.tera"))
-        .expect("template parses (see render tests)");
     let mut ctx = tera::Context::new();
     ctx.insert("env", &e.env);
     ctx.insert("currency", e.currency);
@@ -223,8 +220,7 @@ pub fn html(e: &Estimate) -> String {
     ctx.insert("rows", &rows);
     ctx.insert("unpriced", &e.unpriced);
     ctx.insert("assumptions", &e.assumptions);
-    tera.render("cost.html", &ctx)
-        .expect("template renders (see render tests)")
+    crate::templates::render("cost.html", &ctx)
 }
 
 pub fn json(e: &Estimate) -> serde_json::Value {
