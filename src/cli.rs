@@ -388,10 +388,9 @@ pub const REFERENCE_ROOT: &str = "modules";
 fn has_tf_files(dir: &Path) -> bool {
     std::fs::read_dir(dir)
         .map(|entries| {
-            entries.flatten().any(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.ends_with(".tf") || name.ends_with(".tf.json")
-            })
+            entries
+                .flatten()
+                .any(|e| crate::load::is_config_file(&e.file_name().to_string_lossy()))
         })
         .unwrap_or(false)
 }

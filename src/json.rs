@@ -82,7 +82,8 @@ pub fn parse_json_file(file: &str, text: &str) -> Result<FileModel, Error> {
                                 "version" => call.version = value.as_str().map(str::to_string),
                                 "depends_on" => item.depends_on = bare_refs(value),
                                 "count" | "for_each" => {
-                                    item.repetition = repetition(key);
+                                    item.repetition =
+                                        Repetition::of_argument(key).expect("count or for_each");
                                     item.refs.extend(value_refs(value));
                                 }
                                 "providers" => {
@@ -164,14 +165,6 @@ pub fn parse_json_file(file: &str, text: &str) -> Result<FileModel, Error> {
     })
 }
 
-fn repetition(key: &str) -> Repetition {
-    if key == "count" {
-        Repetition::Count
-    } else {
-        Repetition::ForEach
-    }
-}
-
 fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item) {
     let kept = match &item.kind {
         ItemKind::Resource { kind, .. } => crate::model::kept_arguments(kind),
@@ -182,7 +175,7 @@ fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item) {
             "depends_on" => item.depends_on = bare_refs(value),
             "provider" => item.provider = value.as_str().map(str::to_string),
             "count" | "for_each" => {
-                item.repetition = repetition(key);
+                item.repetition = Repetition::of_argument(key).expect("count or for_each");
                 item.refs.extend(value_refs(value));
             }
             "lifecycle" => {

@@ -222,14 +222,18 @@ fn config_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
                 .into_io_error()
                 .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
         })?;
-        let name = entry.file_name().to_string_lossy();
-        let ignored = name.starts_with('.') || name.starts_with('#') || name.ends_with('~');
-        let config = name.ends_with(".tf") || name.ends_with(".tf.json");
-        if entry.file_type().is_file() && !ignored && config {
+        if entry.file_type().is_file() && is_config_file(&entry.file_name().to_string_lossy()) {
             files.push(entry.into_path());
         }
     }
     Ok(files)
+}
+
+/// Whether a file name is one Terraform reads as configuration: `*.tf` or `*.tf.json`, except
+/// editor and hidden files (`.x.tf`, `#x.tf#`, `x.tf~`).
+pub fn is_config_file(name: &str) -> bool {
+    let ignored = name.starts_with('.') || name.starts_with('#') || name.ends_with('~');
+    !ignored && (name.ends_with(".tf") || name.ends_with(".tf.json"))
 }
 
 type DirResult = Result<(Vec<Item>, Vec<Warning>), Error>;
@@ -414,6 +418,23 @@ mod tests {
         std::os::unix::fs::symlink("..", tmp.path().join("up")).unwrap();
         let config = load(tmp.path()).unwrap();
         assert_eq!(config.modules[0].items.len(), 1);
+    }
+
+    #[test]
+    fn configuration_files_are_tf_and_tf_json_but_not_editor_files() {
+        for name in ["main.tf", "x.tf.json", "override.tf"] {
+            assert!(is_config_file(name), "{name}");
+        }
+        for name in [
+            ".main.tf",
+            "#main.tf#",
+            "main.tf~",
+            "main.tfvars",
+            "main.tf.bak",
+            "tf",
+        ] {
+            assert!(!is_config_file(name), "{name}");
+        }
     }
 
     #[test]

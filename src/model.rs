@@ -67,6 +67,17 @@ pub enum Repetition {
     ForEach,
 }
 
+impl Repetition {
+    /// The repetition a meta-argument sets: `count` or `for_each`, nothing for any other name.
+    pub fn of_argument(name: &str) -> Option<Repetition> {
+        match name {
+            "count" => Some(Repetition::Count),
+            "for_each" => Some(Repetition::ForEach),
+            _ => None,
+        }
+    }
+}
+
 /// What a top-level block declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ItemKind {

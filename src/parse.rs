@@ -270,11 +270,8 @@ impl Cx<'_> {
                         "provider" => item.provider = traversal_text(&attr.value),
                         "count" | "for_each" => {
                             item.repetition_at = Some(self.location(attr.value.span()));
-                            item.repetition = if attr.key.as_str() == "count" {
-                                Repetition::Count
-                            } else {
-                                Repetition::ForEach
-                            };
+                            item.repetition = Repetition::of_argument(attr.key.as_str())
+                                .expect("count or for_each");
                             c.visit_attr(&attr);
                             item.repetition_expr = Some(hcl::Expression::from(attr.value));
                         }
@@ -354,11 +351,8 @@ impl Cx<'_> {
                 "version" => call.version = string_literal(&attr.value),
                 "depends_on" => item.depends_on = self.refs_of(&attr.value),
                 "count" | "for_each" => {
-                    item.repetition = if attr.key.as_str() == "count" {
-                        Repetition::Count
-                    } else {
-                        Repetition::ForEach
-                    };
+                    item.repetition =
+                        Repetition::of_argument(attr.key.as_str()).expect("count or for_each");
                     item.repetition_at = Some(self.location(attr.value.span()));
                     c.visit_attr(&attr);
                     item.repetition_expr = Some(hcl::Expression::from(attr.value));
