@@ -548,7 +548,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 return Err(Error::Targets {
                     message: format!(
                         "these targets would also {} resources of scopes they must not touch: {}",
-                        if destroy { "destroy" } else { "apply" },
+                        action.verb(),
                         names.join(", ")
                     ),
                     help: Some(
@@ -565,7 +565,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                     location: None,
                     message: format!(
                         "nothing to {} in scope {scope}: no targets printed (an empty -target list makes Terraform act on everything)",
-                        if destroy { "destroy" } else { "apply" }
+                        action.verb()
                     ),
                 });
                 return Ok((Exit::Findings, warnings));
