@@ -215,7 +215,13 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
     let mut latest = HashMap::new();
     for from in 0..graph.units.len() {
         let leaf = |d: usize| Some(units[d].scope);
-        let reads = graph.fold_adjacent(Direction::Dependencies, from, &leaf, &max, &mut latest);
+        let reads = graph.fold_adjacent(
+            Direction::Dependencies,
+            from,
+            &leaf,
+            &std::cmp::max,
+            &mut latest,
+        );
         if reads.is_some_and(|s| s > units[from].scope) {
             for &to in graph.unit_deps(from).keys() {
                 if units[to].scope > units[from].scope {
@@ -395,19 +401,13 @@ fn settle(
                 .filter(|(name, _)| principal_args.contains(name))
                 .flat_map(|(_, set)| set.iter())
             {
-                let found = if graph.is_unit(d) {
-                    leaf(d)
-                } else {
-                    let behind = graph.fold_adjacent(
-                        Direction::Dependencies,
-                        d,
-                        &leaf,
-                        &later,
-                        &mut latest_behind,
-                    );
-                    latest_behind.insert(d, behind);
-                    behind
-                };
+                let found = graph.fold_node(
+                    Direction::Dependencies,
+                    d,
+                    &leaf,
+                    &later,
+                    &mut latest_behind,
+                );
                 principal = match (principal, found) {
                     (Some(a), Some(b)) => Some(later(a, b)),
                     (a, b) => a.or(b),
@@ -479,7 +479,7 @@ fn settle(
                             Direction::Dependencies,
                             u,
                             &leaf,
-                            &max,
+                            &std::cmp::max,
                             &mut HashMap::new(),
                         );
                         let module = module_latest(units, &graph.units[u].module);
@@ -525,10 +525,6 @@ fn settle(
         }
         first = false;
     }
-}
-
-fn max(a: usize, b: usize) -> usize {
-    a.max(b)
 }
 
 /// The earliest scope among a unit's dependents, with the dependents at that scope that could

@@ -219,21 +219,34 @@ impl ResourceGraph {
     ) -> Option<S> {
         let mut acc: Option<S> = None;
         for &t in self.edges(direction)[n].keys() {
-            let s = if self.is_unit(t) {
-                leaf(t)
-            } else if let Some(s) = memo.get(&t) {
-                s.clone()
-            } else {
-                let s = self.fold_adjacent(direction, t, leaf, merge, memo);
-                memo.insert(t, s.clone());
-                s
-            };
+            let s = self.fold_node(direction, t, leaf, merge, memo);
             acc = match (acc, s) {
                 (Some(a), Some(b)) => Some(merge(a, b)),
                 (a, b) => a.or(b),
             };
         }
         acc
+    }
+
+    /// [`ResourceGraph::fold_adjacent`] seen from a node: `leaf(n)` for a unit, and for a hub
+    /// the fold over the units behind it, computed once and kept in `memo`.
+    pub fn fold_node<S: Clone>(
+        &self,
+        direction: Direction,
+        n: usize,
+        leaf: &impl Fn(usize) -> Option<S>,
+        merge: &impl Fn(S, S) -> S,
+        memo: &mut HashMap<usize, Option<S>>,
+    ) -> Option<S> {
+        if self.is_unit(n) {
+            return leaf(n);
+        }
+        if let Some(s) = memo.get(&n) {
+            return s.clone();
+        }
+        let s = self.fold_adjacent(direction, n, leaf, merge, memo);
+        memo.insert(n, s.clone());
+        s
     }
 
     /// Unit ids in an order where every unit comes after all units that depend on it (through
