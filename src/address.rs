@@ -191,6 +191,8 @@ fn split_steps(input: &str) -> Option<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
+    //! Addresses print as Terraform prints them, and quote safely for a shell.
+
     use super::*;
 
     #[test]

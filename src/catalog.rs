@@ -381,6 +381,8 @@ impl Catalog {
 
 #[cfg(test)]
 mod tests {
+    //! The built-in catalog loads and covers its providers; exact names win over globs.
+
     use super::*;
 
     #[test]

@@ -111,6 +111,8 @@ pub fn check(graph: &ResourceGraph, class: &Classification, strict: bool) -> Vec
 
 #[cfg(test)]
 mod tests {
+    //! Findings: stateful resources and recreate hazards outside the protected scopes.
+
     use super::*;
 
     fn findings(tf: &str, config: &str, strict: bool) -> Vec<Finding> {

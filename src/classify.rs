@@ -580,6 +580,8 @@ impl Earliest {
 
 #[cfg(test)]
 mod tests {
+    //! Decisions on small trees: catalog, rules, tags, promotion, attachments and data sources.
+
     use super::*;
 
     use crate::testing::analyse as run;

@@ -1292,6 +1292,8 @@ fn pretty<T: serde::Serialize + ?Sized>(v: &T) -> String {
 
 #[cfg(test)]
 mod tests {
+    //! The command-line definition itself: stable exit codes and a consistent clap tree.
+
     use super::*;
 
     #[test]

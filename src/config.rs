@@ -429,6 +429,8 @@ impl Reader<'_> {
 
 #[cfg(test)]
 mod tests {
+    //! `tfscope.hcl`: defaults, custom scopes and rules, and the errors bad input gets.
+
     use super::*;
 
     #[test]

@@ -242,6 +242,8 @@ impl fmt::Display for Warning {
 
 #[cfg(test)]
 mod tests {
+    //! Locations count like an editor, and syntax errors name file, line and column.
+
     use super::*;
 
     #[test]

@@ -194,6 +194,8 @@ fn find(graph: &ResourceGraph, address: &str) -> Result<usize, Error> {
 
 #[cfg(test)]
 mod tests {
+    //! What explain says a scope does to a resource, and near matches for a mistyped address.
+
     use super::*;
 
     fn setup(tf: &str) -> (ResourceGraph, Classification) {

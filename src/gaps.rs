@@ -228,6 +228,8 @@ fn plural(n: usize, what: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    //! Unknown types grouped with a rule that would classify them.
+
     use super::*;
 
     #[test]

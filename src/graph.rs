@@ -1168,6 +1168,8 @@ fn dependencies_first(deps: &[BTreeMap<usize, EdgeKind>]) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
+    //! The dependency graph: module wiring, depends_on, providers, cycles, and walks through hubs.
+
     use super::*;
 
     use crate::testing::graph as graph_of;

@@ -409,6 +409,8 @@ fn judge(rule: &Rule, unit: &Unit) -> Option<Found> {
 
 #[cfg(test)]
 mod tests {
+    //! The recreate-hazard catalog loads, rejects bad entries, and finds hazards in configurations.
+
     use super::*;
 
     /// The hazards of every managed unit outside the protected scopes of a one-file

@@ -243,6 +243,8 @@ fn trim_ascii(s: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
+    //! The newline fold: what hcl-edit rejects and Terraform accepts parses, every byte in place.
+
     use super::*;
 
     fn parses(text: &str) -> bool {

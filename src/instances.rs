@@ -1184,6 +1184,8 @@ fn instance_keys(
 
 #[cfg(test)]
 mod tests {
+    //! Instance keys from defaults, tfvars, module inputs and locals, and what stays unknown.
+
     use super::*;
 
     fn expand(files: &[(&str, &str)], var_file: Option<&str>) -> Instances {

@@ -269,6 +269,8 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    //! `.tf.json` files become the same items as HCL, with errors at their position.
+
     use super::*;
 
     #[test]

@@ -305,6 +305,8 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    //! Loading: local and installed modules, file selection, errors at the call, depth limit.
+
     use super::*;
 
     fn write(dir: &Path, rel: &str, text: &str) {

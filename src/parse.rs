@@ -689,6 +689,8 @@ impl Visit for RefCollector<'_> {
 
 #[cfg(test)]
 mod tests {
+    //! The model a file parses into: items, references, module calls, and syntax errors.
+
     use super::*;
 
     fn refs(item: &Item) -> Vec<String> {

@@ -433,6 +433,8 @@ fn phase_want<'a>(
 
 #[cfg(test)]
 mod tests {
+    //! Phases and their commands, and the consent rules of down.
+
     use super::*;
 
     #[test]

@@ -144,6 +144,8 @@ pub fn stale(root: &Path, graph: &ResourceGraph, class: &Classification) -> Opti
 
 #[cfg(test)]
 mod tests {
+    //! The generated resource-scopes.tf: its contents and escaping.
+
     use super::*;
 
     fn sample() -> String {

@@ -566,6 +566,8 @@ pub fn explain_text(e: &Explanation) -> String {
 
 #[cfg(test)]
 mod tests {
+    //! Text, JSON and markdown reports agree in their counts and carry what the reader needs.
+
     use super::*;
     use crate::plan::{Phase, Risk, Touch};
     use crate::target::Action;

@@ -562,6 +562,8 @@ impl Drop for PrivateDir<'_> {
 
 #[cfg(test)]
 mod tests {
+    //! Finding Terraform, and private plan directories that are always removed.
+
     use super::*;
 
     #[test]

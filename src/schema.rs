@@ -250,6 +250,8 @@ fn blocks_mut<'a>(
 
 #[cfg(test)]
 mod tests {
+    //! The mock provider's schema: set and referenced attributes, blocks and iterated collections.
+
     use super::*;
 
     #[test]

@@ -144,6 +144,8 @@ pub fn status(
 
 #[cfg(test)]
 mod tests {
+    //! State files of both formats, and scopes up, down or partial with orphans listed.
+
     use super::*;
     use serde_json::json;
 

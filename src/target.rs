@@ -269,6 +269,8 @@ fn module_target(m: &ModulePath) -> (String, ModulePath, String) {
 
 #[cfg(test)]
 mod tests {
+    //! Target lists: minimal, closed over Terraform's rules, never crossing into other scopes.
+
     use super::*;
 
     struct Fixture {

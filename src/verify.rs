@@ -433,6 +433,8 @@ impl Verifier<'_> {
 
 #[cfg(test)]
 mod tests {
+    //! Saved plans against the promise: exact deletes agree, anything else is named with its cause.
+
     use super::*;
     use crate::analysis::Analysis;
     use crate::plan::{Invocation, Plan, PlanRequest};

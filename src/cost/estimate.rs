@@ -317,6 +317,8 @@ fn assumptions(regions: &[&str], usage: &Usage, down: String) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    //! A whole estimate checked by hand: scopes, schedules and savings.
+
     use super::*;
     use std::collections::BTreeSet;
 

@@ -303,6 +303,8 @@ fn append_block(
 
 #[cfg(test)]
 mod tests {
+    //! Priced arguments evaluated per instance, each.value and keyed references included.
+
     use super::*;
 
     #[test]

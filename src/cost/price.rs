@@ -369,6 +369,8 @@ fn fn_lookup(args: FuncArgs) -> Result<Value, String> {
 
 #[cfg(test)]
 mod tests {
+    //! List prices by hand: NAT gateway, Fargate and the other entries, against the schedules.
+
     use super::*;
 
     const CATALOG: &str = r#"

@@ -229,6 +229,8 @@ pub fn json(e: &Estimate) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
+    //! The table and markdown reports show scopes, schedules and what is not priced.
+
     use super::*;
     use crate::cost::estimate::{ScheduleCost, ScopeCost, Unpriced};
 

@@ -73,6 +73,8 @@ impl Schedule {
 
 #[cfg(test)]
 mod tests {
+    //! Schedules: the built-in ones in hours per month, custom specifications and mistakes.
+
     use super::*;
 
     fn close(a: f64, b: f64) -> bool {

@@ -527,6 +527,8 @@ fn equal(a: &Value, b: &Value) -> Option<bool> {
 
 #[cfg(test)]
 mod tests {
+    //! Expressions with unknowns: conditionals, for expressions, maps with unknown values.
+
     use super::*;
 
     /// `var.*` from a map, `aws_x.*` unknown: enough to test the evaluator on its own.

@@ -718,6 +718,8 @@ fn to_json(v: &Value) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
+    //! Terraform functions, with unknown elements and try/can.
+
     use super::super::expr::{evaluate, NoNames, Resolver};
     use super::*;
 

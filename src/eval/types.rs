@@ -104,6 +104,8 @@ fn optional(ty: &Expression) -> (&Expression, Option<Value>) {
 
 #[cfg(test)]
 mod tests {
+    //! Type conversion: optional attributes, dropped attributes, sorted sets.
+
     use super::*;
 
     fn conv(value: &str, ty: &str) -> Value {

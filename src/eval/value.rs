@@ -244,6 +244,8 @@ impl Value {
 
 #[cfg(test)]
 mod tests {
+    //! Values print and convert as Terraform's do.
+
     use super::*;
 
     #[test]
