@@ -16,6 +16,9 @@ use crate::parse::Detail;
 /// Everything loaded, evaluated and classified for one root and environment.
 pub struct Analysis {
     pub dir: PathBuf,
+    /// The environment's tfvars file the keys were evaluated with (also what Terraform gets
+    /// with -var-file).
+    pub var_file: Option<PathBuf>,
     pub loaded: Configuration,
     pub config: Config,
     pub instances: Instances,
@@ -57,6 +60,7 @@ pub fn analyse_with(
     warnings.extend(class.warnings.iter().cloned());
     Ok(Analysis {
         dir: dir.to_path_buf(),
+        var_file: var_file.map(Path::to_path_buf),
         loaded,
         config,
         instances,

@@ -586,11 +586,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             let a = analyse(dir, config_path, env.as_deref())?;
             let sel = which.selection(&a.config)?;
             let action = action(destroy);
-            let var_file = env
-                .as_deref()
-                .map(|e| crate::plan::find_env(&a.dir, e))
-                .transpose()?;
-            let invocation = crate::plan::Invocation::new(&a.dir, var_file.as_deref());
+            let invocation = crate::plan::Invocation::new(&a.dir, a.var_file.as_deref());
             let request = crate::plan::PlanRequest {
                 selection: sel,
                 action,
@@ -1256,16 +1252,13 @@ fn cost(
         Some(name) => a.config.require_scope(name)?,
         None => a.config.catalog_runtime,
     };
-    let var_file = env
-        .as_deref()
-        .map(|e| crate::plan::find_env(&a.dir, e))
-        .transpose()?;
     let types: std::collections::BTreeSet<String> = catalog
         .entries
         .iter()
         .map(|e| e.resource_type.clone())
         .collect();
-    let evaluated = crate::cost::evaluate::Evaluator::run(&a.loaded, var_file.as_deref(), &types)?;
+    let evaluated =
+        crate::cost::evaluate::Evaluator::run(&a.loaded, a.var_file.as_deref(), &types)?;
     let request = crate::cost::estimate::Request {
         catalog: &catalog,
         usage: &usage,
