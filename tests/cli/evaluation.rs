@@ -64,10 +64,7 @@ locals {
     let i = evaluate(&files, None);
     assert_eq!(
         addresses(&i, "aws_sqs_queue.q"),
-        vec![
-            r#"aws_sqs_queue.q["extra"]"#.to_string(),
-            r#"aws_sqs_queue.q["one"]"#.to_string()
-        ]
+        [r#"aws_sqs_queue.q["extra"]"#, r#"aws_sqs_queue.q["one"]"#]
     );
 }
 
@@ -98,16 +95,16 @@ resource "aws_ecs_service" "svc" {
     let dev = evaluate(&files, None);
     assert_eq!(
         addresses(&dev, "aws_lb_target_group.tg"),
-        vec![r#"aws_lb_target_group.tg["api"]"#.to_string()]
+        [r#"aws_lb_target_group.tg["api"]"#]
     );
     assert_eq!(addresses(&dev, "aws_ecs_service.svc").len(), 3);
     // The same local chain with another environment: a tfvars value flows through both locals.
     let prod = evaluate(&files, Some("env = \"prod\"\n"));
     assert_eq!(
         addresses(&prod, "aws_lb_target_group.tg"),
-        vec![
-            r#"aws_lb_target_group.tg["admin"]"#.to_string(),
-            r#"aws_lb_target_group.tg["api"]"#.to_string()
+        [
+            r#"aws_lb_target_group.tg["admin"]"#,
+            r#"aws_lb_target_group.tg["api"]"#
         ]
     );
 }
@@ -143,14 +140,11 @@ resource "aws_sqs_queue" "fifo" {
     let defaults = evaluate(&files, None);
     assert_eq!(
         addresses(&defaults, "aws_sqs_queue.q"),
-        vec![
-            r#"aws_sqs_queue.q["a"]"#.to_string(),
-            r#"aws_sqs_queue.q["c"]"#.to_string()
-        ]
+        [r#"aws_sqs_queue.q["a"]"#, r#"aws_sqs_queue.q["c"]"#]
     );
     assert_eq!(
         addresses(&defaults, "aws_sqs_queue.fifo"),
-        vec!["aws_sqs_queue.fifo[0]".to_string()]
+        ["aws_sqs_queue.fifo[0]"]
     );
     // A tfvars value is converted to the type too: the left-out attribute is still true.
     let env = evaluate(
@@ -159,7 +153,7 @@ resource "aws_sqs_queue" "fifo" {
     );
     assert_eq!(
         addresses(&env, "aws_sqs_queue.q"),
-        vec![r#"aws_sqs_queue.q["x"]"#.to_string()]
+        [r#"aws_sqs_queue.q["x"]"#]
     );
     assert!(env.is_absent("aws_sqs_queue.fifo"));
 }
@@ -204,9 +198,9 @@ resource "aws_route53_zone" "z" {
     zones.sort();
     assert_eq!(
         zones,
-        vec![
-            r#"module.dns.aws_route53_zone.z["a-private"]"#.to_string(),
-            r#"module.dns.aws_route53_zone.z["b-private"]"#.to_string()
+        [
+            r#"module.dns.aws_route53_zone.z["a-private"]"#,
+            r#"module.dns.aws_route53_zone.z["b-private"]"#
         ]
     );
 }
@@ -234,6 +228,6 @@ resource "aws_subnet" "s" {
     let i = evaluate(&files, None);
     assert_eq!(
         addresses(&i, "aws_subnet.s"),
-        vec!["aws_subnet.s[0]".to_string(), "aws_subnet.s[1]".to_string()]
+        ["aws_subnet.s[0]", "aws_subnet.s[1]"]
     );
 }
