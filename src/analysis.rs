@@ -4,14 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::catalog::Catalog;
+use crate::classify::catalog::Catalog;
+use crate::classify::config::Config;
 use crate::classify::{classify, Classification};
-use crate::config::Config;
 use crate::error::{Error, Warning};
+use crate::eval::instances::Instances;
 use crate::graph::ResourceGraph;
-use crate::instances::Instances;
+use crate::load::hcl::Detail;
 use crate::load::Configuration;
-use crate::parse::Detail;
 
 /// Everything loaded, evaluated and classified for one root and environment.
 pub struct Analysis {
@@ -45,6 +45,11 @@ pub fn analyse_with(
     detail: Detail,
 ) -> Result<Analysis, Error> {
     let config = Config::discover(dir, config_path)?;
+    // Classification reads some arguments per instance (generic types, recreate hazards).
+    let detail = Detail {
+        kept: crate::classify::kept_arguments,
+        ..detail
+    };
     let loaded = crate::load::load_with(dir, detail)?;
     // Instance keys and the graph only read the loaded files: build them side by side. An
     // evaluation error still wins over a graph error, as when they ran one after the other.

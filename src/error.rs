@@ -146,7 +146,7 @@ pub enum Error {
     },
 
     #[error("{location}: {message}")]
-    #[diagnostic(code(tfscope::config))]
+    #[diagnostic(code(tfscope::classify::config))]
     Config {
         location: Location,
         message: String,

@@ -1,38 +1,35 @@
 //! tfscope: read a Terraform configuration, build its resource dependency graph, classify every
 //! resource into ordered scopes (default `base` < `runtime`), and compute exact `-target` lists.
 //!
-//! Data flows one way: [`load`] (files → modules) → [`graph`] (addresses and edges) →
-//! [`classify`] (scopes with reasons) → [`target`] (closures and `-target` lists) → [`plan`] and
-//! [`report`]. The command layer in [`cli`] is thin.
+//! The modules are the pipeline's stages, and data flows one way through them:
+//! [`load`] (files → modules) → [`eval`] (values, count/for_each instances) → [`graph`]
+//! (addresses and edges) → [`classify`] (scopes with reasons, findings) → [`analysis`] (the four
+//! in one call) → [`target`] (closures, `-target` lists, phases, explain) → [`run`] (every
+//! Terraform process) → [`output`] (text, JSON, markdown, generated HCL) → [`cost`] (prices and
+//! schedules) → [`app`] (the command line). A stage imports only earlier ones, [`error`] and
+//! itself; `tests/cli/layout.rs` fails when one does not.
 
-pub mod address;
-pub mod analysis;
-pub mod catalog;
-pub mod check;
-pub mod classify;
-pub mod cli;
-pub mod config;
-pub mod cost;
 pub mod error;
-pub mod eval;
-pub mod explain;
-pub mod gaps;
-pub mod graph;
-pub mod hazard;
-pub mod hcl_syntax;
-pub mod instances;
-pub mod json;
+
 pub mod load;
-pub mod model;
-pub mod parse;
-pub mod plan;
-pub mod render;
-pub mod report;
-pub mod runner;
-pub mod schema;
-pub mod status;
+
+pub mod eval;
+
+pub mod graph;
+
+pub mod classify;
+
+pub mod analysis;
+
 pub mod target;
-pub mod templates;
+
+pub mod run;
+
+pub mod output;
+
+pub mod cost;
+
+pub mod app;
+
 #[cfg(test)]
 mod testing;
-pub mod verify;

@@ -9,7 +9,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = tfscope::cli::Cli::parse();
-    let code = tfscope::cli::run(cli);
+    let cli = tfscope::app::Cli::parse();
+    let code = tfscope::app::run(cli);
     std::process::exit(code.code());
 }

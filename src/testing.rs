@@ -3,9 +3,9 @@
 
 use tempfile::TempDir;
 
-use crate::catalog::Catalog;
+use crate::classify::catalog::Catalog;
+use crate::classify::config::Config;
 use crate::classify::{classify, Classification};
-use crate::config::Config;
 use crate::error::Error;
 use crate::graph::ResourceGraph;
 
@@ -23,8 +23,12 @@ pub fn tree(files: &[(&str, &str)]) -> TempDir {
 /// Loads a tree and builds its graph (variable defaults only; units without instances left out).
 pub fn graph(files: &[(&str, &str)]) -> Result<ResourceGraph, Error> {
     let tmp = tree(files);
-    let loaded = crate::load::load(tmp.path())?;
-    let instances = crate::instances::Instances::evaluate(&loaded, None)?;
+    let detail = crate::load::hcl::Detail {
+        kept: crate::classify::kept_arguments,
+        ..Default::default()
+    };
+    let loaded = crate::load::load_with(tmp.path(), detail)?;
+    let instances = crate::eval::instances::Instances::evaluate(&loaded, None)?;
     Ok(
         crate::graph::build(&loaded, &Catalog::builtin().principal_args())?
             .for_environment(&instances),

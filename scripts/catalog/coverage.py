@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Which types of data/providers/*.txt the catalog (data/catalog/*.toml) lacks: a quick check
-while editing the catalog, with the same matching as src/catalog.rs (exact names first, then
+while editing the catalog, with the same matching as src/classify/catalog.rs (exact names first, then
 `*` globs; ARM types case-insensitive, looked up in arm*.toml only).
 
     python3 scripts/catalog/coverage.py [--missing PROVIDER] [--invariants]

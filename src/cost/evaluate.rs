@@ -19,7 +19,7 @@ use hcl::{Expression, Map, Value};
 use rayon::prelude::*;
 
 use crate::error::Error;
-use crate::instances::{Expander, InstanceAt};
+use crate::eval::instances::{Expander, InstanceAt};
 use crate::load::Configuration;
 
 /// One resource instance with what its prices may read.
@@ -109,7 +109,7 @@ impl Evaluator {
             }
         }
         for ri in found {
-            let crate::model::ItemKind::Resource { kind, name } = &ri.item.kind else {
+            let crate::load::model::ItemKind::Resource { kind, name } = &ri.item.kind else {
                 continue;
             };
             let Some(body) = e.body(&ri.item.location.file, kind, name)? else {
@@ -196,7 +196,7 @@ fn parse_bodies(file: &str, keep: &Keep<'_>) -> Result<ParsedBodies, Error> {
         path: file.into(),
         source,
     })?;
-    let body = crate::hcl_syntax::parse_body(&text).map_err(|e| {
+    let body = crate::load::hcl_syntax::parse_body(&text).map_err(|e| {
         let offset = e.location().offset();
         Error::syntax(file, &text, offset..offset + 1, e.message().to_string())
     })?;

@@ -220,7 +220,7 @@ pub fn html(e: &Estimate) -> String {
     ctx.insert("rows", &rows);
     ctx.insert("unpriced", &e.unpriced);
     ctx.insert("assumptions", &e.assumptions);
-    crate::templates::render("cost.html", &ctx)
+    crate::output::templates::render("cost.html", &ctx)
 }
 
 pub fn json(e: &Estimate) -> serde_json::Value {

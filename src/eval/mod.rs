@@ -2,6 +2,8 @@
 //! ([`expr`]), built-in functions ([`functions`]) and type conversion ([`types`]). It knows
 //! nothing of modules or files: names are looked up through a [`Resolver`].
 
+pub mod instances;
+
 mod expr;
 mod functions;
 mod types;

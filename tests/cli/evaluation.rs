@@ -3,7 +3,7 @@
 //! evaluator schedules them. Each test writes a small tree, evaluates it with
 //! `Instances::evaluate` and checks the instance addresses Terraform would create.
 
-use tfscope::instances::Instances;
+use tfscope::eval::instances::Instances;
 
 /// Writes `(relative path, text)` files into a fresh directory and evaluates the instances,
 /// with an optional `.tfvars` text as the environment.

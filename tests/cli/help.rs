@@ -5,7 +5,7 @@ use clap::CommandFactory;
 
 #[test]
 fn every_argument_of_every_command_has_a_help_line() {
-    let cli = tfscope::cli::Cli::command();
+    let cli = tfscope::app::Cli::command();
     let mut missing = Vec::new();
     let mut checked = 0;
     for command in cli.get_subcommands() {

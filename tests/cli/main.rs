@@ -11,6 +11,7 @@ mod evaluation;
 mod explain;
 mod fidelity;
 mod help;
+mod layout;
 mod makefile;
 mod plan;
 mod properties;

@@ -8,8 +8,8 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use tfscope::address::{parse_address, ResourceAddr};
 use tfscope::graph::{EdgeKind, ResourceGraph, UnitKind};
+use tfscope::load::address::{parse_address, ResourceAddr};
 use tfscope::target::{self, Action, Selection};
 
 /// Units a rendered target selects (in the full graph; absent ones included, filtered later).

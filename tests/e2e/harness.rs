@@ -10,9 +10,9 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use tfscope::address::{parse_address, ResourceAddr};
 use tfscope::classify::Classification;
 use tfscope::graph::{ResourceGraph, UnitKind};
+use tfscope::load::address::{parse_address, ResourceAddr};
 
 fn cache() -> PathBuf {
     std::env::var_os("TFSCOPE_CACHE")
@@ -129,9 +129,12 @@ impl Workspace {
         }
         let schema = tmp.path().join("schema.json");
         // The schema needs every resource's shape, which only a load that asks for it keeps.
-        let detail = tfscope::parse::Detail { shapes: true };
+        let detail = tfscope::load::hcl::Detail {
+            shapes: true,
+            ..Default::default()
+        };
         let loaded = tfscope::load::load_with(&dest, detail).expect("copy loads");
-        let derived = tfscope::schema::derive(&loaded);
+        let derived = tfscope::output::mock_schema::derive(&loaded);
         std::fs::write(&schema, serde_json::to_string_pretty(&derived).unwrap()).unwrap();
         let ws = Workspace {
             root: dest,
@@ -152,7 +155,7 @@ impl Workspace {
         let var_file = self
             .env
             .as_deref()
-            .map(|e| tfscope::plan::find_env(&self.root, e).expect("the environment exists"));
+            .map(|e| tfscope::load::env::find_env(&self.root, e).expect("the environment exists"));
         Scopes::of(&self.root, var_file.as_deref())
     }
 
@@ -397,7 +400,7 @@ impl Workspace {
     }
 
     /// A script that runs this Terraform with the mock provider's environment, for driving
-    /// `tfscope::runner` from the test process itself.
+    /// `tfscope::run` from the test process itself.
     pub fn terraform_wrapper(&self) -> PathBuf {
         let script = self.log.with_file_name("terraform-wrapper");
         let q = |p: &Path| format!("'{}'", p.display());

@@ -327,31 +327,31 @@ pub fn refuses_a_broken_promise(version: &str) {
 
     // ...and with that check out of the way (the runner alone), Terraform's saved plan shows
     // what the wrong promise would cost: verification refuses and nothing changes.
-    let var_file = tfscope::plan::find_env(&ws.root, "dev").unwrap();
+    let var_file = tfscope::load::env::find_env(&ws.root, "dev").unwrap();
     let a = tfscope::analysis::analyse(&ws.root, None, Some(&var_file)).unwrap();
-    let mut invocation = tfscope::plan::Invocation::new(&ws.root, Some(&var_file));
+    let mut invocation = tfscope::run::invocation::Invocation::new(&ws.root, Some(&var_file));
     invocation.binary = ws.terraform_wrapper().display().to_string();
     invocation.auto_approve = true;
-    let plan = tfscope::plan::plan(
+    let plan = tfscope::target::plan::plan(
         &a.graph,
         &a.class,
-        tfscope::plan::PlanRequest {
+        tfscope::target::plan::PlanRequest {
             selection: tfscope::target::Selection::Scope(1),
             action: tfscope::target::Action::Destroy,
             expand: false,
             instances: &a.instances,
-            invocation: &invocation,
+            command: &|action, targets| invocation.command(action, targets),
             env: Some("dev".into()),
         },
     )
     .unwrap();
-    let verifier = tfscope::verify::Verifier {
+    let verifier = tfscope::run::verify::Verifier {
         graph: &a.graph,
         class: &a.class,
         instances: &a.instances,
         allow_replace: &[],
     };
-    let run = tfscope::runner::Run {
+    let run = tfscope::run::Run {
         plan: &plan,
         invocation: &invocation,
         root: &ws.root,
@@ -359,8 +359,8 @@ pub fn refuses_a_broken_promise(version: &str) {
         verifier: Some(&verifier),
     };
     let mut progress = Vec::new();
-    let outcome = tfscope::runner::run(&run, &mut progress, &mut std::io::empty()).unwrap();
-    let tfscope::runner::Outcome::Refused { phase: 1, check } = outcome else {
+    let outcome = tfscope::run::run(&run, &mut progress, &mut std::io::empty()).unwrap();
+    let tfscope::run::Outcome::Refused { phase: 1, check } = outcome else {
         panic!(
             "expected a refusal, got {outcome:?}\n{}",
             String::from_utf8_lossy(&progress)

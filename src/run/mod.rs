@@ -2,7 +2,7 @@
 //! `tofu` on PATH), runs `init` when the root has not been initialised, then the phases in order.
 //!
 //! Verified (the default): each phase is `terraform plan [-destroy] -out=FILE -target=...`, then
-//! `terraform show -json FILE`, checked against the phase's promise ([`crate::verify`]), then
+//! `terraform show -json FILE`, checked against the phase's promise ([`crate::run::verify`]), then
 //! `terraform apply FILE`, so what was verified is exactly what runs. The plan file lives in a
 //! private temporary directory (0700, the file 0600: it may hold secrets) that is removed after
 //! the phase, on failure and on interrupt. Direct (`--no-verify`): one `apply`/`destroy
@@ -18,14 +18,20 @@
 //! Stops at the first failure and reports which phase failed so the caller can say how to resume.
 //! Owns every Terraform process of `up`, `down` and `verify`; the phases come from `plan`.
 
+pub mod consent;
+pub mod invocation;
+pub mod status;
+pub mod verify;
+
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 use crate::error::Error;
-use crate::plan::{Invocation, Phase, Plan};
-use crate::verify::{PhaseCheck, SavedPlan, Verifier};
+use crate::run::invocation::Invocation;
+use crate::run::verify::{PhaseCheck, SavedPlan, Verifier};
+use crate::target::plan::{Phase, Plan};
 
 /// Where the terraform binary came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,7 +310,7 @@ fn verified_phase(
             check: Box::new(check),
         }));
     }
-    let _ = write!(progress, "{}", crate::report::phase_check_summary(&check));
+    let _ = write!(progress, "{}", check.summary());
     if saved.is_empty() {
         let _ = writeln!(
             progress,

@@ -12,17 +12,32 @@ use hcl_edit::visit::{self, Visit};
 use hcl_edit::Span;
 
 use crate::error::{Error, LineIndex, Location};
-use crate::model::{
+use crate::load::model::{
     FileModel, Item, ItemKind, Iteration, ModuleCall, Reference, Repetition, Shape,
 };
 
-/// What a parse keeps beyond what the analysis needs.
-#[derive(Debug, Clone, Copy, Default)]
+/// The arguments of a resource type whose expressions a parse keeps, for evaluation per instance.
+pub type KeptArguments = fn(&str) -> &'static [&'static str];
+
+/// What a parse keeps beyond names and references.
+#[derive(Debug, Clone, Copy)]
 pub struct Detail {
-    /// Each resource's and provider's [`crate::model::Shape`] (the attributes and blocks it
+    /// Each resource's and provider's [`crate::load::model::Shape`] (the attributes and blocks it
     /// writes), for deriving the mock provider's schema (`tfscope mock-schema`); left empty
     /// otherwise.
     pub shapes: bool,
+    /// The arguments whose expressions are kept, per resource type: what classification reads
+    /// (the analysis passes `classify::kept_arguments`). The default keeps none.
+    pub kept: KeptArguments,
+}
+
+impl Default for Detail {
+    fn default() -> Detail {
+        Detail {
+            shapes: false,
+            kept: |_| &[],
+        }
+    }
 }
 
 /// Parses one file for the analysis. `file` is the path shown in messages.
@@ -32,7 +47,7 @@ pub fn parse_file(file: &str, text: &str) -> Result<FileModel, Error> {
 
 /// Parses one file, keeping `detail` too.
 pub fn parse_file_with(file: &str, text: &str, detail: Detail) -> Result<FileModel, Error> {
-    let body = crate::hcl_syntax::parse_body(text).map_err(|e| {
+    let body = crate::load::hcl_syntax::parse_body(text).map_err(|e| {
         let offset = e.location().offset();
         Error::syntax(file, text, offset..offset + 1, e.message().to_string())
     })?;
@@ -244,7 +259,7 @@ impl Cx<'_> {
 
     fn resource_body(&self, body: Body, item: &mut Item) {
         let kept = match &item.kind {
-            ItemKind::Resource { kind, .. } => crate::model::kept_arguments(kind),
+            ItemKind::Resource { kind, .. } => (self.detail.kept)(kind),
             _ => &[],
         };
         // What needs the whole body, before the loop below takes its expressions.
@@ -717,7 +732,15 @@ resource "aws_appautoscaling_target" "t" {
 "#;
         // The analysis does not keep shapes; the mock provider's schema asks for them.
         assert!(parse(text).items[0].shape.attributes.is_empty());
-        let model = parse_file_with("main.tf", text, Detail { shapes: true }).expect("parses");
+        let model = parse_file_with(
+            "main.tf",
+            text,
+            Detail {
+                shapes: true,
+                ..Default::default()
+            },
+        )
+        .expect("parses");
         let item = &model.items[0];
         let attrs: Vec<&str> = item.shape.attributes.iter().map(String::as_str).collect();
         assert_eq!(attrs, vec!["labels", "max_capacity", "tags_all"]);

@@ -2,7 +2,7 @@
 //! variables, locals, outputs, providers) with their references and meta-arguments. Parse trees
 //! are dropped after extraction; this model is what the rest of tfscope works on.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::Location;
 
@@ -136,32 +136,9 @@ pub struct Item {
     pub shape: Shape,
     /// `for` expressions over attributes, anywhere in the block.
     pub iterations: Vec<Iteration>,
-    /// Resources: the expressions of the arguments [`kept_arguments`] names for their type.
+    /// Resources: the expressions of the arguments [`crate::load::hcl::Detail::kept`] names for
+    /// their type.
     pub kept: BTreeMap<String, hcl::Expression>,
-}
-
-/// The arguments of a resource type whose expressions are kept for evaluation per instance:
-/// what a generic type is (the catalog's `by_argument`: `azapi_resource`'s `type`) and what
-/// decides a recreate hazard (`data/catalog/hazards.toml`). Every other type keeps nothing, so
-/// a large configuration stores no expression that nothing reads.
-pub fn kept_arguments(resource_type: &str) -> &'static [&'static str] {
-    static KEPT: std::sync::OnceLock<HashMap<&'static str, Vec<&'static str>>> =
-        std::sync::OnceLock::new();
-    KEPT.get_or_init(|| {
-        let keyed = crate::catalog::Catalog::builtin().keyed_arguments();
-        let hazards = crate::hazard::HazardCatalog::builtin().arguments();
-        let mut kept: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
-        for (resource_type, argument) in keyed.chain(hazards) {
-            let arguments = kept.entry(resource_type).or_default();
-            if !arguments.contains(&argument) {
-                arguments.push(argument);
-            }
-        }
-        kept
-    })
-    .get(resource_type)
-    .map(Vec::as_slice)
-    .unwrap_or(&[])
 }
 
 impl Item {

@@ -1,10 +1,10 @@
 //! `tfscope explain ADDR`: one unit's scope and the decision behind it, its direct dependencies
 //! and dependents, and what bringing each scope up or down does to it.
 
-use crate::address::parse_address;
 use crate::classify::Classification;
 use crate::error::{Error, Location};
 use crate::graph::{Absent, EdgeKind, ResourceGraph, UnitKind};
+use crate::load::address::parse_address;
 use crate::target::{self, Action, Selection};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -75,7 +75,7 @@ pub fn explain_module(
 pub fn explain_absent<'g>(graph: &'g ResourceGraph, address: &str) -> Option<&'g Absent> {
     let (path, resource) = parse_address(address)?;
     let (mode, kind, name) = resource?;
-    let config = crate::address::ResourceAddr {
+    let config = crate::load::address::ResourceAddr {
         module: path,
         mode,
         kind,
@@ -162,7 +162,7 @@ fn find(graph: &ResourceGraph, address: &str) -> Result<usize, Error> {
         return Ok(u);
     }
     if let Some((module, Some((mode, kind, name)))) = parse_address(address) {
-        let stripped = crate::address::ResourceAddr {
+        let stripped = crate::load::address::ResourceAddr {
             module,
             mode,
             kind,

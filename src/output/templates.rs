@@ -7,13 +7,13 @@ use std::sync::OnceLock;
 
 /// (name, source) of every built-in template.
 const TEMPLATES: &[(&str, &str)] = &[
-    ("plan.md", include_str!("../templates/plan.md.tera")),
-    ("verify.md", include_str!("../templates/verify.md.tera")),
+    ("plan.md", include_str!("../../templates/plan.md.tera")),
+    ("verify.md", include_str!("../../templates/verify.md.tera")),
     (
         "resource-scopes.tf",
-        include_str!("../templates/resource-scopes.tf.tera"),
+        include_str!("../../templates/resource-scopes.tf.tera"),
     ),
-    ("cost.html", include_str!("../templates/cost.html.tera")),
+    ("cost.html", include_str!("../../templates/cost.html.tera")),
 ];
 
 fn tera() -> &'static tera::Tera {

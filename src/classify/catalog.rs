@@ -77,59 +77,59 @@ pub struct Keyed {
 
 /// Catalog files of resource types, by source name.
 const FILES: &[(&str, &str)] = &[
-    ("aws", include_str!("../data/catalog/aws.toml")),
+    ("aws", include_str!("../../data/catalog/aws.toml")),
     (
         "aws-services",
-        include_str!("../data/catalog/aws-services.toml"),
+        include_str!("../../data/catalog/aws-services.toml"),
     ),
-    ("google", include_str!("../data/catalog/google.toml")),
+    ("google", include_str!("../../data/catalog/google.toml")),
     (
         "google-services",
-        include_str!("../data/catalog/google-services.toml"),
+        include_str!("../../data/catalog/google-services.toml"),
     ),
-    ("azure", include_str!("../data/catalog/azure.toml")),
+    ("azure", include_str!("../../data/catalog/azure.toml")),
     (
         "azure-services",
-        include_str!("../data/catalog/azure-services.toml"),
+        include_str!("../../data/catalog/azure-services.toml"),
     ),
-    ("azapi", include_str!("../data/catalog/azapi.toml")),
-    ("generic", include_str!("../data/catalog/generic.toml")),
+    ("azapi", include_str!("../../data/catalog/azapi.toml")),
+    ("generic", include_str!("../../data/catalog/generic.toml")),
 ];
 
 /// Sub-catalogs of what generic types stand for: `(name, file source, text)`. Their names are
 /// matched case-insensitively and without an `@version` suffix (ARM: `...@2023-05-01`).
 const SUB_CATALOGS: &[(&str, &str, &str)] = &[
-    ("arm", "arm", include_str!("../data/catalog/arm.toml")),
+    ("arm", "arm", include_str!("../../data/catalog/arm.toml")),
     (
         "arm",
         "arm-services",
-        include_str!("../data/catalog/arm-services.toml"),
+        include_str!("../../data/catalog/arm-services.toml"),
     ),
 ];
 
 /// Every resource type of the providers the catalog covers, from the providers' own
 /// repositories (`scripts/catalog/provider-types.py`): the coverage the tests hold it to.
 pub const PROVIDER_LISTS: &[(&str, &str)] = &[
-    ("aws", include_str!("../data/providers/aws.txt")),
-    ("google", include_str!("../data/providers/google.txt")),
+    ("aws", include_str!("../../data/providers/aws.txt")),
+    ("google", include_str!("../../data/providers/google.txt")),
     (
         "google-beta",
-        include_str!("../data/providers/google-beta.txt"),
+        include_str!("../../data/providers/google-beta.txt"),
     ),
-    ("azurerm", include_str!("../data/providers/azurerm.txt")),
-    ("azapi", include_str!("../data/providers/azapi.txt")),
-    ("arm", include_str!("../data/providers/arm.txt")),
-    ("random", include_str!("../data/providers/random.txt")),
-    ("null", include_str!("../data/providers/null.txt")),
-    ("time", include_str!("../data/providers/time.txt")),
-    ("tls", include_str!("../data/providers/tls.txt")),
-    ("local", include_str!("../data/providers/local.txt")),
-    ("archive", include_str!("../data/providers/archive.txt")),
+    ("azurerm", include_str!("../../data/providers/azurerm.txt")),
+    ("azapi", include_str!("../../data/providers/azapi.txt")),
+    ("arm", include_str!("../../data/providers/arm.txt")),
+    ("random", include_str!("../../data/providers/random.txt")),
+    ("null", include_str!("../../data/providers/null.txt")),
+    ("time", include_str!("../../data/providers/time.txt")),
+    ("tls", include_str!("../../data/providers/tls.txt")),
+    ("local", include_str!("../../data/providers/local.txt")),
+    ("archive", include_str!("../../data/providers/archive.txt")),
     (
         "kubernetes",
-        include_str!("../data/providers/kubernetes.txt"),
+        include_str!("../../data/providers/kubernetes.txt"),
     ),
-    ("helm", include_str!("../data/providers/helm.txt")),
+    ("helm", include_str!("../../data/providers/helm.txt")),
 ];
 
 /// The category names catalog rules may use.

@@ -4,16 +4,23 @@
 //! output never depends on thread timing. A call whose source cannot be resolved stays one
 //! opaque node and produces a warning. Owns file discovery and module resolution, not the graph.
 
+pub mod address;
+pub mod env;
+pub mod hcl;
+pub mod hcl_syntax;
+pub mod json;
+pub mod model;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::address::ModulePath;
 use crate::error::{display_path, Error, Warning};
-use crate::model::{FileModel, Item, ItemKind};
-use crate::parse::{parse_file_with, Detail};
+use crate::load::address::ModulePath;
+use crate::load::hcl::{parse_file_with, Detail};
+use crate::load::model::{FileModel, Item, ItemKind};
 
 /// Module nesting deeper than this is almost surely a module calling itself.
 const MAX_DEPTH: usize = 32;
@@ -249,7 +256,7 @@ fn parse_dir(dir: &Path, detail: Detail) -> DirResult {
             })?;
             let display = display_path(path);
             if display.ends_with(".json") {
-                crate::json::parse_json_file(&display, &text)
+                crate::load::json::parse_json_file(&display, &text, detail.kept)
             } else {
                 parse_file_with(&display, &text, detail)
             }
@@ -279,6 +286,28 @@ fn parse_dir(dir: &Path, detail: Detail) -> DirResult {
         items.extend(model.items);
     }
     Ok((items, warnings))
+}
+
+/// `path` relative to the directory `base` (both relative to the current directory or both
+/// absolute); falls back to an absolute path when that is impossible.
+pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let abs = |p: &Path| {
+        std::path::absolute(p)
+            .map(|a| normalize(&a))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let (path, base) = (abs(path), abs(base));
+    let p: Vec<_> = path.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c);
+    }
+    out
 }
 
 /// Lexical normalisation (`a/./b/../c` → `a/c`), keeping the path relative when it was.
@@ -437,6 +466,18 @@ mod tests {
         ] {
             assert!(!is_config_file(name), "{name}");
         }
+    }
+
+    #[test]
+    fn relative_paths_walk_up_from_the_base() {
+        assert_eq!(
+            relative_to(Path::new("a/b/c.tfvars"), Path::new("a/d")),
+            PathBuf::from("../b/c.tfvars")
+        );
+        assert_eq!(
+            relative_to(Path::new("x.tfvars"), Path::new(".")),
+            PathBuf::from("x.tfvars")
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::config::Config;
+use crate::classify::config::Config;
 use crate::error::{Error, Warning};
 use crate::target::{Action, Selection};
 
@@ -81,8 +81,8 @@ impl Which {
     /// `--scope S` or `--through K`, as the user wrote it (for messages and resume commands).
     pub fn flag(&self) -> String {
         match (&self.scope, &self.through) {
-            (_, Some(k)) => format!("--through {}", crate::address::shell_quote(k)),
-            (Some(s), None) => format!("--scope {}", crate::address::shell_quote(s)),
+            (_, Some(k)) => format!("--through {}", crate::load::address::shell_quote(k)),
+            (Some(s), None) => format!("--scope {}", crate::load::address::shell_quote(s)),
             (None, None) => unreachable!("clap requires --scope or --through"),
         }
     }
@@ -413,17 +413,19 @@ fn analyse(
     config_path: Option<&Path>,
     env: Option<&str>,
 ) -> Result<Analysis, Error> {
-    analyse_with(dir, config_path, env, crate::parse::Detail::default())
+    analyse_with(dir, config_path, env, crate::load::hcl::Detail::default())
 }
 
 fn analyse_with(
     dir: Option<PathBuf>,
     config_path: Option<&Path>,
     env: Option<&str>,
-    detail: crate::parse::Detail,
+    detail: crate::load::hcl::Detail,
 ) -> Result<Analysis, Error> {
     let dir = resolve_dir(dir);
-    let var_file = env.map(|e| crate::plan::find_env(&dir, e)).transpose()?;
+    let var_file = env
+        .map(|e| crate::load::env::find_env(&dir, e))
+        .transpose()?;
     crate::analysis::analyse_with(&dir, config_path, var_file.as_deref(), detail)
 }
 
@@ -522,8 +524,10 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
         Command::Classify { dir, env, format } => {
             let a = analyse(dir, config_path, env.as_deref())?;
             match format {
-                Format::Json => out.line(pretty(&crate::report::classify_json(&a.graph, &a.class))),
-                _ => out.line(crate::report::classify_text(&a.graph, &a.class)),
+                Format::Json => out.line(pretty(&crate::output::report::classify_json(
+                    &a.graph, &a.class,
+                ))),
+                _ => out.line(crate::output::report::classify_text(&a.graph, &a.class)),
             }
             Ok((Exit::Ok, finish(a)))
         }
@@ -571,7 +575,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 return Ok((Exit::Findings, warnings));
             }
             for addr in rendered {
-                out.line(crate::address::target_flag(&addr));
+                out.line(crate::load::address::target_flag(&addr));
             }
             Ok((Exit::Ok, finish(a)))
         }
@@ -586,20 +590,20 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             let a = analyse(dir, config_path, env.as_deref())?;
             let sel = which.selection(&a.config)?;
             let action = action(destroy);
-            let invocation = crate::plan::Invocation::new(&a.dir, a.var_file.as_deref());
-            let request = crate::plan::PlanRequest {
+            let invocation = crate::run::invocation::Invocation::new(&a.dir, a.var_file.as_deref());
+            let request = crate::target::plan::PlanRequest {
                 selection: sel,
                 action,
                 expand,
                 instances: &a.instances,
-                invocation: &invocation,
+                command: &|action, targets| invocation.command(action, targets),
                 env,
             };
-            let plan = crate::plan::plan(&a.graph, &a.class, request)?;
+            let plan = crate::target::plan::plan(&a.graph, &a.class, request)?;
             match format {
-                Format::Json => out.line(pretty(&crate::report::plan_json(&plan))),
-                Format::Markdown => out.line(crate::report::plan_markdown(&plan)),
-                Format::Text => out.line(crate::report::plan_text(&plan)),
+                Format::Json => out.line(pretty(&crate::output::report::plan_json(&plan))),
+                Format::Markdown => out.line(crate::output::report::plan_markdown(&plan)),
+                Format::Text => out.line(crate::output::report::plan_text(&plan)),
             }
             let violated = plan.phases.iter().any(|p| !p.outside.is_empty());
             Ok((if violated { Exit::Findings } else { Exit::Ok }, finish(a)))
@@ -611,28 +615,28 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             dir,
         } => {
             let a = analyse(dir, config_path, env.as_deref())?;
-            if let Some(m) = crate::explain::explain_module(&a.graph, &a.class, &address) {
+            if let Some(m) = crate::target::explain::explain_module(&a.graph, &a.class, &address) {
                 match format {
                     Format::Json => out.line(pretty(&m)),
-                    _ => out.line(crate::report::explain_module_text(&m)),
+                    _ => out.line(crate::output::report::explain_module_text(&m)),
                 }
                 return Ok((Exit::Ok, finish(a)));
             }
-            if let Some(absent) = crate::explain::explain_absent(&a.graph, &address) {
+            if let Some(absent) = crate::target::explain::explain_absent(&a.graph, &address) {
                 match format {
                     Format::Json => out.line(pretty(&serde_json::json!({
                         "address": absent.address,
                         "absent": true,
                         "why": absent.why,
                     }))),
-                    _ => out.line(crate::report::explain_absent_text(absent)),
+                    _ => out.line(crate::output::report::explain_absent_text(absent)),
                 }
                 return Ok((Exit::Ok, finish(a)));
             }
-            let e = crate::explain::explain(&a.graph, &a.class, &address)?;
+            let e = crate::target::explain::explain(&a.graph, &a.class, &address)?;
             match format {
                 Format::Json => out.line(pretty(&e)),
-                _ => out.line(crate::report::explain_text(&e)),
+                _ => out.line(crate::output::report::explain_text(&e)),
             }
             Ok((Exit::Ok, finish(a)))
         }
@@ -648,7 +652,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 |c| which.selection(c),
                 run,
                 Action::Apply,
-                crate::plan::Consent::default(),
+                crate::run::consent::Consent::default(),
                 allow_replace,
                 config_path,
                 out,
@@ -661,12 +665,12 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             allow_stateful,
         } => {
             run.quiet = quiet;
-            let consent = crate::plan::Consent {
+            let consent = crate::run::consent::Consent {
                 auto_approve: run.auto_approve,
                 allow_cascade,
                 allow_stateful,
             };
-            let which = format!("--scope {}", crate::address::shell_quote(&scope));
+            let which = format!("--scope {}", crate::load::address::shell_quote(&scope));
             run_scope(
                 which,
                 |c| selection(c, &scope),
@@ -700,13 +704,13 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 action(destroy),
                 (tf.as_deref(), false),
             )?;
-            let verifier = crate::verify::Verifier {
+            let verifier = crate::run::verify::Verifier {
                 graph: &a.graph,
                 class: &a.class,
                 instances: &a.instances,
                 allow_replace: &allow_replace,
             };
-            let ran = crate::runner::verify(
+            let ran = crate::run::verify(
                 &plan,
                 &invocation,
                 &a.dir,
@@ -714,21 +718,21 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 &mut std::io::stderr(),
             )?;
             let checks = match ran {
-                crate::runner::Verified::Checked(checks) => checks,
-                crate::runner::Verified::Failed { phase, code } => {
+                crate::run::Verified::Checked(checks) => checks,
+                crate::run::Verified::Failed { phase, code } => {
                     eprintln!("tfscope: terraform failed while planning phase {phase} (exit {code}); nothing was verified");
                     return Ok((Exit::Error, a.warnings));
                 }
-                crate::runner::Verified::Interrupted { phase } => {
+                crate::run::Verified::Interrupted { phase } => {
                     eprintln!("tfscope: interrupted while planning phase {phase}");
                     return Ok((Exit::Interrupted, a.warnings));
                 }
             };
-            let v = crate::verify::Verification::new(&plan, checks);
+            let v = crate::run::verify::Verification::new(&plan, checks);
             match format {
-                Format::Json => out.line(pretty(&crate::report::verify_json(&v))),
-                Format::Markdown => out.line(crate::report::verify_markdown(&v)),
-                Format::Text => out.line(crate::report::verify_text(&v)),
+                Format::Json => out.line(pretty(&crate::output::report::verify_json(&v))),
+                Format::Markdown => out.line(crate::output::report::verify_markdown(&v)),
+                Format::Text => out.line(crate::output::report::verify_text(&v)),
             }
             let exit = if v.agrees { Exit::Ok } else { Exit::Findings };
             Ok((exit, a.warnings))
@@ -746,12 +750,12 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 origin: origin.clone(),
                 message: e.to_string(),
             })?;
-            let present = crate::status::resources_in_state(&doc)
+            let present = crate::run::status::resources_in_state(&doc)
                 .map_err(|message| Error::State { origin, message })?;
-            let s = crate::status::status(&a.graph, &a.class, &present, env);
+            let s = crate::run::status::status(&a.graph, &a.class, &present, env);
             match format {
                 Format::Json => out.line(pretty(&s)),
-                _ => out.line(crate::report::status_text(&s)),
+                _ => out.line(crate::output::report::status_text(&s)),
             }
             Ok((Exit::Ok, finish(a)))
         }
@@ -762,16 +766,16 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             force,
         } => {
             let a = analyse(dir, config_path, env.as_deref())?;
-            let text = crate::render::render(&a.graph, &a.class);
-            let path = file.unwrap_or_else(|| a.dir.join(crate::render::FILE_NAME));
+            let text = crate::output::hcl::render(&a.graph, &a.class);
+            let path = file.unwrap_or_else(|| a.dir.join(crate::output::hcl::FILE_NAME));
             if path == Path::new("-") {
                 out.line(text);
                 return Ok((Exit::Ok, finish(a)));
             }
-            let what = match crate::render::write(&path, &text, force)? {
-                crate::render::Written::Created => "wrote",
-                crate::render::Written::Updated => "updated",
-                crate::render::Written::Unchanged => "up to date:",
+            let what = match crate::output::hcl::write(&path, &text, force)? {
+                crate::output::hcl::Written::Created => "wrote",
+                crate::output::hcl::Written::Updated => "updated",
+                crate::output::hcl::Written::Unchanged => "up to date:",
             };
             eprintln!("tfscope: {what} {}", crate::error::display_path(&path));
             Ok((Exit::Ok, finish(a)))
@@ -803,9 +807,12 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             Ok((Exit::Ok, finish(a)))
         }
         Command::MockSchema { dir } => {
-            let detail = crate::parse::Detail { shapes: true };
+            let detail = crate::load::hcl::Detail {
+                shapes: true,
+                ..Default::default()
+            };
             let a = analyse_with(dir, config_path, None, detail)?;
-            let schema = crate::schema::derive(&a.loaded);
+            let schema = crate::output::mock_schema::derive(&a.loaded);
             out.line(pretty(&schema));
             Ok((Exit::Ok, finish(a)))
         }
@@ -816,13 +823,13 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
             type_name,
             format,
         } => {
-            let catalog = crate::catalog::Catalog::builtin();
+            let catalog = crate::classify::catalog::Catalog::builtin();
             if coverage {
                 match format {
                     Format::Json => out.line(pretty(
                         &serde_json::to_value(catalog.coverage()).expect("serializes"),
                     )),
-                    f => out.line(crate::gaps::coverage_text(
+                    f => out.line(crate::classify::gaps::coverage_text(
                         catalog,
                         matches!(f, Format::Markdown),
                     )),
@@ -830,7 +837,7 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 return Ok((Exit::Ok, Vec::new()));
             }
             if let Some(name) = type_name {
-                return match crate::gaps::describe_type(catalog, &name) {
+                return match crate::classify::gaps::describe_type(catalog, &name) {
                     Some(text) => {
                         out.line(text);
                         Ok((Exit::Ok, Vec::new()))
@@ -844,10 +851,10 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 };
             }
             let a = analyse(dir, config_path, env.as_deref())?;
-            let gaps = crate::gaps::gaps(&a.graph, &a.class, &a.config, catalog);
+            let gaps = crate::classify::gaps::gaps(&a.graph, &a.class, &a.config, catalog);
             match format {
-                Format::Json => out.line(pretty(&crate::gaps::gaps_json(&gaps))),
-                _ => out.line(crate::gaps::gaps_text(&gaps)),
+                Format::Json => out.line(pretty(&crate::classify::gaps::gaps_json(&gaps))),
+                _ => out.line(crate::classify::gaps::gaps_text(&gaps)),
             }
             let exit = if gaps.is_empty() {
                 Exit::Ok
@@ -864,10 +871,10 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
         } => {
             let (findings, warnings) = match analyse(dir, config_path, env.as_deref()) {
                 Ok(a) => {
-                    let mut findings = crate::check::check(&a.graph, &a.class, strict);
-                    if let Some(file) = crate::render::stale(&a.dir, &a.graph, &a.class) {
-                        findings.push(crate::check::Finding {
-                            kind: crate::check::FindingKind::Stale,
+                    let mut findings = crate::classify::check::check(&a.graph, &a.class, strict);
+                    if let Some(file) = crate::output::hcl::stale(&a.dir, &a.graph, &a.class) {
+                        findings.push(crate::classify::check::Finding {
+                            kind: crate::classify::check::FindingKind::Stale,
                             address: None,
                             location: None,
                             message: format!(
@@ -878,8 +885,8 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                     (findings, finish(a))
                 }
                 Err(Error::Cycle { cycle }) => (
-                    vec![crate::check::Finding {
-                        kind: crate::check::FindingKind::Cycle,
+                    vec![crate::classify::check::Finding {
+                        kind: crate::classify::check::FindingKind::Cycle,
                         address: None,
                         location: None,
                         message: format!("dependency cycle: {}", cycle.join(" -> ")),
@@ -889,8 +896,8 @@ fn dispatch(cli: Cli, out: &mut Out) -> Outcome {
                 Err(e) => return Err(e),
             };
             match format {
-                Format::Json => out.line(pretty(&crate::report::check_json(&findings))),
-                _ => out.line(crate::report::check_text(&findings)),
+                Format::Json => out.line(pretty(&crate::output::report::check_json(&findings))),
+                _ => out.line(crate::output::report::check_text(&findings)),
             }
             let exit = if findings.is_empty() {
                 Exit::Ok
@@ -916,8 +923,8 @@ fn finish(mut a: Analysis) -> Vec<Warning> {
 struct Prepared {
     a: Analysis,
     selection: Selection,
-    plan: crate::plan::Plan,
-    invocation: crate::plan::Invocation,
+    plan: crate::target::plan::Plan,
+    invocation: crate::run::invocation::Invocation,
 }
 
 /// Analyses the root, plans `selection` for `action` and resolves the Terraform binary (a dry
@@ -933,26 +940,26 @@ fn prepare(
     let dir = resolve_dir(dir);
     let var_file = env
         .as_deref()
-        .map(|e| crate::plan::find_env(&dir, e))
+        .map(|e| crate::load::env::find_env(&dir, e))
         .transpose()?;
     let a = crate::analysis::analyse(&dir, config_path, var_file.as_deref())?;
     let selection = pick(&a.config)?;
-    let binary = match crate::runner::find_terraform(tf) {
+    let binary = match crate::run::find_terraform(tf) {
         Ok(b) => b.path.display().to_string(),
         Err(_) if dry_run => "terraform".to_string(),
         Err(e) => return Err(e),
     };
-    let mut invocation = crate::plan::Invocation::new(&a.dir, var_file.as_deref());
+    let mut invocation = crate::run::invocation::Invocation::new(&a.dir, var_file.as_deref());
     invocation.binary = binary;
-    let request = crate::plan::PlanRequest {
+    let request = crate::target::plan::PlanRequest {
         selection,
         action,
         expand: false,
         instances: &a.instances,
-        invocation: &invocation,
+        command: &|action, targets| invocation.command(action, targets),
         env,
     };
-    let plan = crate::plan::plan(&a.graph, &a.class, request)?;
+    let plan = crate::target::plan::plan(&a.graph, &a.class, request)?;
     Ok(Prepared {
         a,
         selection,
@@ -969,7 +976,7 @@ fn run_scope(
     pick: impl FnOnce(&Config) -> Result<Selection, Error>,
     run: RunArgs,
     action: Action,
-    consent: crate::plan::Consent,
+    consent: crate::run::consent::Consent,
     allow_replace: Vec<String>,
     config_path: Option<&Path>,
     out: &mut Out,
@@ -1001,7 +1008,7 @@ fn run_scope(
         });
         return Ok((Exit::Ok, warnings));
     }
-    crate::plan::check_consent(&plan, selection, consent)?;
+    crate::run::consent::check_consent(&plan, selection, consent)?;
     // Before `down`: what it destroys that `up` cannot simply bring back.
     for h in plan.phases.iter().flat_map(|p| &p.hazards) {
         warnings.push(Warning {
@@ -1051,24 +1058,24 @@ fn run_scope(
             eprintln!("warning: {w}");
         }
     }
-    let verifier = crate::verify::Verifier {
+    let verifier = crate::run::verify::Verifier {
         graph: &a.graph,
         class: &a.class,
         instances: &a.instances,
         allow_replace: &allow_replace,
     };
-    let job = crate::runner::Run {
+    let job = crate::run::Run {
         plan: &plan,
         invocation: &invocation,
         root: &a.dir,
         from_phase: run.from_phase,
         verifier: verified.then_some(&verifier),
     };
-    let outcome = crate::runner::run(&job, &mut std::io::stderr(), &mut std::io::stdin().lock())?;
+    let outcome = crate::run::run(&job, &mut std::io::stderr(), &mut std::io::stdin().lock())?;
     let resume = |phase: usize| {
         let mut r = format!("tfscope {verb} {which}");
         if let Some(e) = &run.env {
-            r.push_str(&format!(" --env {}", crate::address::shell_quote(e)));
+            r.push_str(&format!(" --env {}", crate::load::address::shell_quote(e)));
         }
         if run.auto_approve {
             r.push_str(" --auto-approve");
@@ -1082,7 +1089,7 @@ fn run_scope(
         for a in &allow_replace {
             r.push_str(&format!(
                 " --allow-replace {}",
-                crate::address::shell_quote(a)
+                crate::load::address::shell_quote(a)
             ));
         }
         if run.no_verify {
@@ -1091,14 +1098,14 @@ fn run_scope(
         if let Some(t) = &run.tf {
             r.push_str(&format!(
                 " --tf {}",
-                crate::address::shell_quote(&t.display().to_string())
+                crate::load::address::shell_quote(&t.display().to_string())
             ));
         }
         r.push_str(&format!(" --from-phase {phase}"));
         if let Some(d) = &run.dir {
             r.push_str(&format!(
                 " {}",
-                crate::address::shell_quote(&d.display().to_string())
+                crate::load::address::shell_quote(&d.display().to_string())
             ));
         }
         r
@@ -1108,7 +1115,7 @@ fn run_scope(
         let p = &plan.phases[phase - 1];
         format!("phase {phase}/{total} ({} {})", p.action.verb(), p.scope)
     };
-    use crate::runner::Outcome as Ran;
+    use crate::run::Outcome as Ran;
     match outcome {
         Ran::Done { phases } => {
             eprintln!("tfscope: {verb} {}: done ({phases} phase(s))", plan.scope);
@@ -1133,7 +1140,7 @@ fn run_scope(
                 "tfscope: refusing {}: Terraform's plan does not keep tfscope's promise; nothing was applied",
                 name(phase)
             );
-            eprint!("{}", crate::report::phase_check_table(&check));
+            eprint!("{}", crate::output::report::phase_check_table(&check));
             eprintln!("hint: `tfscope explain ADDRESS` shows why tfscope scoped an address; fix the rules, or the drifted state, then run the same command again");
             Ok((Exit::Findings, warnings))
         }
@@ -1185,7 +1192,7 @@ fn read_state(
             Ok((text, crate::error::display_path(p)))
         }
         None => {
-            let binary = crate::runner::find_terraform(tf)?;
+            let binary = crate::run::find_terraform(tf)?;
             let output = std::process::Command::new(&binary.path)
                 .arg(format!("-chdir={}", root.display()))
                 .args(["show", "-json", "-no-color"])

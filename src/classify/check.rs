@@ -1,6 +1,6 @@
 //! The CI gate's findings: scope-order violations, stateful resources outside the protected
 //! scopes without `allow_destroy`, resources outside the protected scopes that `up` cannot
-//! simply recreate after `down` ([`crate::hazard`]), resources whose type the catalog does not
+//! simply recreate after `down` ([`crate::classify::hazard`]), resources whose type the catalog does not
 //! know, and (strict) module calls tfscope cannot read. Cycles never reach here:
 //! the graph rejects them, and the command layer reports that as a finding too.
 
@@ -74,7 +74,7 @@ pub fn check(graph: &ResourceGraph, class: &Classification, strict: bool) -> Vec
     }
     let routine =
         (0..class.units.len()).filter(|&u| !class.protected.contains(&class.units[u].scope));
-    for h in crate::hazard::hazards(graph, class, routine) {
+    for h in crate::classify::hazard::hazards(graph, class, routine) {
         findings.push(Finding {
             kind: FindingKind::RecreateHazard,
             address: Some(h.address),

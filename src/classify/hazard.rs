@@ -14,9 +14,9 @@ use serde::Deserialize;
 
 use crate::classify::Classification;
 use crate::error::Location;
+use crate::eval::instances::{ArgumentValue, Scalar};
 use crate::eval::{format_number, Value};
 use crate::graph::{ResourceGraph, Unit, UnitKind};
-use crate::instances::{ArgumentValue, Scalar};
 
 /// A run of the routine cycle that a hazard breaks.
 #[derive(
@@ -111,7 +111,7 @@ struct File {
 }
 
 /// The hazard catalog file, compiled in.
-const BUILTIN: &str = include_str!("../data/catalog/hazards.toml");
+const BUILTIN: &str = include_str!("../../data/catalog/hazards.toml");
 
 /// The hazard rules by resource type.
 #[derive(Debug)]
@@ -437,7 +437,7 @@ mod tests {
     fn the_builtin_catalog_loads_and_every_type_is_a_provider_type() {
         let c = HazardCatalog::parse(BUILTIN).unwrap();
         assert!(c.rules().count() >= 10, "{} rules", c.rules().count());
-        let listed: BTreeSet<&str> = crate::catalog::PROVIDER_LISTS
+        let listed: BTreeSet<&str> = crate::classify::catalog::PROVIDER_LISTS
             .iter()
             .flat_map(|(_, text)| text.lines().map(str::trim))
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -492,13 +492,13 @@ mod tests {
     #[test]
     fn every_builtin_type_is_kept_and_no_other_type_is() {
         for rule in HazardCatalog::builtin().rules() {
-            let kept = crate::model::kept_arguments(&rule.resource_type);
+            let kept = crate::classify::kept_arguments(&rule.resource_type);
             for name in rule.arguments.keys() {
                 assert!(kept.contains(&name.as_str()), "{}", rule.resource_type);
             }
         }
-        assert!(crate::model::kept_arguments("aws_vpc").is_empty());
-        assert_eq!(crate::model::kept_arguments("azapi_resource"), &["type"]);
+        assert!(crate::classify::kept_arguments("aws_vpc").is_empty());
+        assert_eq!(crate::classify::kept_arguments("azapi_resource"), &["type"]);
     }
 
     #[test]

@@ -5,9 +5,9 @@
 
 use std::fmt::Write;
 
-use crate::catalog::Catalog;
+use crate::classify::catalog::Catalog;
+use crate::classify::config::Config;
 use crate::classify::{Classification, Decision};
-use crate::config::Config;
 use crate::error::Location;
 use crate::graph::{ResourceGraph, UnitKind};
 
@@ -199,8 +199,8 @@ pub fn describe_type(catalog: &Catalog, name: &str) -> Option<String> {
     Some(format!(
         "{what}: {} layer, category {}, {}{} (matched {} in {}.toml)",
         match entry.layer {
-            crate::catalog::Layer::Base => "base",
-            crate::catalog::Layer::Runtime => "runtime",
+            crate::classify::catalog::Layer::Base => "base",
+            crate::classify::catalog::Layer::Runtime => "runtime",
         },
         entry.category,
         if entry.stateful {

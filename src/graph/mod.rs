@@ -14,11 +14,11 @@ use petgraph::algo::{tarjan_scc, toposort};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::address::{Mode, ModulePath, ResourceAddr};
 use crate::error::{Error, Location, Warning};
-use crate::instances::{ArgumentValue, Instances};
+use crate::eval::instances::{ArgumentValue, Instances};
+use crate::load::address::{Mode, ModulePath, ResourceAddr};
+use crate::load::model::{Item, ItemKind, ModuleCall, Reference, Repetition};
 use crate::load::{Configuration, Module};
-use crate::model::{Item, ItemKind, ModuleCall, Reference, Repetition};
 
 /// Why one node depends on another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -54,7 +54,7 @@ pub struct Unit {
     pub location: Location,
     pub tags: BTreeMap<String, String>,
     pub repetition: Repetition,
-    /// Kept arguments ([`crate::model::kept_arguments`]) in every instance, once evaluated for
+    /// Kept arguments ([`crate::load::hcl::Detail::kept`]) in every instance, once evaluated for
     /// an environment ([`ResourceGraph::for_environment`]).
     pub arguments: BTreeMap<String, Vec<ArgumentValue>>,
 }

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::load::model::{ItemKind, Reference, Shape};
 use crate::load::Configuration;
-use crate::model::{ItemKind, Reference, Shape};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Attribute {
@@ -95,7 +95,7 @@ fn provider_of(kind: &str, meta: Option<&str>) -> String {
 }
 
 /// The schema of every type `config` uses. `config` must be loaded with
-/// [`crate::parse::Detail::shapes`]: without shapes every type comes out with no attributes.
+/// [`crate::load::hcl::Detail::shapes`]: without shapes every type comes out with no attributes.
 pub fn derive(config: &Configuration) -> Schema {
     let mut schema = Schema::default();
     // (mode is data, type) -> provider, so references can find their block.
@@ -306,8 +306,14 @@ module "m" {
             ),
             ("m/main.tf", "variable \"arn\" {}\n"),
         ]);
-        let config =
-            crate::load::load_with(tmp.path(), crate::parse::Detail { shapes: true }).unwrap();
+        let config = crate::load::load_with(
+            tmp.path(),
+            crate::load::hcl::Detail {
+                shapes: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let schema = derive(&config);
         let aws = &schema.providers["aws"];
         assert!(aws.config.attributes["region"].optional);
@@ -369,7 +375,14 @@ resource "google_cloud_run_service" "fe" {
 "#,
         )]);
         let schema = derive(
-            &crate::load::load_with(tmp.path(), crate::parse::Detail { shapes: true }).unwrap(),
+            &crate::load::load_with(
+                tmp.path(),
+                crate::load::hcl::Detail {
+                    shapes: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
         );
         let v = &schema.providers["aws"].resources["aws_s3_bucket_versioning"];
         assert!(v.blocks.contains_key("versioning_configuration"));

@@ -4,13 +4,19 @@
 //! the default scope for what is still unclassified. Explicit choices (rules, tags) are never
 //! changed: a dependency that breaks the order is reported as a violation instead.
 
+pub mod catalog;
+pub mod check;
+pub mod config;
+pub mod gaps;
+pub mod hazard;
+
 use std::collections::{BTreeMap, HashMap};
 
-use crate::address::ModulePath;
-use crate::catalog::{Catalog, Layer};
-use crate::config::Config;
+use crate::classify::catalog::{Catalog, Layer};
+use crate::classify::config::Config;
 use crate::error::Warning;
 use crate::graph::{Direction, ResourceGraph, UnitKind};
+use crate::load::address::ModulePath;
 
 /// What decided a unit's scope.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -90,7 +96,7 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
     let mut rule_hits = vec![0usize; config.rules.len()];
     let mut units: Vec<Classified> = Vec::with_capacity(n);
     // Parallel to `units`: the catalog entry each managed unit matched, looked up once.
-    let mut entries: Vec<Option<&crate::catalog::Entry>> = Vec::with_capacity(n);
+    let mut entries: Vec<Option<&crate::classify::catalog::Entry>> = Vec::with_capacity(n);
     let mut warnings = Vec::new();
 
     for unit in &graph.units {
@@ -262,7 +268,7 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
 /// What the catalog says about a managed unit.
 enum Found<'c> {
     /// An entry, with the reason to give.
-    Entry(&'c crate::catalog::Entry, String),
+    Entry(&'c crate::classify::catalog::Entry, String),
     /// A generic type whose argument does not resolve to an entry: why.
     Unresolved(String),
     Nothing,
@@ -292,12 +298,13 @@ fn catalog_entry<'c>(unit: &crate::graph::Unit, catalog: &'c Catalog) -> Found<'
             unit.resource_type, keyed.argument
         ));
     }
-    let mut best: Option<(&crate::catalog::Entry, &str)> = None;
+    let mut best: Option<(&crate::classify::catalog::Entry, &str)> = None;
     for value in values {
         match value.string() {
             Ok(v) => match catalog.lookup_in(keyed.catalog, v) {
                 Some(e) => {
-                    let rank = |e: &crate::catalog::Entry| (e.layer != Layer::Base, !e.stateful);
+                    let rank =
+                        |e: &crate::classify::catalog::Entry| (e.layer != Layer::Base, !e.stateful);
                     if best.is_none_or(|(b, _)| rank(e) < rank(b)) {
                         best = Some((e, v));
                     }
@@ -576,6 +583,30 @@ impl Earliest {
         let by = self.by_module.get(&module).copied().unwrap_or(self.first);
         (self.scope, by)
     }
+}
+
+/// The arguments of a resource type whose expressions are kept for evaluation per instance:
+/// what a generic type is (the catalog's `by_argument`: `azapi_resource`'s `type`) and what
+/// decides a recreate hazard (`data/catalog/hazards.toml`). Every other type keeps nothing, so
+/// a large configuration stores no expression that nothing reads.
+pub fn kept_arguments(resource_type: &str) -> &'static [&'static str] {
+    static KEPT: std::sync::OnceLock<HashMap<&'static str, Vec<&'static str>>> =
+        std::sync::OnceLock::new();
+    KEPT.get_or_init(|| {
+        let keyed = catalog::Catalog::builtin().keyed_arguments();
+        let hazards = hazard::HazardCatalog::builtin().arguments();
+        let mut kept: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        for (resource_type, argument) in keyed.chain(hazards) {
+            let arguments = kept.entry(resource_type).or_default();
+            if !arguments.contains(&argument) {
+                arguments.push(argument);
+            }
+        }
+        kept
+    })
+    .get(resource_type)
+    .map(Vec::as_slice)
+    .unwrap_or(&[])
 }
 
 #[cfg(test)]

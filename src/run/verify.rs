@@ -13,14 +13,15 @@
 //! comparison; running Terraform is `runner`'s, rendering is `report`'s.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::address::resource_address;
 use crate::classify::Classification;
+use crate::eval::instances::Instances;
 use crate::graph::{ResourceGraph, UnitKind};
-use crate::instances::Instances;
-use crate::plan::Phase;
+use crate::load::address::resource_address;
+use crate::target::plan::Phase;
 use crate::target::Action;
 
 /// What Terraform plans for one resource instance (`change.actions` in the plan JSON).
@@ -188,6 +189,40 @@ pub struct PhaseCheck {
 }
 
 impl PhaseCheck {
+    /// One line after a phase's plan was checked, and the earlier-scope objects it updates.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        let changes = self.planned.len();
+        let _ = writeln!(
+            out,
+            "tfscope: phase {}: Terraform's plan keeps the promise ({})",
+            self.number,
+            match changes {
+                1 => "1 change".to_string(),
+                n => format!("{n} changes"),
+            }
+        );
+        for u in &self.cross_scope_updates {
+            let _ = writeln!(
+                out,
+                "tfscope: phase {}: updates {} of scope {} in place",
+                self.number,
+                u.address,
+                u.scope.as_deref().unwrap_or("?")
+            );
+        }
+        for r in &self.allowed_replaces {
+            let _ = writeln!(
+                out,
+                "tfscope: phase {}: {}: {}",
+                self.number, r.address, r.why
+            );
+        }
+        out
+    }
+}
+
+impl PhaseCheck {
     /// Terraform's plan keeps the promise.
     pub fn agrees(&self) -> bool {
         self.missing.is_empty() && self.unexpected.is_empty()
@@ -206,7 +241,7 @@ pub struct Verification {
 }
 
 impl Verification {
-    pub fn new(plan: &crate::plan::Plan, phases: Vec<PhaseCheck>) -> Verification {
+    pub fn new(plan: &crate::target::plan::Plan, phases: Vec<PhaseCheck>) -> Verification {
         Verification {
             action: plan.action,
             scope: plan.scope.clone(),
@@ -437,7 +472,8 @@ mod tests {
 
     use super::*;
     use crate::analysis::Analysis;
-    use crate::plan::{Invocation, Plan, PlanRequest};
+    use crate::run::invocation::Invocation;
+    use crate::target::plan::{Plan, PlanRequest};
     use crate::target::Selection;
 
     const TREE: &str = r#"
@@ -464,10 +500,10 @@ resource "aws_ecs_service" "app" {
             action,
             expand: false,
             instances: &a.instances,
-            invocation: &invocation,
+            command: &|action, targets| invocation.command(action, targets),
             env: None,
         };
-        crate::plan::plan(&a.graph, &a.class, request).unwrap()
+        crate::target::plan::plan(&a.graph, &a.class, request).unwrap()
     }
 
     fn verify(a: &Analysis, phase: &Phase, saved: &SavedPlan, allow: &[&str]) -> PhaseCheck {

@@ -18,11 +18,11 @@ use std::rc::Rc;
 
 use hcl::Expression;
 
-use crate::address::{InstanceKey, ModulePath};
 use crate::error::{display_path, Error, Location};
 use crate::eval::{self, Resolver, Value};
+use crate::load::address::{InstanceKey, ModulePath};
+use crate::load::model::{Item, ItemKind, Repetition};
 use crate::load::Configuration;
-use crate::model::{Item, ItemKind, Repetition};
 
 /// Why the keys of something cannot be known before apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub struct Expansion {
     pub module_unknown: Option<Unknowable>,
     /// Why it has no instances, when it has none somewhere.
     pub why_absent: Option<String>,
-    /// Resources: each kept argument ([`crate::model::kept_arguments`]) in every instance.
+    /// Resources: each kept argument ([`crate::load::hcl::Detail::kept`]) in every instance.
     pub arguments: BTreeMap<String, Vec<ArgumentValue>>,
 }
 
@@ -256,7 +256,7 @@ pub fn read_tfvars(path: &Path) -> Result<Values, Error> {
         };
         return Ok(m.iter().map(|(k, v)| (k.clone(), Value::from(v))).collect());
     }
-    let body = crate::hcl_syntax::parse_body(&text).map_err(|e| {
+    let body = crate::load::hcl_syntax::parse_body(&text).map_err(|e| {
         let offset = e.location().offset();
         Error::syntax(&file, &text, offset..offset + 1, e.message().to_string())
     })?;
@@ -1034,7 +1034,7 @@ impl ModuleInstance {
 
 /// `path.module` as Terraform gives it: the module's directory relative to the root.
 fn module_dir(config: &Configuration, dir: &Path) -> String {
-    let rel = crate::plan::relative_to(dir, &config.root_dir);
+    let rel = crate::load::relative_to(dir, &config.root_dir);
     let s = display_path(&rel);
     if s.is_empty() {
         ".".into()

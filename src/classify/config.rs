@@ -9,9 +9,9 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::Span;
 
-use crate::address::ModulePath;
-use crate::catalog::{Layer, CATEGORIES};
+use crate::classify::catalog::{Layer, CATEGORIES};
 use crate::error::{display_path, Error, LineIndex, Location};
+use crate::load::address::ModulePath;
 
 pub const FILE_NAME: &str = "tfscope.hcl";
 
@@ -113,7 +113,7 @@ impl Config {
     }
 
     pub fn parse(file: &str, text: &str) -> Result<Config, Error> {
-        let body = crate::hcl_syntax::parse_body(text).map_err(|e| {
+        let body = crate::load::hcl_syntax::parse_body(text).map_err(|e| {
             let offset = e.location().offset();
             Error::syntax(file, text, offset..offset + 1, e.message().to_string())
         })?;
@@ -383,7 +383,7 @@ impl Reader<'_> {
                     rule.module = self
                         .strings(attr)?
                         .iter()
-                        .map(|m| match crate::address::parse_address(m) {
+                        .map(|m| match crate::load::address::parse_address(m) {
                             Some((path, None)) => Ok(path),
                             _ => Err(self.err(
                                 attr.value.span(),

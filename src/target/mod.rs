@@ -5,14 +5,17 @@
 //! module with count/for_each needs the instance key. This module computes the closures, the
 //! minimal target set, and the rendered addresses; it does not run Terraform.
 
+pub mod explain;
+pub mod plan;
+
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::address::ModulePath;
 use crate::classify::Classification;
 use crate::error::Error;
+use crate::eval::instances::Instances;
 use crate::graph::{Direction, ResourceGraph, UnitKind};
-use crate::instances::Instances;
-use crate::model::Repetition;
+use crate::load::address::ModulePath;
+use crate::load::model::Repetition;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -216,7 +219,7 @@ pub fn render(
             Target::Unit(u) => {
                 let unit = &graph.units[*u];
                 if unit.kind == UnitKind::OpaqueModule {
-                    let path = crate::address::parse_address(&unit.address)
+                    let path = crate::load::address::parse_address(&unit.address)
                         .map(|(p, _)| p)
                         .unwrap_or_default();
                     module_target(&path)

@@ -1,16 +1,16 @@
 //! Terraform's JSON syntax (`*.tf.json`, as CDKTF writes it): the same blocks as native HCL, with
 //! expressions inside `"${...}"` string templates. Produces the same [`FileModel`] as
-//! [`crate::parse`]; locations point at the block's name in the file.
+//! [`crate::load::hcl`]; locations point at the block's name in the file.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use crate::error::{Error, LineIndex, Location};
-use crate::model::{FileModel, Item, ItemKind, ModuleCall, Reference, Repetition};
-use crate::parse::{expression_text_refs, template_refs};
+use crate::load::hcl::{expression_text_refs, template_refs, KeptArguments};
+use crate::load::model::{FileModel, Item, ItemKind, ModuleCall, Reference, Repetition};
 
-pub fn parse_json_file(file: &str, text: &str) -> Result<FileModel, Error> {
+pub fn parse_json_file(file: &str, text: &str, kept: KeptArguments) -> Result<FileModel, Error> {
     let root: Value = serde_json::from_str(text).map_err(|e| {
         let offset = offset_of(text, e.line(), e.column());
         Error::syntax(file, text, offset..offset + 1, format!("invalid JSON: {e}"))
@@ -53,7 +53,7 @@ pub fn parse_json_file(file: &str, text: &str) -> Result<FileModel, Error> {
                         };
                         let mut item = Item::new(item_kind, locate(name));
                         for body in bodies(body) {
-                            resource_body(body, &mut item);
+                            resource_body(body, &mut item, kept);
                         }
                         items.push(item);
                     }
@@ -165,9 +165,9 @@ pub fn parse_json_file(file: &str, text: &str) -> Result<FileModel, Error> {
     })
 }
 
-fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item) {
+fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item, kept: KeptArguments) {
     let kept = match &item.kind {
-        ItemKind::Resource { kind, .. } => crate::model::kept_arguments(kind),
+        ItemKind::Resource { kind, .. } => kept(kind),
         _ => &[],
     };
     for (key, value) in body {
@@ -288,8 +288,7 @@ mod tests {
   "locals": { "name": "${var.env}-x" },
   "output": { "vpc": { "value": "${aws_vpc.main.id}" } },
   "provider": { "aws": [{ "region": "us-east-1" }, { "alias": "east", "region": "${var.r}" }] }
-}"#,
-        )
+}"#, crate::classify::kept_arguments)
         .unwrap();
         assert_eq!(model.items.len(), 7);
         let subnet = &model.items[0];
@@ -323,6 +322,7 @@ mod tests {
   },
   "data": { "azapi_resource": { "d": { "type": "Microsoft.Web/sites@2023-12-01" } } }
 }"#,
+            crate::classify::kept_arguments,
         )
         .unwrap();
         let kept: Vec<Vec<&String>> = model
@@ -352,14 +352,14 @@ mod tests {
         let args = |a: &str| g.units[g.find(a).unwrap()].arguments.clone();
         assert_eq!(
             args("aws_secretsmanager_secret.s")["recovery_window_in_days"],
-            vec![crate::instances::ArgumentValue::Scalar {
-                value: crate::instances::Scalar::Number(7.0),
+            vec![crate::eval::instances::ArgumentValue::Scalar {
+                value: crate::eval::instances::Scalar::Number(7.0),
                 expression: "\"${3 + 4}\"".into()
             }]
         );
         assert_eq!(
             args("azapi_resource.a")["type"],
-            vec![crate::instances::ArgumentValue::Known(
+            vec![crate::eval::instances::ArgumentValue::Known(
                 "Microsoft.Storage/storageAccounts@2023-05-01".into()
             )]
         );
@@ -367,7 +367,12 @@ mod tests {
 
     #[test]
     fn invalid_json_is_a_syntax_error_with_its_position() {
-        let err = parse_json_file("x.tf.json", "{\n  \"resource\": ,\n}").unwrap_err();
+        let err = parse_json_file(
+            "x.tf.json",
+            "{\n  \"resource\": ,\n}",
+            crate::classify::kept_arguments,
+        )
+        .unwrap_err();
         assert!(err.to_string().starts_with("x.tf.json:2:"), "{err}");
     }
 }

@@ -6,12 +6,12 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
-use crate::check::Finding;
+use crate::classify::check::Finding;
 use crate::classify::Classification;
-use crate::explain::Explanation;
 use crate::graph::{ResourceGraph, UnitKind};
-use crate::plan::Plan;
-use crate::verify::{Item, PhaseCheck, Verification};
+use crate::run::verify::{Item, PhaseCheck, Verification};
+use crate::target::explain::Explanation;
+use crate::target::plan::Plan;
 
 /// `1 resource`, `2 resources`.
 fn count(n: usize, noun: &str) -> String {
@@ -276,35 +276,6 @@ pub fn plan_text(plan: &Plan) -> String {
     out
 }
 
-/// One line after a phase's plan was checked, and the earlier-scope objects it updates.
-pub fn phase_check_summary(check: &PhaseCheck) -> String {
-    let mut out = String::new();
-    let changes = check.planned.len();
-    let _ = writeln!(
-        out,
-        "tfscope: phase {}: Terraform's plan keeps the promise ({})",
-        check.number,
-        count(changes, "change")
-    );
-    for u in &check.cross_scope_updates {
-        let _ = writeln!(
-            out,
-            "tfscope: phase {}: updates {} of scope {} in place",
-            check.number,
-            u.address,
-            u.scope.as_deref().unwrap_or("?")
-        );
-    }
-    for r in &check.allowed_replaces {
-        let _ = writeln!(
-            out,
-            "tfscope: phase {}: {}: {}",
-            check.number, r.address, r.why
-        );
-    }
-    out
-}
-
 /// The difference between a phase's promise and Terraform's plan as a table: what Terraform
 /// would do that was not promised, and what was promised that it would not do.
 pub fn phase_check_table(check: &PhaseCheck) -> String {
@@ -415,7 +386,7 @@ pub fn verify_markdown(v: &Verification) -> String {
 fn render_markdown(name: &str, key: &str, value: &impl serde::Serialize) -> String {
     let mut context = tera::Context::new();
     context.insert(key, value);
-    crate::templates::render(name, &context)
+    crate::output::templates::render(name, &context)
 }
 
 /// ` (env dev)`, or nothing without an environment.
@@ -458,7 +429,7 @@ pub fn check_json(findings: &[Finding]) -> Value {
 }
 
 /// Scopes at a glance: up / down / partial with counts, then what is missing and orphaned.
-pub fn status_text(s: &crate::status::Status) -> String {
+pub fn status_text(s: &crate::run::status::Status) -> String {
     let mut out = String::new();
     let width = s
         .scopes
@@ -475,9 +446,9 @@ pub fn status_text(s: &crate::status::Status) -> String {
     let _ = writeln!(out, "{:width$}  {:7}  resources{env}", "scope", "status");
     for sc in &s.scopes {
         let status = match sc.status {
-            crate::status::State::Up => "up",
-            crate::status::State::Down => "down",
-            crate::status::State::Partial => "partial",
+            crate::run::status::State::Up => "up",
+            crate::run::status::State::Down => "down",
+            crate::run::status::State::Partial => "partial",
         };
         let _ = writeln!(
             out,
@@ -488,7 +459,7 @@ pub fn status_text(s: &crate::status::Status) -> String {
     for sc in s
         .scopes
         .iter()
-        .filter(|sc| sc.status == crate::status::State::Partial)
+        .filter(|sc| sc.status == crate::run::status::State::Partial)
     {
         let _ = writeln!(
             out,
@@ -508,7 +479,7 @@ pub fn status_text(s: &crate::status::Status) -> String {
     out
 }
 
-pub fn explain_module_text(m: &crate::explain::ModuleExplanation) -> String {
+pub fn explain_module_text(m: &crate::target::explain::ModuleExplanation) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -569,7 +540,7 @@ mod tests {
     //! Text, JSON and markdown reports agree in their counts and carry what the reader needs.
 
     use super::*;
-    use crate::plan::{Phase, Risk, Touch};
+    use crate::target::plan::{Phase, Risk, Touch};
     use crate::target::Action;
 
     fn plan() -> Plan {

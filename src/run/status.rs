@@ -65,7 +65,7 @@ pub fn resources_in_state(doc: &Value) -> Result<BTreeSet<String>, String> {
 }
 
 fn strip_keys(address: &str) -> Result<String, String> {
-    crate::address::resource_address(address)
+    crate::load::address::resource_address(address)
         .ok_or_else(|| format!("not a resource address: {address}"))
 }
 

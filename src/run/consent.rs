@@ -1,0 +1,151 @@
+//! The consent rules of `up` and `down`: what they refuse before Terraform runs, as a pure
+//! function of the plan, the selection and what the person agreed to.
+
+use crate::error::Error;
+use crate::target::plan::Plan;
+use crate::target::{Action, Selection};
+
+/// What the person running `down` agreed to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Consent {
+    pub auto_approve: bool,
+    pub allow_cascade: bool,
+    pub allow_stateful: bool,
+}
+
+/// What `up`/`down` refuse before Terraform runs: a plan that touches a scope it must not (scope
+/// violations); a `down` that cascades into later scopes, or destroys stateful resources without
+/// `allow_destroy`, unless `--auto-approve` comes with `--allow-cascade` / `--allow-stateful`.
+pub fn check_consent(plan: &Plan, selection: Selection, consent: Consent) -> Result<(), Error> {
+    let verb = match plan.action {
+        Action::Apply => "up",
+        Action::Destroy => "down",
+    };
+    let crossing: Vec<&str> = plan
+        .phases
+        .iter()
+        .flat_map(|p| p.outside.iter().map(|t| t.address.as_str()))
+        .collect();
+    if !crossing.is_empty() {
+        return Err(Error::Refused {
+            message: format!(
+                "refusing to {verb} {}: scope violations make it touch {}",
+                plan.scope,
+                crossing.join(", ")
+            ),
+            help: Some("run `tfscope check` and fix the rules or tags behind them".into()),
+        });
+    }
+    if plan.action == Action::Apply {
+        return Ok(());
+    }
+    // Phases of other scopes: bringing this one down takes them too.
+    let cascaded: Vec<String> = match selection {
+        Selection::All | Selection::Through(_) => Vec::new(),
+        Selection::Scope(_) => plan
+            .phases
+            .iter()
+            .filter(|p| p.scope != plan.scope)
+            .map(|p| {
+                let n: usize = p.resources.values().map(Vec::len).sum();
+                format!("{} ({n} resources)", p.scope)
+            })
+            .collect(),
+    };
+    let cascade_accepted = consent.auto_approve && consent.allow_cascade;
+    if !cascaded.is_empty() && !cascade_accepted {
+        return Err(Error::Refused {
+            message: format!(
+                "refusing to bring {} down: it takes later scopes with it: {}",
+                plan.scope,
+                cascaded.join(", ")
+            ),
+            help: Some("Terraform destroys everything that depends on what it destroys; pass --auto-approve --allow-cascade to accept it".into()),
+        });
+    }
+    let stateful: Vec<&str> = plan
+        .phases
+        .iter()
+        .flat_map(|p| p.stateful_at_risk.iter())
+        .filter(|r| !r.allow_destroy)
+        .map(|r| r.address.as_str())
+        .collect();
+    let loss_accepted = consent.auto_approve && consent.allow_stateful;
+    if !stateful.is_empty() && !loss_accepted {
+        return Err(Error::Refused {
+            message: format!(
+                "refusing to bring {} down: it destroys stateful resources: {}",
+                plan.scope,
+                stateful.join(", ")
+            ),
+            help: Some("pass --auto-approve --allow-stateful to accept losing their data, or add rules with allow_destroy = true".into()),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    //! What down refuses without explicit consent, and what up never needs.
+
+    use super::*;
+    use crate::target::plan::tests::plan_of;
+
+    #[test]
+    fn consent_to_cascade_and_to_lose_data_needs_auto_approve_too() {
+        let base = Selection::Scope(0);
+        let down_base = plan_of(base, Action::Destroy);
+        let refused = |c: Consent| {
+            check_consent(&down_base, base, c)
+                .err()
+                .map(|e| e.to_string())
+        };
+        assert!(refused(Consent::default())
+            .unwrap()
+            .contains("takes later scopes with it: runtime (1 resources)"));
+        let cascade_only = Consent {
+            allow_cascade: true,
+            allow_stateful: true,
+            ..Consent::default()
+        };
+        assert!(refused(cascade_only)
+            .unwrap()
+            .contains("takes later scopes"));
+        let no_data = Consent {
+            auto_approve: true,
+            allow_cascade: true,
+            ..Consent::default()
+        };
+        assert!(refused(no_data)
+            .unwrap()
+            .contains("destroys stateful resources: aws_db_instance.db"));
+        let all = Consent {
+            auto_approve: true,
+            allow_cascade: true,
+            allow_stateful: true,
+        };
+        assert_eq!(refused(all), None);
+        // Runtime alone neither cascades nor holds data; `all` never "cascades".
+        let runtime = Selection::Scope(1);
+        assert!(check_consent(
+            &plan_of(runtime, Action::Destroy),
+            runtime,
+            Consent::default()
+        )
+        .is_ok());
+        let everything = plan_of(Selection::All, Action::Destroy);
+        assert!(refused_all(&everything).contains("stateful"));
+        assert!(check_consent(
+            &plan_of(runtime, Action::Apply),
+            runtime,
+            Consent::default()
+        )
+        .is_ok());
+    }
+
+    fn refused_all(p: &Plan) -> String {
+        check_consent(p, Selection::All, Consent::default())
+            .unwrap_err()
+            .to_string()
+    }
+}

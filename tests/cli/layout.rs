@@ -1,0 +1,133 @@
+//! The one-way rule of `src/`: each top-level module is a stage of the pipeline, and a stage's
+//! code imports only earlier stages, the shared `error` module and itself. Unit-test modules
+//! (`#[cfg(test)] mod ...`) may reach further, to build their inputs.
+
+use std::path::Path;
+
+/// The stages in pipeline order. `error` comes first because every stage reports errors; a new
+/// top-level module must be ranked here before the test passes.
+const STAGES: &[&str] = &[
+    "error", "load", "eval", "graph", "classify", "analysis", "target", "run", "output", "cost",
+    "app",
+];
+
+/// Files outside the pipeline: the crate roots and the unit tests' helpers.
+const OUTSIDE: &[&str] = &["lib", "main", "bin", "testing"];
+
+/// The stage a path under `src/` belongs to: its first component, without `.rs`.
+fn stage_of(relative: &Path) -> String {
+    let first = relative.components().next().expect("a path under src/");
+    let name = first.as_os_str().to_string_lossy();
+    name.trim_end_matches(".rs").to_string()
+}
+
+/// The code of a file without its unit-test modules: everything before the first
+/// `#[cfg(test)]` that opens a module.
+fn non_test_code(text: &str) -> &str {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim() == "#[cfg(test)]" {
+            let rest = text[offset + line.len()..].trim_start();
+            if ["mod ", "pub mod ", "pub(crate) mod "]
+                .iter()
+                .any(|m| rest.starts_with(m))
+            {
+                return &text[..offset];
+            }
+        }
+        offset += line.len();
+    }
+    text
+}
+
+/// Every stage a piece of code names through `crate::`.
+fn imported_stages(code: &str) -> Vec<&str> {
+    let mut stages = Vec::new();
+    for (start, _) in code.match_indices("crate::") {
+        let preceded_by_ident = code[..start]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        if preceded_by_ident {
+            continue;
+        }
+        let rest = &code[start + "crate::".len()..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        stages.push(&rest[..end]);
+    }
+    stages
+}
+
+/// The imports of one file that break the rule, as `file: stage -> imported`.
+fn violations(relative: &Path, text: &str) -> Vec<String> {
+    let stage = stage_of(relative);
+    if OUTSIDE.contains(&stage.as_str()) {
+        return Vec::new();
+    }
+    let rank = |s: &str| STAGES.iter().position(|x| *x == s);
+    let own = rank(&stage).unwrap_or_else(|| panic!("src/{stage} is not ranked in STAGES"));
+    let mut found = Vec::new();
+    for imported in imported_stages(non_test_code(text)) {
+        let allowed = match rank(imported) {
+            Some(r) => r == 0 || r <= own,
+            None => false,
+        };
+        if !allowed {
+            found.push(format!("src/{}: {stage} -> {imported}", relative.display()));
+        }
+    }
+    found.dedup();
+    found
+}
+
+#[test]
+fn no_stage_imports_a_later_one() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.expect("src/ is readable");
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        files += 1;
+        let relative = entry.path().strip_prefix(&src).expect("under src/");
+        let text = std::fs::read_to_string(entry.path()).expect("a source file reads");
+        found.extend(violations(relative, &text));
+    }
+    assert!(files > 30, "only {files} source files found");
+    assert!(
+        found.is_empty(),
+        "imports against the pipeline order:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn every_top_level_module_is_a_ranked_stage() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for entry in std::fs::read_dir(&src).expect("src/ is readable") {
+        let name = entry.expect("an entry").file_name();
+        let stage = stage_of(Path::new(&name));
+        assert!(
+            STAGES.contains(&stage.as_str()) || OUTSIDE.contains(&stage.as_str()),
+            "src/{} is neither a ranked stage nor outside the pipeline",
+            name.to_string_lossy()
+        );
+    }
+}
+
+#[test]
+fn the_checker_sees_a_backward_import_and_ignores_tests() {
+    let code = "use crate::error::Error;\nuse crate::graph::ResourceGraph;\nfn f() { crate::app::run(); }\n\
+                #[cfg(test)]\nmod tests {\n    use crate::testing;\n    use crate::app;\n}\n";
+    let found = violations(Path::new("graph/walk.rs"), code);
+    assert_eq!(found, ["src/graph/walk.rs: graph -> app"]);
+    assert!(violations(Path::new("app/mod.rs"), code).is_empty());
+    assert_eq!(
+        violations(Path::new("load/hcl.rs"), "fn f() { crate::nowhere::x(); }"),
+        ["src/load/hcl.rs: load -> nowhere"]
+    );
+}
