@@ -30,6 +30,18 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Finding {
+    /// The finding for a configuration the graph rejects: Terraform rejects the cycle too.
+    pub fn cycle(cycle: &[String]) -> Finding {
+        Finding {
+            kind: FindingKind::Cycle,
+            address: None,
+            location: None,
+            message: format!("dependency cycle: {}", cycle.join(" -> ")),
+        }
+    }
+}
+
 pub fn check(graph: &ResourceGraph, class: &Classification, strict: bool) -> Vec<Finding> {
     let mut findings = Vec::new();
     for v in &class.violations {

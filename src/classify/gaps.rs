@@ -183,6 +183,11 @@ pub fn coverage_text(catalog: &Catalog, markdown: bool) -> String {
     out.trim_end().to_string()
 }
 
+/// What `tfscope catalog --type NAME` says of a type the catalog does not list.
+pub fn not_in_catalog(name: &str) -> String {
+    format!("{name}: not in the catalog; a resource of this type is kept in the earliest scope until a rule or tag classifies it")
+}
+
 /// What the catalog says about one type, or one ARM type (`Microsoft.X/y`).
 pub fn describe_type(catalog: &Catalog, name: &str) -> Option<String> {
     let (entry, what) = match catalog.lookup(name) {

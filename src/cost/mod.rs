@@ -1,6 +1,7 @@
-//! Cost reports (work in progress, issue 5): what each scope costs per month, offline, and what
-//! tearing the later scopes down on a schedule saves. This module owns the pieces that are done:
-//! schedules (`schedule`) and the price catalog with its quantity expressions (`price`).
+//! Cost reports: what each scope costs per month, offline, and what tearing the later scopes
+//! down on a schedule saves. Prices and their quantity expressions ([`price`]), schedules
+//! ([`schedule`]), the per-instance arguments prices read ([`evaluate`]), the estimate
+//! ([`estimate`]) and its reports ([`render`]); [`estimate_root`] runs them for an analysis.
 
 pub mod estimate;
 pub mod evaluate;
@@ -8,5 +9,94 @@ pub mod price;
 pub mod render;
 pub mod schedule;
 
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::analysis::Analysis;
+use crate::error::{display_path, Error};
+use estimate::{Estimate, Usage};
+use price::Catalog;
+use schedule::Schedule;
+
 /// Hours in a billing month, as cloud price pages count them.
 pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// What `tfscope cost` was asked, beside the analysis.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    pub env: Option<&'a str>,
+    /// Schedules as written (`weekdays=12x5`); empty: the built-in ones.
+    pub schedules: &'a [String],
+    /// The first scope a schedule takes down (default: the catalog's runtime scope).
+    pub down: Option<&'a str>,
+    /// A price file that extends (and overrides) the built-in prices.
+    pub prices: Option<&'a Path>,
+    /// Usage quantities per type (`gb_processed`, ...).
+    pub usage: Option<&'a Path>,
+}
+
+/// The estimate for an analysed root: prices (built-in plus `--prices`), usage, schedules, and
+/// every priced instance evaluated with the environment's variables. The evaluated instances
+/// come back too, so that a command about to exit can leave them to the operating system.
+pub fn estimate_root(
+    a: &Analysis,
+    options: Options<'_>,
+) -> Result<(Estimate, evaluate::Evaluator), Error> {
+    let input_error = |message: String| Error::Refused {
+        message,
+        help: None,
+    };
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).map_err(|source| Error::Io {
+            path: p.to_path_buf(),
+            source,
+        })
+    };
+    let mut catalog = Catalog::builtin();
+    if let Some(p) = options.prices {
+        let extra = Catalog::parse(&display_path(p), &read(p)?).map_err(input_error)?;
+        catalog.extend(extra);
+    }
+    let usage: Usage = match options.usage {
+        Some(p) => toml::from_str(&read(p)?)
+            .map_err(|e| input_error(format!("{}: {e}", display_path(p))))?,
+        None => Default::default(),
+    };
+    let schedules: Vec<Schedule> = if options.schedules.is_empty() {
+        Schedule::builtin()
+    } else {
+        let parsed: Result<Vec<Schedule>, String> = options
+            .schedules
+            .iter()
+            .map(|s| Schedule::parse(s))
+            .collect();
+        std::iter::once(Schedule::always())
+            .chain(parsed.map_err(input_error)?)
+            .collect()
+    };
+    let down_from = match options.down {
+        Some(name) => a.config.require_scope(name)?,
+        None => a.config.catalog_runtime,
+    };
+    let types: BTreeSet<String> = catalog
+        .entries
+        .iter()
+        .map(|e| e.resource_type.clone())
+        .collect();
+    let evaluated = evaluate::Evaluator::run(&a.loaded, a.var_file.as_deref(), &types)?;
+    let request = estimate::Request {
+        catalog: &catalog,
+        usage: &usage,
+        schedules: &schedules,
+        down_from,
+        env: options.env.map(str::to_string),
+    };
+    let estimate = estimate::estimate(
+        &a.graph,
+        &a.class,
+        &evaluated.instances,
+        &evaluated.uncounted,
+        request,
+    );
+    Ok((estimate, evaluated))
+}

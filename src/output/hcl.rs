@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::classify::check::{Finding, FindingKind};
 use crate::classify::Classification;
 use crate::error::{display_path, Error};
 use crate::graph::{ResourceGraph, UnitKind};
@@ -135,11 +136,19 @@ pub fn write(path: &Path, content: &str, force: bool) -> Result<Written, Error> 
     })
 }
 
-/// `check`'s view: a generated file in the root that no longer matches.
-pub fn stale(root: &Path, graph: &ResourceGraph, class: &Classification) -> Option<String> {
+/// `check`'s view: a generated file in the root that no longer matches the configuration.
+pub fn stale(root: &Path, graph: &ResourceGraph, class: &Classification) -> Option<Finding> {
     let path = root.join(FILE_NAME);
     let text = std::fs::read_to_string(&path).ok()?;
-    (is_generated(&text) && text != render(graph, class)).then(|| display_path(&path))
+    (is_generated(&text) && text != render(graph, class)).then(|| Finding {
+        kind: FindingKind::Stale,
+        address: None,
+        location: None,
+        message: format!(
+            "{} is stale: it no longer matches the configuration; run `tfscope render`",
+            display_path(&path)
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@ use serde_json::{json, Value};
 use crate::classify::check::Finding;
 use crate::classify::Classification;
 use crate::graph::{ResourceGraph, UnitKind};
+use crate::run::resume::Resume;
 use crate::run::verify::{Item, PhaseCheck, Verification};
+use crate::run::Outcome;
 use crate::target::explain::Explanation;
 use crate::target::plan::Plan;
 
@@ -274,6 +276,46 @@ pub fn plan_text(plan: &Plan) -> String {
         }
     }
     out
+}
+
+/// What `up`/`down` say on stderr when their run ends: done, or which phase stopped, why, and
+/// the command that resumes it.
+pub fn run_outcome_text(outcome: &Outcome, plan: &Plan, verb: &str, resume: &Resume) -> String {
+    let total = plan.phases.len();
+    let name = |phase: usize| {
+        let p = &plan.phases[phase - 1];
+        format!("phase {phase}/{total} ({} {})", p.action.verb(), p.scope)
+    };
+    match outcome {
+        Outcome::Done { phases } => {
+            format!("tfscope: {verb} {}: done ({phases} phase(s))\n", plan.scope)
+        }
+        Outcome::Failed { phase: 0, code } => format!(
+            "tfscope: terraform init failed (exit {code}); fix it and run the same command again\n"
+        ),
+        Outcome::Failed { phase, code } => format!(
+            "tfscope: {} failed: terraform exited with {code}\nhint: fix the problem, then resume with: {}\n",
+            name(*phase),
+            resume.at(*phase)
+        ),
+        Outcome::Refused { phase, check } => format!(
+            "tfscope: refusing {}: Terraform's plan does not keep tfscope's promise; nothing was applied\n{}\
+             hint: `tfscope explain ADDRESS` shows why tfscope scoped an address; fix the rules, or the drifted state, then run the same command again\n",
+            name(*phase),
+            phase_check_table(check)
+        ),
+        Outcome::Declined { phase } => format!(
+            "tfscope: {} not applied: the answer was not 'yes'\nhint: resume with: {}\n",
+            name(*phase),
+            resume.at(*phase)
+        ),
+        Outcome::Interrupted { phase } => format!(
+            "tfscope: interrupted during {}: Terraform was asked to stop and has stopped; its state records what it finished\n\
+             hint: see what is up with `tfscope status`; resume with: {}\n",
+            name(*phase),
+            resume.at(*phase)
+        ),
+    }
 }
 
 /// The difference between a phase's promise and Terraform's plan as a table: what Terraform

@@ -84,6 +84,20 @@ pub fn check_consent(plan: &Plan, selection: Selection, consent: Consent) -> Res
     Ok(())
 }
 
+/// `--from-phase N` names a phase of this plan; `dry_run` is the command that lists them.
+pub fn check_from_phase(plan: &Plan, from_phase: usize, dry_run: &str) -> Result<(), Error> {
+    if (1..=plan.phases.len()).contains(&from_phase) {
+        return Ok(());
+    }
+    Err(Error::Refused {
+        message: format!(
+            "--from-phase {from_phase} is out of range: this plan has {} phase(s)",
+            plan.phases.len()
+        ),
+        help: Some(format!("run `{dry_run}` to see them")),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     //! What down refuses without explicit consent, and what up never needs.
@@ -141,6 +155,20 @@ mod tests {
             Consent::default()
         )
         .is_ok());
+    }
+
+    #[test]
+    fn from_phase_must_name_a_phase_of_the_plan() {
+        let two = plan_of(Selection::All, Action::Apply);
+        assert_eq!(two.phases.len(), 2);
+        assert!(check_from_phase(&two, 1, "x").is_ok());
+        assert!(check_from_phase(&two, 2, "x").is_ok());
+        for n in [0, 3] {
+            let err = check_from_phase(&two, n, "tfscope up --scope all --dry-run").unwrap_err();
+            assert!(err
+                .to_string()
+                .contains(&format!("--from-phase {n} is out of range")));
+        }
     }
 
     fn refused_all(p: &Plan) -> String {

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::error::display_path;
 use crate::load::address::{shell_quote, target_flag};
 use crate::load::relative_to;
+use crate::target::plan::Phase;
 use crate::target::Action;
 
 /// How to invoke terraform for a root module: which binary, where, with which tfvars.
@@ -93,6 +94,27 @@ impl Invocation {
         args.extend(["apply".into(), "-input=false".into()]);
         args.push(plan_file.display().to_string());
         args
+    }
+
+    /// `terraform show -json`: the state of the root, as `tfscope status` reads it.
+    pub fn show_state_args(&self) -> Vec<String> {
+        let mut args = self.chdir();
+        args.extend(["show".into(), "-json".into(), "-no-color".into()]);
+        args
+    }
+
+    /// What a dry run prints for a phase: the command itself, or with `verified` the three a
+    /// verified phase runs (plan to a file, show it, apply exactly it).
+    pub fn dry_run(&self, phase: &Phase, verified: bool) -> Vec<String> {
+        if !verified {
+            return vec![phase.command.clone()];
+        }
+        let file = Path::new("PLANFILE");
+        vec![
+            self.shell(&self.plan_args(phase.action, &phase.targets, file)),
+            self.shell(&self.show_args(file)),
+            self.shell(&self.apply_plan_args(file)),
+        ]
     }
 
     /// A command line as a shell would take it.

@@ -20,6 +20,7 @@
 
 pub mod consent;
 pub mod invocation;
+pub mod resume;
 pub mod status;
 pub mod verify;
 
@@ -32,6 +33,67 @@ use crate::error::Error;
 use crate::run::invocation::Invocation;
 use crate::run::verify::{PhaseCheck, SavedPlan, Verifier};
 use crate::target::plan::{Phase, Plan};
+
+/// The state document `tfscope status` reads, and where it came from (for messages): a file,
+/// standard input (`-`), or `terraform show -json` in the root.
+pub fn read_state(
+    root: &Path,
+    state: Option<&Path>,
+    tf: Option<&Path>,
+) -> Result<(String, String), Error> {
+    use std::io::Read;
+    match state {
+        Some(p) if p == Path::new("-") => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|source| Error::Io {
+                    path: PathBuf::from("<stdin>"),
+                    source,
+                })?;
+            Ok((text, "standard input".into()))
+        }
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|source| Error::Io {
+                path: p.to_path_buf(),
+                source,
+            })?;
+            Ok((text, crate::error::display_path(p)))
+        }
+        None => {
+            let binary = find_terraform(tf)?.path.display().to_string();
+            let invocation = Invocation {
+                binary,
+                ..Invocation::new(root, None)
+            };
+            let supervisor = Supervisor::start()?;
+            let args = invocation.show_state_args();
+            let exited = supervisor.spawn_and_wait(
+                &invocation.binary,
+                &args,
+                Group::Own,
+                Stdio::piped(),
+                Capture::StdoutAndStderr,
+            )?;
+            let origin = format!("`terraform show -json` in {}", root.display());
+            if exited.code != 0 {
+                return Err(Error::State {
+                    origin,
+                    message: exited.stderr.trim().to_string(),
+                });
+            }
+            Ok((exited.stdout, origin))
+        }
+    }
+}
+
+/// What `--no-verify` gives up, said before Terraform runs.
+pub fn unverified_warning() -> crate::error::Warning {
+    crate::error::Warning {
+        location: None,
+        message: "--no-verify: Terraform runs apply/destroy -target=... directly; nothing checks its plan against tfscope's promise, so a wrong classification or drifted state can change objects of other scopes".into(),
+    }
+}
 
 /// Where the terraform binary came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -467,15 +529,16 @@ impl Supervisor {
     }
 
     /// Spawns `binary args` and waits for it; the child's pid is recorded (under the lock, so an
-    /// interrupt cannot slip between spawn and record) while it runs.
+    /// interrupt cannot slip between spawn and record) while it runs. This is the one place
+    /// tfscope starts a process.
     fn spawn_and_wait(
         &self,
         binary: &str,
         args: &[String],
         group: Group,
         stdout: Stdio,
-        capture: bool,
-    ) -> Result<(i32, String), Error> {
+        capture: Capture,
+    ) -> Result<Exited, Error> {
         use std::os::unix::process::CommandExt;
         let spawn_error = |source| Error::Spawn {
             binary: binary.to_string(),
@@ -483,30 +546,43 @@ impl Supervisor {
         };
         let mut command = Command::new(binary);
         command.args(args).stdout(stdout);
+        if capture == Capture::StdoutAndStderr {
+            command.stderr(Stdio::piped());
+        }
         if group == Group::Own {
             command.process_group(0).stdin(Stdio::null());
         }
         let child = {
             let mut s = self.lock();
             if s.interrupted {
-                return Ok((130, String::new()));
+                return Ok(Exited::code(130));
             }
             let child = command.spawn().map_err(spawn_error)?;
             s.child = Some((child.id(), group));
             child
         };
-        let result = if capture {
-            child
-                .wait_with_output()
-                .map(|o| (o.status, String::from_utf8_lossy(&o.stdout).into_owned()))
-        } else {
-            let mut child = child;
-            child.wait().map(|status| (status, String::new()))
+        let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+        let result = match capture {
+            Capture::Nothing => {
+                let mut child = child;
+                child.wait().map(|status| (status, Exited::code(0)))
+            }
+            _ => child.wait_with_output().map(|o| {
+                let output = Exited {
+                    code: 0,
+                    stdout: text(o.stdout),
+                    stderr: text(o.stderr),
+                };
+                (o.status, output)
+            }),
         };
         self.lock().child = None;
-        let (status, out) = result.map_err(spawn_error)?;
+        let (status, output) = result.map_err(spawn_error)?;
         // Killed by a signal: report a failure all the same.
-        Ok((status.code().unwrap_or(1), out))
+        Ok(Exited {
+            code: status.code().unwrap_or(1),
+            ..output
+        })
     }
 
     /// Runs one command, Terraform's output streaming to the user.
@@ -528,13 +604,39 @@ impl Supervisor {
                 })?)
             }
         };
-        self.spawn_and_wait(binary, args, group, stdout, false)
-            .map(|(code, _)| code)
+        self.spawn_and_wait(binary, args, group, stdout, Capture::Nothing)
+            .map(|e| e.code)
     }
 
-    /// Runs one command and returns its standard output.
+    /// Runs one command and returns its exit code and standard output.
     fn capture(&self, binary: &str, args: &[String]) -> Result<(i32, String), Error> {
-        self.spawn_and_wait(binary, args, Group::Own, Stdio::piped(), true)
+        self.spawn_and_wait(binary, args, Group::Own, Stdio::piped(), Capture::Stdout)
+            .map(|e| (e.code, e.stdout))
+    }
+}
+
+/// Which output of a process tfscope keeps rather than passing on to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Capture {
+    Nothing,
+    Stdout,
+    StdoutAndStderr,
+}
+
+/// A finished process: its exit code and what was captured of its output.
+#[derive(Debug, Default)]
+struct Exited {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Exited {
+    fn code(code: i32) -> Exited {
+        Exited {
+            code,
+            ..Exited::default()
+        }
     }
 }
 
@@ -613,16 +715,19 @@ mod tests {
     fn a_child_in_its_own_group_runs_and_reports_its_exit_code() {
         let supervisor = Supervisor::start().unwrap();
         let sh = "/bin/sh".to_string();
-        let (code, out) = supervisor
+        let exited = supervisor
             .spawn_and_wait(
                 &sh,
-                &["-c".into(), "echo out; exit 4".into()],
+                &["-c".into(), "echo out; echo err >&2; exit 4".into()],
                 Group::Own,
                 Stdio::piped(),
-                true,
+                Capture::StdoutAndStderr,
             )
             .unwrap();
-        assert_eq!((code, out.as_str()), (4, "out\n"));
+        assert_eq!(
+            (exited.code, exited.stdout.as_str(), exited.stderr.as_str()),
+            (4, "out\n", "err\n")
+        );
         assert!(supervisor.lock().child.is_none());
         assert!(!supervisor.interrupted());
     }

@@ -9,7 +9,17 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::classify::Classification;
+use crate::error::Error;
 use crate::graph::{ResourceGraph, UnitKind};
+
+/// [`resources_in_state`] of a document's text; `origin` says where it came from, for errors.
+pub fn resources_in_state_text(text: &str, origin: String) -> Result<BTreeSet<String>, Error> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| Error::State {
+        origin: origin.clone(),
+        message: e.to_string(),
+    })?;
+    resources_in_state(&doc).map_err(|message| Error::State { origin, message })
+}
 
 /// Config addresses of the managed resources in a state document, either format.
 pub fn resources_in_state(doc: &Value) -> Result<BTreeSet<String>, String> {

@@ -10,8 +10,9 @@ pub mod plan;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::classify::config::Config;
 use crate::classify::Classification;
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::eval::instances::Instances;
 use crate::graph::{Direction, ResourceGraph, UnitKind};
 use crate::load::address::ModulePath;
@@ -42,6 +43,16 @@ pub enum Selection {
     /// selection: destroying the first scope takes everything, so for destroy it means all.
     Through(usize),
     All,
+}
+
+impl Selection {
+    /// `--scope NAME`: that scope, or every scope for `all`.
+    pub fn named(config: &Config, name: &str) -> Result<Selection, Error> {
+        if name == "all" {
+            return Ok(Selection::All);
+        }
+        config.require_scope(name).map(Selection::Scope)
+    }
 }
 
 /// One target: a unit, or a whole module call.
@@ -189,6 +200,49 @@ fn target_sort_key(graph: &ResourceGraph, t: &Target) -> String {
     match t {
         Target::Unit(u) => graph.units[*u].address.clone(),
         Target::Module(m) => m.to_string(),
+    }
+}
+
+/// The `-target` list `tfscope targets` prints for a selection: every address rendered with its
+/// instance keys. A list that would also act on resources of a scope the selection must not
+/// touch (a scope violation) is refused; an empty list is returned as it is, and the caller must
+/// not run Terraform with it ([`nothing_to_target`]).
+pub fn target_list(
+    analysis: (&ResourceGraph, &Classification, &Instances),
+    selection: Selection,
+    action: Action,
+    expand: bool,
+) -> Result<Vec<String>, Error> {
+    let (graph, class, instances) = analysis;
+    let (want, allowed) = wanted(graph, class, selection, action);
+    let t = compute(graph, want, allowed, action, expand);
+    if !t.outside.is_empty() {
+        let names: Vec<&str> = t
+            .outside
+            .iter()
+            .map(|&u| graph.units[u].address.as_str())
+            .collect();
+        return Err(Error::Targets {
+            message: format!(
+                "these targets would also {} resources of scopes they must not touch: {}",
+                action.verb(),
+                names.join(", ")
+            ),
+            help: Some("run `tfscope check` to see the scope violations behind this".into()),
+        });
+    }
+    render(graph, &t.targets, instances)
+}
+
+/// Why no list was printed. An empty list is dangerous: `terraform destroy $(tfscope targets
+/// ...)` would destroy everything, so the command says so and fails.
+pub fn nothing_to_target(action: Action, scope: &str) -> Warning {
+    Warning {
+        location: None,
+        message: format!(
+            "nothing to {} in scope {scope}: no targets printed (an empty -target list makes Terraform act on everything)",
+            action.verb()
+        ),
     }
 }
 

@@ -4,7 +4,7 @@
 //! Owns the plan data type; rendering is in `report`.
 
 use crate::classify::Classification;
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::eval::instances::Instances;
 use crate::graph::{Direction, ResourceGraph, UnitKind};
 use crate::target::{self, Action, Selection};
@@ -188,6 +188,19 @@ pub fn plan(
         env,
         phases,
     })
+}
+
+impl Plan {
+    /// Before `down`: what it destroys that `up` cannot simply bring back, as warnings.
+    pub fn hazard_warnings(&self) -> impl Iterator<Item = Warning> + '_ {
+        self.phases
+            .iter()
+            .flat_map(|p| &p.hazards)
+            .map(|h| Warning {
+                location: Some(h.location.clone()),
+                message: h.message.clone(),
+            })
+    }
 }
 
 /// One phase covers exactly one scope; destroy phases may reach later scopes (already gone when

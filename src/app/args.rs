@@ -1,0 +1,408 @@
+//! The command line as clap parses it: the global flags, one subcommand with its arguments, and
+//! the argument groups several commands share. Help text lives here; nothing is resolved.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::classify::config::Config;
+use crate::error::Error;
+use crate::load::address::shell_quote;
+use crate::target::Selection;
+
+/// What `up` and `down` share.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Environment: passes environments/NAME.tfvars with -var-file.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Apply each verified plan without asking (direct mode: pass -auto-approve to Terraform).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Print the commands, run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Start at this phase (1-based), to resume after a failure.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub from_phase: usize,
+    /// Skip verification: run `terraform apply/destroy -target=...` directly, as tfscope did
+    /// before saved plans (for backends or Terraform versions that cannot save a plan).
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Terraform or OpenTofu binary (default: $TFSCOPE_TERRAFORM, else terraform, else tofu on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub tf: Option<PathBuf>,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+}
+
+/// Which scopes an apply is about: one scope (with what it depends on), or every scope up to
+/// and including one, phase by phase.
+#[derive(Debug, Clone, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct Which {
+    /// Scope to act on (see `tfscope classify` for the names), or `all`.
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// Every scope up to and including this one, in order (infra-only: `--through base`).
+    #[arg(long, value_name = "SCOPE")]
+    pub through: Option<String>,
+}
+
+impl Which {
+    /// `--scope S` or `--through K`, as the user wrote it (for messages and resume commands).
+    pub fn flag(&self) -> String {
+        match (&self.scope, &self.through) {
+            (_, Some(k)) => format!("--through {}", shell_quote(k)),
+            (Some(s), None) => format!("--scope {}", shell_quote(s)),
+            (None, None) => unreachable!("clap requires --scope or --through"),
+        }
+    }
+
+    /// The selection in the configuration's scopes.
+    pub fn selection(&self, config: &Config) -> Result<Selection, Error> {
+        match (&self.scope, &self.through) {
+            (_, Some(k)) => config.require_scope(k).map(Selection::Through),
+            (Some(s), None) => Selection::named(config, s),
+            (None, None) => unreachable!("clap requires --scope or --through"),
+        }
+    }
+}
+
+const ABOUT: &str = "Split one Terraform configuration into ordered scopes (base < runtime) and compute exact -target lists";
+
+#[derive(Debug, Parser)]
+#[command(name = "tfscope", version, about = ABOUT, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Configuration file (default: DIR/tfscope.hcl when it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Do not print warnings.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CostFormat {
+    Table,
+    Markdown,
+    Json,
+    Html,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every resource with its scope and the reason for it.
+    #[command(
+        after_help = "Examples:\n  tfscope classify\n  tfscope classify infra/ --format json | jq '.resources[] | select(.scope == \"base\")'"
+    )]
+    Classify(ClassifyArgs),
+    /// Print one -target=ADDR per line for a scope, ready for terraform apply/destroy.
+    #[command(
+        after_help = "Examples:\n  terraform apply $(tfscope targets --scope runtime)\n  tfscope targets --scope runtime --destroy | xargs terraform destroy\n  tfscope targets --scope base --expand\n\nAddresses with instance keys are single-quoted for a shell; use xargs or eval when they occur."
+    )]
+    Targets(TargetsArgs),
+    /// Show the phases, commands and blast radius of bringing a scope up or down.
+    #[command(
+        after_help = "Examples:\n  tfscope plan --scope all --env dev\n  tfscope plan --through base --env dev\n  tfscope plan --scope runtime --destroy --format markdown > plan.md\n  tfscope plan --scope base --destroy --format json"
+    )]
+    Plan(PlanArgs),
+    /// Explain one resource: its scope, why, its dependencies and what up/down does to it.
+    #[command(
+        after_help = "Examples:\n  tfscope explain module.edge.aws_acm_certificate_validation.this\n  tfscope explain 'module.app.module.service[\"api\"].aws_ecs_service.this' --format json"
+    )]
+    Explain(ExplainArgs),
+    /// Apply a scope with Terraform, phase by phase (`all`: every scope in order), each phase's
+    /// saved plan verified against tfscope's promise before it is applied.
+    #[command(
+        after_help = "Examples:\n  tfscope up --scope runtime --env dev\n  tfscope up --scope all --env prod --auto-approve\n  tfscope up --through base --env dev        # infra only: every scope up to base\n  tfscope up --scope all --env dev --dry-run\n  tfscope up --scope all --env dev --from-phase 2\n\nEach phase: terraform plan -out=FILE -target=..., terraform show -json FILE, compare with the\npromise (refuse and change nothing on a mismatch), then terraform apply FILE."
+    )]
+    Up(UpArgs),
+    /// Destroy a scope with Terraform; later scopes go first, since they depend on it. Each
+    /// phase's saved plan must delete exactly what tfscope promised, or nothing runs.
+    #[command(
+        after_help = "Examples:\n  tfscope down --scope runtime --env dev\n  tfscope down --scope base --env dev --auto-approve --allow-cascade --allow-stateful\n\nA down that cascades into another scope, or that destroys a stateful resource without\nallow_destroy, is refused unless --auto-approve comes with --allow-cascade / --allow-stateful.\nEach phase: terraform plan -destroy -out=FILE, terraform show -json FILE, compare, then\nterraform apply FILE; a plan that deletes anything else is refused and nothing changes."
+    )]
+    Down(DownArgs),
+    /// Check Terraform's own plan for a scope against tfscope's promise, applying nothing: exit 0
+    /// when every phase agrees, 1 when not (for CI and pull requests).
+    #[command(
+        after_help = "Examples:\n  tfscope verify --scope runtime --destroy --env dev\n  tfscope verify --scope all --env prod --format markdown >> $GITHUB_STEP_SUMMARY\n  tfscope verify --scope runtime --env dev --format json | jq .phases[].unexpected\n\nRuns terraform plan -out and terraform show -json per phase against the current state;\nTerraform's own output goes to stderr."
+    )]
+    Verify(VerifyArgs),
+    /// Show which scopes are up, down or partial, from Terraform state.
+    #[command(
+        after_help = "Examples:\n  tfscope status --env dev\n  tfscope status --state terraform.tfstate --format json\n  terraform state pull | tfscope status --state -"
+    )]
+    Status(StatusArgs),
+    /// Write resource-scopes.tf: a generated locals block with each scope's addresses.
+    #[command(
+        after_help = "Examples:\n  tfscope render\n  tfscope render infra/ --out infra/scopes.tf\n  tfscope render --out -\n\nA file that tfscope did not generate is never replaced without --force."
+    )]
+    Render(RenderArgs),
+    /// What each scope costs per month, offline, and what schedules that tear later scopes down save.
+    #[command(
+        after_help = "Examples:\n  tfscope cost --env dev\n  tfscope cost --env prod --schedule nights --schedule weekends --schedule crunch=84\n  tfscope cost --env dev --usage usage.toml --prices my-prices.toml --format json\n\nPrices: data/prices.toml (us-east-1 on-demand, with sources); --prices adds or replaces entries.\nUsage file (TOML): one table per resource type, e.g. [aws_nat_gateway] gb_processed = 500."
+    )]
+    Cost(CostArgs),
+    /// Print a provider schema for the mock provider of the end-to-end tests (JSON).
+    #[command(hide = true)]
+    MockSchema(MockSchemaArgs),
+    /// What the configuration uses that the catalog cannot classify, each with a rule for
+    /// tfscope.hcl; exit 1 when there is any. Or the catalog's provider coverage, or one type.
+    #[command(
+        after_help = "Examples:\n  tfscope catalog\n  tfscope catalog infra/ --format json\n  tfscope catalog --type aws_msk_topic\n  tfscope catalog --type Microsoft.Storage/storageAccounts\n  tfscope catalog --coverage --format markdown"
+    )]
+    Catalog(CatalogArgs),
+    /// CI gate: exit 1 on cycles, scope violations, unprotected stateful resources, or resources
+    /// the catalog cannot classify.
+    #[command(
+        after_help = "Examples:\n  tfscope check\n  tfscope check infra/ --strict --format json"
+    )]
+    Check(CheckArgs),
+}
+
+// The arguments of `tfscope classify`.
+#[derive(Debug, clap::Args)]
+pub struct ClassifyArgs {
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+    /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
+    /// defaults and auto-loaded tfvars only).
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+// The arguments of `tfscope targets`.
+#[derive(Debug, clap::Args)]
+pub struct TargetsArgs {
+    /// Scope to target (see `tfscope classify` for the scope names), or `all`.
+    #[arg(long)]
+    pub scope: String,
+    /// Targets for terraform destroy: the scope and every later scope, never an earlier one.
+    #[arg(long)]
+    pub destroy: bool,
+    /// List every resource instead of the minimal set.
+    #[arg(long)]
+    pub expand: bool,
+    /// Environment whose tfvars evaluate count/for_each of modules (environments/NAME.tfvars).
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+}
+
+// The arguments of `tfscope plan`.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub which: Which,
+    /// The phases of bringing the scope down: it and every later scope, later ones first.
+    #[arg(long, conflicts_with = "through")]
+    pub destroy: bool,
+    /// Environment: evaluates count/for_each with environments/NAME.tfvars and passes it
+    /// to Terraform with -var-file.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// List every resource instead of the minimal targets.
+    #[arg(long)]
+    pub expand: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+}
+
+// The arguments of `tfscope explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The resource to explain, as in the configuration (`module.app.aws_ecs_service.this`);
+    /// instance keys are accepted.
+    pub address: String,
+    /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
+    /// defaults and auto-loaded tfvars only).
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+}
+
+// The arguments of `tfscope up`.
+#[derive(Debug, clap::Args)]
+pub struct UpArgs {
+    #[command(flatten)]
+    pub which: Which,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Accept Terraform replacing (or deleting) this object of an earlier scope (instance or
+    /// resource address; repeatable).
+    #[arg(long, value_name = "ADDR")]
+    pub allow_replace: Vec<String>,
+}
+
+// The arguments of `tfscope down`.
+#[derive(Debug, clap::Args)]
+pub struct DownArgs {
+    /// Scope to bring down (with every later scope), or `all`.
+    #[arg(long)]
+    pub scope: String,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Accept destroying later scopes too (with --auto-approve).
+    #[arg(long)]
+    pub allow_cascade: bool,
+    /// Accept destroying stateful resources (with --auto-approve).
+    #[arg(long)]
+    pub allow_stateful: bool,
+}
+
+// The arguments of `tfscope verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub which: Which,
+    /// Verify bringing the scope down (it and every later scope).
+    #[arg(long, conflicts_with = "through")]
+    pub destroy: bool,
+    /// Environment: passes environments/NAME.tfvars with -var-file.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Accept Terraform replacing this object of an earlier scope (repeatable).
+    #[arg(long, value_name = "ADDR")]
+    pub allow_replace: Vec<String>,
+    /// Terraform or OpenTofu binary.
+    #[arg(long, value_name = "PATH")]
+    pub tf: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+}
+
+// The arguments of `tfscope status`.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// Environment: instance counts that depend on its tfvars.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// A state file (terraform.tfstate, or `terraform show -json` output), or - for stdin.
+    /// Default: run `terraform show -json` in the root.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Terraform or OpenTofu binary for `show -json`.
+    #[arg(long, value_name = "PATH")]
+    pub tf: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+}
+
+// The arguments of `tfscope render`.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+    /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
+    /// defaults and auto-loaded tfvars only).
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Output file (default: DIR/resource-scopes.tf), or - for stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace the file even if tfscope did not generate it.
+    #[arg(long)]
+    pub force: bool,
+}
+
+// The arguments of `tfscope cost`.
+#[derive(Debug, clap::Args)]
+pub struct CostArgs {
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+    /// Environment: evaluates count/for_each and the priced arguments with
+    /// environments/NAME.tfvars.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// always, nights, weekends, nights-and-weekends, office-hours, or up-hours per week
+    /// (HOURS or NAME=HOURS); repeatable. Default: the built-in ones.
+    #[arg(long = "schedule", value_name = "NAME|SPEC")]
+    pub schedules: Vec<String>,
+    /// The first scope schedules tear down (with every later one). Default: runtime, or the
+    /// scope catalog runtime types land in.
+    #[arg(long, value_name = "SCOPE")]
+    pub down: Option<String>,
+    /// A price file in data/prices.toml's format that adds or replaces entries.
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Usage values per resource type (TOML).
+    #[arg(long, value_name = "FILE")]
+    pub usage: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: CostFormat,
+}
+
+// The arguments of `tfscope mock-schema`.
+#[derive(Debug, clap::Args)]
+pub struct MockSchemaArgs {
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+}
+
+// The arguments of `tfscope catalog`.
+#[derive(Debug, clap::Args)]
+pub struct CatalogArgs {
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+    /// Environment: evaluates count/for_each and generic types' arguments with
+    /// environments/NAME.tfvars.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Print how many of each covered provider's resource types the catalog lists.
+    #[arg(long, conflicts_with = "type_name")]
+    pub coverage: bool,
+    /// Say what the catalog knows about this resource type (or ARM type, `Microsoft.X/y`).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub type_name: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+// The arguments of `tfscope check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Also fail on module calls tfscope cannot read (not installed: run terraform init).
+    #[arg(long)]
+    pub strict: bool,
+    /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
+    /// defaults and auto-loaded tfvars only).
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+}

@@ -1,0 +1,135 @@
+//! `tfscope up` and `tfscope down`: plan, refuse what needs consent, then run Terraform phase by
+//! phase, each phase's saved plan verified against the promise unless `--no-verify`.
+
+use super::{prepare, Outcome, Prepared};
+use crate::app::args::{DownArgs, RunArgs, UpArgs, Which};
+use crate::app::exit::Exit;
+use crate::app::printer::{warn, Out};
+use crate::app::settings::{Global, Settings};
+use crate::error::Warning;
+use crate::load::address::shell_quote;
+use crate::run::consent::{check_consent, check_from_phase, Consent};
+use crate::run::resume::Resume;
+use crate::run::verify::Verifier;
+use crate::run::{Outcome as Ran, Run};
+use crate::target::{Action, Selection};
+
+/// `up`: no consent beyond the prompt is ever needed to create.
+pub fn up(args: UpArgs, global: &Global, out: &mut Out) -> Outcome {
+    let which = args.which.flag();
+    let pick = |c: &_| Which::selection(&args.which, c);
+    let consent = Consent::default();
+    let request = (Action::Apply, consent, args.allow_replace.as_slice());
+    run(&which, pick, args.run, request, global, out)
+}
+
+/// `down`: cascading into later scopes or destroying stateful resources needs explicit consent.
+pub fn down(args: DownArgs, global: &Global, out: &mut Out) -> Outcome {
+    let which = format!("--scope {}", shell_quote(&args.scope));
+    let pick = |c: &_| Selection::named(c, &args.scope);
+    let consent = Consent {
+        auto_approve: args.run.auto_approve,
+        allow_cascade: args.allow_cascade,
+        allow_stateful: args.allow_stateful,
+    };
+    run(
+        &which,
+        pick,
+        args.run,
+        (Action::Destroy, consent, &[]),
+        global,
+        out,
+    )
+}
+
+fn run(
+    which: &str,
+    pick: impl FnOnce(&crate::classify::config::Config) -> Result<Selection, crate::error::Error>,
+    args: RunArgs,
+    (action, consent, allow_replace): (Action, Consent, &[String]),
+    global: &Global,
+    out: &mut Out,
+) -> Outcome {
+    let verb = if action == Action::Apply {
+        "up"
+    } else {
+        "down"
+    };
+    let settings = Settings::resolve(global, args.dir.clone(), args.env.clone())?;
+    let tf = (args.tf.as_deref(), args.dry_run);
+    let Prepared {
+        a,
+        selection,
+        plan,
+        mut invocation,
+    } = prepare(&settings, pick, action, tf)?;
+    invocation.auto_approve = args.auto_approve;
+    let mut warnings = a.warnings;
+    if plan.phases.is_empty() {
+        let message = format!("nothing to {verb}: scope {} has no resources", plan.scope);
+        warnings.push(Warning {
+            location: None,
+            message,
+        });
+        return Ok((Exit::Ok, warnings));
+    }
+    check_consent(&plan, selection, consent)?;
+    warnings.extend(plan.hazard_warnings());
+    check_from_phase(
+        &plan,
+        args.from_phase,
+        &format!("tfscope {verb} {which} --dry-run"),
+    )?;
+    let verified = !args.no_verify;
+    if args.dry_run {
+        for phase in plan.phases.iter().filter(|p| p.number >= args.from_phase) {
+            invocation
+                .dry_run(phase, verified)
+                .into_iter()
+                .for_each(|l| out.line(l));
+        }
+        return Ok((Exit::Ok, warnings));
+    }
+    if !verified {
+        warnings.push(crate::run::unverified_warning());
+    }
+    // Warnings now, before Terraform's output.
+    warn(warnings.drain(..), settings.quiet);
+    let verifier = Verifier {
+        graph: &a.graph,
+        class: &a.class,
+        instances: &a.instances,
+        allow_replace,
+    };
+    let job = Run {
+        plan: &plan,
+        invocation: &invocation,
+        root: &a.dir,
+        from_phase: args.from_phase,
+        verifier: verified.then_some(&verifier),
+    };
+    let ran = crate::run::run(&job, &mut std::io::stderr(), &mut std::io::stdin().lock())?;
+    let resume = Resume {
+        command: verb,
+        which,
+        env: args.env.as_deref(),
+        auto_approve: args.auto_approve,
+        allow_cascade: consent.allow_cascade,
+        allow_stateful: consent.allow_stateful,
+        allow_replace,
+        no_verify: args.no_verify,
+        tf: args.tf.as_deref(),
+        dir: args.dir.as_deref(),
+    };
+    eprint!(
+        "{}",
+        crate::output::report::run_outcome_text(&ran, &plan, verb, &resume)
+    );
+    let exit = match ran {
+        Ran::Done { .. } => Exit::Ok,
+        Ran::Failed { code, .. } => Exit::Terraform(code),
+        Ran::Refused { .. } | Ran::Declined { .. } => Exit::Findings,
+        Ran::Interrupted { .. } => Exit::Interrupted,
+    };
+    Ok((exit, warnings))
+}
