@@ -4,13 +4,13 @@
 //! on. Whatever cannot be priced (unknown inputs, types not in the catalog) is listed, never
 //! counted as zero.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use hcl::{Map, Value};
 use serde::Serialize;
 
 use super::evaluate::{Instance, Uncounted};
-use super::price::{Catalog, InstanceContext};
+use super::price::{Catalog, Entry, InstanceContext};
 use super::schedule::Schedule;
 use super::HOURS_PER_MONTH;
 use crate::classify::Classification;
@@ -89,6 +89,14 @@ fn round(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// One priced component of an instance, kept to re-price it under each schedule.
+struct Priced<'a> {
+    scope: usize,
+    component: Component,
+    instance: &'a Instance,
+    entry: &'a Entry,
+}
+
 pub fn estimate(
     graph: &ResourceGraph,
     class: &Classification,
@@ -96,9 +104,6 @@ pub fn estimate(
     uncounted: &[Uncounted],
     request: Request<'_>,
 ) -> Estimate {
-    let no_usage = Map::new();
-    let scope_of = |config_address: &str| graph.find(config_address).map(|u| class.units[u].scope);
-    let mut resources = Vec::new();
     let mut unpriced: Vec<Unpriced> = uncounted
         .iter()
         .map(|u| Unpriced {
@@ -106,70 +111,16 @@ pub fn estimate(
             reason: u.reason.clone(),
         })
         .collect();
-    // (scope, component) pairs, to re-price under schedules.
-    let mut priced: Vec<(usize, Component, &Instance, &super::price::Entry)> = Vec::new();
+    let mut resources = Vec::new();
+    let mut priced: Vec<Priced> = Vec::new();
     for inst in instances {
-        let Some(scope) = scope_of(&inst.config_address) else {
+        let Some(scope) = graph
+            .find(&inst.config_address)
+            .map(|u| class.units[u].scope)
+        else {
             continue;
         };
-        let mut prices = InstanceContext::new(
-            &inst.args,
-            &inst.refs,
-            request.usage.get(&inst.resource_type).unwrap_or(&no_usage),
-        );
-        let mut components = Vec::new();
-        // One unpriced line per component, however many class-specific entries failed.
-        let mut failed: BTreeMap<&str, String> = BTreeMap::new();
-        let mut matched: std::collections::BTreeSet<&str> = Default::default();
-        let primary = request
-            .catalog
-            .for_type(&inst.resource_type)
-            .next()
-            .map(|e| e.component.as_str());
-        for entry in request.catalog.for_type(&inst.resource_type) {
-            match prices.evaluate(entry, HOURS_PER_MONTH) {
-                Ok(Some(p)) => {
-                    // Hourly when the quantity changes with the hours.
-                    let hourly = prices
-                        .evaluate(entry, HOURS_PER_MONTH / 2.0)
-                        .ok()
-                        .flatten()
-                        .is_some_and(|half| (half.quantity - p.quantity).abs() > 1e-12);
-                    let c = Component {
-                        name: entry.component.clone(),
-                        unit: entry.unit.clone(),
-                        quantity: p.quantity,
-                        price: entry.price,
-                        monthly: p.monthly,
-                        hourly,
-                    };
-                    priced.push((scope, c.clone(), inst, entry));
-                    components.push(c);
-                    matched.insert(&entry.component);
-                }
-                Ok(None) => {}
-                Err(reason) => {
-                    failed.entry(&entry.component).or_insert(reason);
-                }
-            }
-        }
-        for (component, reason) in &failed {
-            if !matched.contains(component) {
-                unpriced.push(Unpriced {
-                    address: inst.address.clone(),
-                    reason: format!("{component}: {reason}"),
-                });
-            }
-        }
-        // The type's main component matched no entry: e.g. an instance class the catalog lacks.
-        if let Some(p) = primary.filter(|p| !matched.contains(p) && !failed.contains_key(p)) {
-            unpriced.push(Unpriced {
-                address: inst.address.clone(),
-                reason: format!(
-                    "{p}: no price matches its arguments (class or type not in the catalog)"
-                ),
-            });
-        }
+        let components = price_instance(inst, scope, &request, &mut priced, &mut unpriced);
         if components.is_empty() {
             continue;
         }
@@ -186,105 +137,35 @@ pub fn estimate(
                 .collect(),
         });
     }
-    // Managed resources whose type has no price at all.
-    let mut missing: BTreeMap<&str, usize> = BTreeMap::new();
-    for u in graph.units.iter().filter(|u| u.kind == UnitKind::Managed) {
-        let known = request.catalog.for_type(&u.resource_type).next().is_some()
-            || request.catalog.free.contains(&u.resource_type);
-        if !known {
-            *missing.entry(u.resource_type.as_str()).or_default() += 1;
-        }
-    }
-    for (t, n) in missing {
-        unpriced.push(Unpriced {
-            address: t.to_string(),
-            reason: format!(
-                "{n} resource(s) of a type the price catalog does not list; not counted"
-            ),
-        });
-    }
-
-    let per_scope = |hours_for: &dyn Fn(usize) -> f64| -> Vec<f64> {
-        let mut totals = vec![0.0; class.scopes.len()];
-        // The components of one instance are adjacent: one context serves them all.
-        let mut current: Option<(&Instance, InstanceContext)> = None;
-        for (scope, c, inst, entry) in &priced {
-            let monthly = if c.hourly {
-                let prices = match &mut current {
-                    Some((i, prices)) if std::ptr::eq(*i, *inst) => prices,
-                    _ => {
-                        let prices = InstanceContext::new(
-                            &inst.args,
-                            &inst.refs,
-                            request.usage.get(&inst.resource_type).unwrap_or(&no_usage),
-                        );
-                        &mut current.insert((inst, prices)).1
-                    }
-                };
-                prices
-                    .evaluate(entry, hours_for(*scope))
-                    .ok()
-                    .flatten()
-                    .map_or(c.monthly, |p| p.monthly)
-            } else {
-                c.monthly
-            };
-            totals[*scope] += monthly;
-        }
-        totals
-    };
-    let mut used_regions: Vec<&str> = priced
-        .iter()
-        .map(|(_, _, _, e)| e.region.as_str())
-        .collect();
+    unpriced.extend(unlisted_types(graph, request.catalog));
+    let mut used_regions: Vec<&str> = priced.iter().map(|p| p.entry.region.as_str()).collect();
     used_regions.sort();
     used_regions.dedup();
-    let always = per_scope(&|_| HOURS_PER_MONTH);
-    let always_total: f64 = always.iter().sum();
-    let named = |totals: &[f64]| -> Vec<ScopeCost> {
-        class
-            .scopes
-            .iter()
-            .zip(totals)
-            .map(|(s, m)| ScopeCost {
-                scope: s.clone(),
-                monthly: round(*m),
-            })
-            .collect()
+    let totals = |hours_for: &dyn Fn(usize) -> f64| {
+        per_scope(&priced, class.scopes.len(), request.usage, hours_for)
     };
+    let always = totals(&|_| HOURS_PER_MONTH);
+    let always_total: f64 = always.iter().sum();
     let schedules = request
         .schedules
         .iter()
         .map(|s| {
             let hours = s.hours_per_month();
-            let totals = per_scope(&|scope| {
+            let scaled = totals(&|scope| {
                 if scope >= request.down_from {
                     hours
                 } else {
                     HOURS_PER_MONTH
                 }
             });
-            let total: f64 = totals.iter().sum();
-            let savings = always_total - total;
-            ScheduleCost {
-                name: s.name.clone(),
-                up_hours_per_month: round(hours),
-                monthly: round(total),
-                savings: round(savings),
-                savings_pct: if always_total > 0.0 {
-                    round(100.0 * savings / always_total)
-                } else {
-                    0.0
-                },
-                scopes: named(&totals),
-            }
+            schedule_cost(s, hours, &scaled, always_total, class)
         })
         .collect();
     Estimate {
         currency: "USD",
         env: request.env,
         monthly: round(always_total),
-        scopes: named(&always),
+        scopes: named(class, &always),
         resources,
         unpriced,
         schedules,
@@ -294,6 +175,176 @@ pub fn estimate(
             down_from_name(class, request.down_from),
         ),
     }
+}
+
+/// The usage values of a type, none when the usage file does not list it.
+fn usage_of<'a>(usage: &'a Usage, resource_type: &str) -> &'a Map<String, Value> {
+    static NONE: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    usage
+        .get(resource_type)
+        .unwrap_or_else(|| NONE.get_or_init(Map::new))
+}
+
+/// Prices one instance with every catalog entry of its type: the components that match, kept
+/// in `priced` too, and what could not be priced in `unpriced`.
+fn price_instance<'a>(
+    inst: &'a Instance,
+    scope: usize,
+    request: &Request<'a>,
+    priced: &mut Vec<Priced<'a>>,
+    unpriced: &mut Vec<Unpriced>,
+) -> Vec<Component> {
+    let usage = usage_of(request.usage, &inst.resource_type);
+    let mut prices = InstanceContext::new(&inst.args, &inst.refs, usage);
+    let mut components = Vec::new();
+    // One unpriced line per component, however many class-specific entries failed.
+    let mut failed: BTreeMap<&str, String> = BTreeMap::new();
+    let mut matched: BTreeSet<&str> = BTreeSet::new();
+    let mut entries = request.catalog.for_type(&inst.resource_type).peekable();
+    let primary = entries.peek().map(|e| e.component.as_str());
+    for entry in entries {
+        match prices.evaluate(entry, HOURS_PER_MONTH) {
+            Ok(Some(p)) => {
+                // Hourly when the quantity changes with the hours.
+                let hourly = prices
+                    .evaluate(entry, HOURS_PER_MONTH / 2.0)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|half| (half.quantity - p.quantity).abs() > 1e-12);
+                let component = Component {
+                    name: entry.component.clone(),
+                    unit: entry.unit.clone(),
+                    quantity: p.quantity,
+                    price: entry.price,
+                    monthly: p.monthly,
+                    hourly,
+                };
+                priced.push(Priced {
+                    scope,
+                    component: component.clone(),
+                    instance: inst,
+                    entry,
+                });
+                components.push(component);
+                matched.insert(&entry.component);
+            }
+            Ok(None) => {}
+            Err(reason) => {
+                failed.entry(&entry.component).or_insert(reason);
+            }
+        }
+    }
+    for (component, reason) in &failed {
+        if !matched.contains(component) {
+            unpriced.push(Unpriced {
+                address: inst.address.clone(),
+                reason: format!("{component}: {reason}"),
+            });
+        }
+    }
+    // The type's main component matched no entry: e.g. an instance class the catalog lacks.
+    if let Some(p) = primary.filter(|p| !matched.contains(p) && !failed.contains_key(p)) {
+        unpriced.push(Unpriced {
+            address: inst.address.clone(),
+            reason: format!(
+                "{p}: no price matches its arguments (class or type not in the catalog)"
+            ),
+        });
+    }
+    components
+}
+
+/// Managed resources whose type has no price at all, one line per type.
+fn unlisted_types(graph: &ResourceGraph, catalog: &Catalog) -> Vec<Unpriced> {
+    let mut missing: BTreeMap<&str, usize> = BTreeMap::new();
+    for u in graph.units.iter().filter(|u| u.kind == UnitKind::Managed) {
+        let known = catalog.for_type(&u.resource_type).next().is_some()
+            || catalog.free.contains(&u.resource_type);
+        if !known {
+            *missing.entry(u.resource_type.as_str()).or_default() += 1;
+        }
+    }
+    missing
+        .into_iter()
+        .map(|(t, n)| Unpriced {
+            address: t.to_string(),
+            reason: format!(
+                "{n} resource(s) of a type the price catalog does not list; not counted"
+            ),
+        })
+        .collect()
+}
+
+/// Monthly totals per scope when each scope is up `hours_for(scope)` hours: hourly components
+/// re-priced for those hours, the rest as they are.
+fn per_scope(
+    priced: &[Priced],
+    scopes: usize,
+    usage: &Usage,
+    hours_for: &dyn Fn(usize) -> f64,
+) -> Vec<f64> {
+    let mut totals = vec![0.0; scopes];
+    // The components of one instance are adjacent: one context serves them all.
+    let mut current: Option<(&Instance, InstanceContext)> = None;
+    for p in priced {
+        let monthly = if p.component.hourly {
+            let prices = match &mut current {
+                Some((i, prices)) if std::ptr::eq(*i, p.instance) => prices,
+                _ => {
+                    let inst = p.instance;
+                    let usage = usage_of(usage, &inst.resource_type);
+                    let prices = InstanceContext::new(&inst.args, &inst.refs, usage);
+                    &mut current.insert((inst, prices)).1
+                }
+            };
+            prices
+                .evaluate(p.entry, hours_for(p.scope))
+                .ok()
+                .flatten()
+                .map_or(p.component.monthly, |q| q.monthly)
+        } else {
+            p.component.monthly
+        };
+        totals[p.scope] += monthly;
+    }
+    totals
+}
+
+/// One schedule's totals against always-on.
+fn schedule_cost(
+    schedule: &Schedule,
+    hours: f64,
+    totals: &[f64],
+    always_total: f64,
+    class: &Classification,
+) -> ScheduleCost {
+    let total: f64 = totals.iter().sum();
+    let savings = always_total - total;
+    ScheduleCost {
+        name: schedule.name.clone(),
+        up_hours_per_month: round(hours),
+        monthly: round(total),
+        savings: round(savings),
+        savings_pct: if always_total > 0.0 {
+            round(100.0 * savings / always_total)
+        } else {
+            0.0
+        },
+        scopes: named(class, totals),
+    }
+}
+
+/// Totals with their scope names.
+fn named(class: &Classification, totals: &[f64]) -> Vec<ScopeCost> {
+    class
+        .scopes
+        .iter()
+        .zip(totals)
+        .map(|(s, m)| ScopeCost {
+            scope: s.clone(),
+            monthly: round(*m),
+        })
+        .collect()
 }
 
 fn down_from_name(class: &Classification, k: usize) -> String {

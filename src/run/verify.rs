@@ -435,8 +435,19 @@ impl Verifier<'_> {
             }
         }
         check.promised = phase.touches.clone();
-        // Every instance of the phase's own resources that tfscope knows exists must be in the
-        // plan, as a change or a no-op. Where the keys are known only after apply, Terraform
+        self.check_apply_complete(k, phase, saved, check);
+    }
+
+    /// Every instance of the phase's own resources that tfscope knows exists must be in the
+    /// plan, as a change or a no-op.
+    fn check_apply_complete(
+        &self,
+        k: usize,
+        phase: &Phase,
+        saved: &SavedPlan,
+        check: &mut PhaseCheck,
+    ) {
+        // Where the keys are known only after apply, Terraform
         // decides how many there are (none, perhaps): nothing is expected.
         let listed: BTreeSet<&str> = saved.changes.iter().map(|c| c.address.as_str()).collect();
         for address in phase.resources.values().flatten() {

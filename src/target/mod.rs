@@ -118,10 +118,7 @@ pub fn compute(
     expand: bool,
 ) -> Targets {
     debug_assert!(want.iter().all(|&u| allowed(u)));
-    let (direction, value_only) = match action {
-        Action::Apply => (Direction::Dependencies, false),
-        Action::Destroy => (Direction::Dependents, true),
-    };
+    let (direction, value_only) = closure_direction(action);
     let implied = graph.reach(direction, want.iter().copied(), value_only);
     let minimal: BTreeSet<usize> = if expand {
         want.clone()
@@ -129,50 +126,18 @@ pub fn compute(
         want.difference(&implied).copied().collect()
     };
     let mut targets: Vec<Target> = Vec::new();
-    let mut collapsed: Vec<&ModulePath> = Vec::new();
-    if !expand {
-        // Outer modules first: a module whose every unit is covered is one target.
-        let mut modules: Vec<&ModulePath> = graph.modules.keys().collect();
-        modules.sort_by_key(|m| (m.0.len(), (*m).clone()));
-        // The units inside each module call, nested calls included, in one pass.
-        let mut inside_of: BTreeMap<&ModulePath, Vec<usize>> = BTreeMap::new();
-        for (u, unit) in graph.units.iter().enumerate() {
-            for n in 1..=unit.module.0.len() {
-                let prefix = ModulePath(unit.module.0[..n].to_vec());
-                if let Some((m, _)) = graph.modules.get_key_value(&prefix) {
-                    inside_of.entry(m).or_default().push(u);
-                }
-            }
-        }
-        for m in modules {
-            if collapsed.iter().any(|c| m.starts_with(c)) {
-                continue;
-            }
-            let everything: &[usize] = inside_of.get(m).map_or(&[], Vec::as_slice);
-            let inside: Vec<usize> = everything
-                .iter()
-                .copied()
-                .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
-                .collect();
-            // Every unit of the module is in the set itself: `module.m` then selects exactly
-            // the closure of those units, which the minimal targets already cover. For destroy,
-            // `module.m` targets its data sources too, and Terraform destroys every resource
-            // whose state lists one of them: collapse only when those may all go as well.
-            let useful = inside.iter().any(|u| minimal.contains(u));
-            if !useful || !inside.iter().all(|u| want.contains(u)) {
-                continue;
-            }
-            let contained = action == Action::Apply
-                || graph
-                    .reach(direction, everything.iter().copied(), value_only)
-                    .iter()
-                    .all(|&d| graph.units[d].kind == UnitKind::Data || allowed(d));
-            if contained {
-                collapsed.push(m);
-                targets.push(Target::Module(m.clone()));
-            }
-        }
-    }
+    let collapsed = if expand {
+        Vec::new()
+    } else {
+        let cover = Cover {
+            want: &want,
+            minimal: &minimal,
+            allowed: &allowed,
+            action,
+        };
+        collapsed_modules(graph, &cover)
+    };
+    targets.extend(collapsed.iter().map(|&m| Target::Module(m.clone())));
     for &u in &minimal {
         if !collapsed
             .iter()
@@ -194,6 +159,80 @@ pub fn compute(
         closure,
         outside,
     }
+}
+
+/// Which way an action's closure runs, and whether only value edges imply a target: Terraform
+/// applies what a target depends on (every edge kind) and destroys what depends on it (as
+/// recorded in state: value edges).
+fn closure_direction(action: Action) -> (Direction, bool) {
+    match action {
+        Action::Apply => (Direction::Dependencies, false),
+        Action::Destroy => (Direction::Dependents, true),
+    }
+}
+
+/// What a target list must cover, for deciding which module calls collapse into one target.
+struct Cover<'a, F> {
+    want: &'a BTreeSet<usize>,
+    minimal: &'a BTreeSet<usize>,
+    allowed: &'a F,
+    action: Action,
+}
+
+/// The module calls whose every unit is wanted, outer calls first: each becomes one
+/// `-target=module.m` in place of its units.
+fn collapsed_modules<'g, F: Fn(usize) -> bool>(
+    graph: &'g ResourceGraph,
+    cover: &Cover<'_, F>,
+) -> Vec<&'g ModulePath> {
+    let action = cover.action;
+    let (direction, value_only) = closure_direction(action);
+    let mut modules: Vec<&ModulePath> = graph.modules.keys().collect();
+    modules.sort_by_key(|m| (m.0.len(), (*m).clone()));
+    let inside_of = units_inside_modules(graph);
+    let mut collapsed: Vec<&ModulePath> = Vec::new();
+    for m in modules {
+        if collapsed.iter().any(|c| m.starts_with(c)) {
+            continue;
+        }
+        let everything: &[usize] = inside_of.get(m).map_or(&[], Vec::as_slice);
+        let inside: Vec<usize> = everything
+            .iter()
+            .copied()
+            .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
+            .collect();
+        // Every unit of the module is in the set itself: `module.m` then selects exactly
+        // the closure of those units, which the minimal targets already cover. For destroy,
+        // `module.m` targets its data sources too, and Terraform destroys every resource
+        // whose state lists one of them: collapse only when those may all go as well.
+        let useful = inside.iter().any(|u| cover.minimal.contains(u));
+        if !useful || !inside.iter().all(|u| cover.want.contains(u)) {
+            continue;
+        }
+        let contained = action == Action::Apply
+            || graph
+                .reach(direction, everything.iter().copied(), value_only)
+                .iter()
+                .all(|&d| graph.units[d].kind == UnitKind::Data || (cover.allowed)(d));
+        if contained {
+            collapsed.push(m);
+        }
+    }
+    collapsed
+}
+
+/// The units inside each module call, nested calls included, in one pass.
+fn units_inside_modules(graph: &ResourceGraph) -> BTreeMap<&ModulePath, Vec<usize>> {
+    let mut inside_of: BTreeMap<&ModulePath, Vec<usize>> = BTreeMap::new();
+    for (u, unit) in graph.units.iter().enumerate() {
+        for n in 1..=unit.module.0.len() {
+            let prefix = ModulePath(unit.module.0[..n].to_vec());
+            if let Some((m, _)) = graph.modules.get_key_value(&prefix) {
+                inside_of.entry(m).or_default().push(u);
+            }
+        }
+    }
+    inside_of
 }
 
 fn target_sort_key(graph: &ResourceGraph, t: &Target) -> String {

@@ -7,7 +7,7 @@ use crate::classify::Classification;
 use crate::error::{Error, Warning};
 use crate::eval::instances::Instances;
 use crate::graph::{Direction, ResourceGraph, UnitKind};
-use crate::target::{self, Action, Selection};
+use crate::target::{self, Action, Selection, Targets};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -73,110 +73,13 @@ pub fn plan(
     class: &Classification,
     request: PlanRequest<'_>,
 ) -> Result<Plan, Error> {
-    let PlanRequest {
-        selection,
-        action,
-        expand,
-        instances,
-        command,
-        env,
-    } = request;
-    let n = class.scopes.len();
-    let scopes: Vec<usize> = match (action, selection) {
-        (Action::Apply, Selection::Scope(k)) => vec![k],
-        (Action::Apply, Selection::Through(k)) => (0..=k).collect(),
-        (Action::Apply, Selection::All) => (0..n).collect(),
-        (Action::Destroy, Selection::Scope(k)) => (k..n).rev().collect(),
-        (Action::Destroy, Selection::All | Selection::Through(_)) => (0..n).rev().collect(),
-    };
+    let (action, selection) = (request.action, request.selection);
     let mut phases = Vec::new();
-    for scope in scopes {
-        let (want, allowed) = phase_want(graph, class, scope, action);
-        if want.is_empty() {
-            continue;
+    for scope in phase_scopes(action, selection, class.scopes.len()) {
+        if let Some(mut phase) = phase(graph, class, scope, &request)? {
+            phase.number = phases.len() + 1;
+            phases.push(phase);
         }
-        let t = target::compute(graph, want, allowed, action, expand);
-        let targets = target::render(graph, &t.targets, instances)?;
-        if targets.is_empty() {
-            // Never print a command without -target: Terraform would act on everything.
-            continue;
-        }
-        let mut resources: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for &u in &t.want {
-            resources
-                .entry(graph.units[u].module.to_string())
-                .or_default()
-                .push(graph.units[u].address.clone());
-        }
-        let touches = t
-            .closure
-            .iter()
-            .filter(|&&u| graph.units[u].kind != UnitKind::Data)
-            .map(|&u| graph.units[u].address.clone())
-            .collect();
-        // The first address, among the units of the closure next to a unit, that explains why
-        // it is touched; what each hub leads to is computed once per phase.
-        let mut first_behind = HashMap::new();
-        let mut why = |u: usize| -> String {
-            let leaf = |d: usize| {
-                t.closure
-                    .contains(&d)
-                    .then(|| graph.units[d].address.as_str())
-            };
-            let (direction, verb) = match action {
-                Action::Apply => (Direction::Dependents, "needed by"),
-                Action::Destroy => (Direction::Dependencies, "depends on"),
-            };
-            let first = graph.fold_adjacent(direction, u, &leaf, &std::cmp::min, &mut first_behind);
-            format!("{verb} {}", first.unwrap_or("?"))
-        };
-        let mut touch = |u: usize| Touch {
-            address: graph.units[u].address.clone(),
-            scope: class.scope_name(u).to_string(),
-            why: why(u),
-        };
-        let outside_set: BTreeSet<usize> = t.outside.iter().copied().collect();
-        let also = t
-            .closure
-            .iter()
-            .copied()
-            .filter(|u| !t.want.contains(u) && !outside_set.contains(u))
-            .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
-            .map(&mut touch)
-            .collect();
-        let outside = t.outside.iter().map(|&u| touch(u)).collect();
-        let stateful_at_risk = match action {
-            Action::Apply => Vec::new(),
-            Action::Destroy => t
-                .closure
-                .iter()
-                .filter(|&&u| class.units[u].stateful && graph.units[u].kind == UnitKind::Managed)
-                .map(|&u| Risk {
-                    address: graph.units[u].address.clone(),
-                    scope: class.scope_name(u).to_string(),
-                    allow_destroy: class.units[u].allow_destroy,
-                })
-                .collect(),
-        };
-        let hazards = match action {
-            Action::Apply => Vec::new(),
-            Action::Destroy => {
-                crate::classify::hazard::hazards(graph, class, t.closure.iter().copied())
-            }
-        };
-        phases.push(Phase {
-            number: phases.len() + 1,
-            scope: class.scopes[scope].clone(),
-            action,
-            command: command(action, &targets),
-            targets,
-            resources,
-            touches,
-            also,
-            stateful_at_risk,
-            hazards,
-            outside,
-        });
     }
     Ok(Plan {
         action,
@@ -185,12 +88,143 @@ pub fn plan(
             Selection::Scope(k) => class.scopes[k].clone(),
             Selection::Through(k) => format!("through {}", class.scopes[k]),
         },
-        env,
+        env: request.env,
         phases,
     })
 }
 
+/// The scopes that get a phase, in the order they run: destroy runs later scopes first.
+fn phase_scopes(action: Action, selection: Selection, n: usize) -> Vec<usize> {
+    match (action, selection) {
+        (Action::Apply, Selection::Scope(k)) => vec![k],
+        (Action::Apply, Selection::Through(k)) => (0..=k).collect(),
+        (Action::Apply, Selection::All) => (0..n).collect(),
+        (Action::Destroy, Selection::Scope(k)) => (k..n).rev().collect(),
+        (Action::Destroy, Selection::All | Selection::Through(_)) => (0..n).rev().collect(),
+    }
+}
+
+/// The phase of one scope (numbered by the caller), or none when it has nothing to act on.
+fn phase(
+    graph: &ResourceGraph,
+    class: &Classification,
+    scope: usize,
+    request: &PlanRequest<'_>,
+) -> Result<Option<Phase>, Error> {
+    let action = request.action;
+    let (want, allowed) = phase_want(graph, class, scope, action);
+    if want.is_empty() {
+        return Ok(None);
+    }
+    let t = target::compute(graph, want, allowed, action, request.expand);
+    let targets = target::render(graph, &t.targets, request.instances)?;
+    if targets.is_empty() {
+        // Never print a command without -target: Terraform would act on everything.
+        return Ok(None);
+    }
+    let mut resources: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for &u in &t.want {
+        resources
+            .entry(graph.units[u].module.to_string())
+            .or_default()
+            .push(graph.units[u].address.clone());
+    }
+    let touches = t
+        .closure
+        .iter()
+        .filter(|&&u| graph.units[u].kind != UnitKind::Data)
+        .map(|&u| graph.units[u].address.clone())
+        .collect();
+    let (also, outside) = blast_radius(graph, class, &t, action);
+    let (stateful_at_risk, hazards) = match action {
+        Action::Apply => (Vec::new(), Vec::new()),
+        Action::Destroy => (
+            stateful_at_risk(graph, class, &t),
+            crate::classify::hazard::hazards(graph, class, t.closure.iter().copied()),
+        ),
+    };
+    Ok(Some(Phase {
+        number: 0,
+        scope: class.scopes[scope].clone(),
+        action,
+        command: (request.command)(action, &targets),
+        targets,
+        resources,
+        touches,
+        also,
+        stateful_at_risk,
+        hazards,
+        outside,
+    }))
+}
+
+/// What a phase touches beyond its own resources (`also`), and what it touches of a scope it
+/// must not (`outside`), each with the first address that explains why.
+fn blast_radius(
+    graph: &ResourceGraph,
+    class: &Classification,
+    t: &Targets,
+    action: Action,
+) -> (Vec<Touch>, Vec<Touch>) {
+    // The first address, among the units of the closure next to a unit, that explains why
+    // it is touched; what each hub leads to is computed once per phase.
+    let mut first_behind = HashMap::new();
+    let mut why = |u: usize| -> String {
+        let leaf = |d: usize| {
+            t.closure
+                .contains(&d)
+                .then(|| graph.units[d].address.as_str())
+        };
+        let (direction, verb) = match action {
+            Action::Apply => (Direction::Dependents, "needed by"),
+            Action::Destroy => (Direction::Dependencies, "depends on"),
+        };
+        let first = graph.fold_adjacent(direction, u, &leaf, &std::cmp::min, &mut first_behind);
+        format!("{verb} {}", first.unwrap_or("?"))
+    };
+    let mut touch = |u: usize| Touch {
+        address: graph.units[u].address.clone(),
+        scope: class.scope_name(u).to_string(),
+        why: why(u),
+    };
+    let outside_set: BTreeSet<usize> = t.outside.iter().copied().collect();
+    let also = t
+        .closure
+        .iter()
+        .copied()
+        .filter(|u| !t.want.contains(u) && !outside_set.contains(u))
+        .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
+        .map(&mut touch)
+        .collect();
+    let outside = t.outside.iter().map(|&u| touch(u)).collect();
+    (also, outside)
+}
+
+/// Destroy: the stateful managed resources of the closure.
+fn stateful_at_risk(graph: &ResourceGraph, class: &Classification, t: &Targets) -> Vec<Risk> {
+    t.closure
+        .iter()
+        .filter(|&&u| class.units[u].stateful && graph.units[u].kind == UnitKind::Managed)
+        .map(|&u| Risk {
+            address: graph.units[u].address.clone(),
+            scope: class.scope_name(u).to_string(),
+            allow_destroy: class.units[u].allow_destroy,
+        })
+        .collect()
+}
+
 impl Plan {
+    /// Why `up`/`down` (`command`) ran nothing: the selection has no resources.
+    pub fn nothing_to(&self, command: &str) -> Warning {
+        Warning {
+            location: None,
+            message: format!(
+                "nothing to {command}: scope {} has no resources",
+                self.scope
+            ),
+        }
+    }
+
     /// Before `down`: what it destroys that `up` cannot simply bring back, as warnings.
     pub fn hazard_warnings(&self) -> impl Iterator<Item = Warning> + '_ {
         self.phases

@@ -6,8 +6,8 @@ use crate::app::args::{DownArgs, RunArgs, UpArgs, Which};
 use crate::app::exit::Exit;
 use crate::app::printer::{warn, Out};
 use crate::app::settings::{Global, Settings};
-use crate::error::Warning;
 use crate::load::address::shell_quote;
+use crate::output::report;
 use crate::run::consent::{check_consent, check_from_phase, Consent};
 use crate::run::resume::Resume;
 use crate::run::verify::Verifier;
@@ -66,11 +66,7 @@ fn run(
     invocation.auto_approve = args.auto_approve;
     let mut warnings = a.warnings;
     if plan.phases.is_empty() {
-        let message = format!("nothing to {verb}: scope {} has no resources", plan.scope);
-        warnings.push(Warning {
-            location: None,
-            message,
-        });
+        warnings.push(plan.nothing_to(verb));
         return Ok((Exit::Ok, warnings));
     }
     check_consent(&plan, selection, consent)?;
@@ -101,15 +97,29 @@ fn run(
         instances: &a.instances,
         allow_replace,
     };
+    let verifier = verified.then_some(&verifier);
     let job = Run {
         plan: &plan,
         invocation: &invocation,
         root: &a.dir,
         from_phase: args.from_phase,
-        verifier: verified.then_some(&verifier),
+        verifier,
     };
     let ran = crate::run::run(&job, &mut std::io::stderr(), &mut std::io::stdin().lock())?;
-    let resume = Resume {
+    let resume = resume(verb, which, &args, consent, allow_replace);
+    eprint!("{}", report::run_outcome_text(&ran, &plan, verb, &resume));
+    Ok((exit_of(&ran), warnings))
+}
+
+/// The command that resumes this one at a phase.
+fn resume<'a>(
+    verb: &'a str,
+    which: &'a str,
+    args: &'a RunArgs,
+    consent: Consent,
+    allow_replace: &'a [String],
+) -> Resume<'a> {
+    Resume {
         command: verb,
         which,
         env: args.env.as_deref(),
@@ -120,16 +130,15 @@ fn run(
         no_verify: args.no_verify,
         tf: args.tf.as_deref(),
         dir: args.dir.as_deref(),
-    };
-    eprint!(
-        "{}",
-        crate::output::report::run_outcome_text(&ran, &plan, verb, &resume)
-    );
-    let exit = match ran {
+    }
+}
+
+/// Done is 0, Terraform's failure its own code, a refused or declined phase 1.
+fn exit_of(ran: &Ran) -> Exit {
+    match ran {
         Ran::Done { .. } => Exit::Ok,
-        Ran::Failed { code, .. } => Exit::Terraform(code),
+        Ran::Failed { code, .. } => Exit::Terraform(*code),
         Ran::Refused { .. } | Ran::Declined { .. } => Exit::Findings,
         Ran::Interrupted { .. } => Exit::Interrupted,
-    };
-    Ok((exit, warnings))
+    }
 }
