@@ -67,6 +67,38 @@ pub struct SyntaxError {
     pub span: SourceSpan,
 }
 
+/// A `tfscope.hcl` that parses but says something tfscope cannot use.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{location}: {message}")]
+#[diagnostic(code(tfscope::config))]
+pub struct ConfigError {
+    pub location: Location,
+    pub message: String,
+    #[help]
+    pub help: Option<String>,
+    /// The file's text, to show the line.
+    #[source_code]
+    pub src: Option<NamedSource<String>>,
+    #[label("here")]
+    pub span: Option<SourceSpan>,
+}
+
+/// A file given on the command line (`--prices`, `--usage`) that tfscope cannot use.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{}: {message}", location.as_ref().map_or_else(|| display_path(path), |l| l.to_string()))]
+#[diagnostic(code(tfscope::input))]
+pub struct InputError {
+    pub path: PathBuf,
+    pub location: Option<Location>,
+    pub message: String,
+    #[help]
+    pub help: Option<String>,
+    #[source_code]
+    pub src: Option<NamedSource<String>>,
+    #[label("here")]
+    pub span: Option<SourceSpan>,
+}
+
 /// Everything that can go wrong while reading a configuration or answering a question about it.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum Error {
@@ -145,14 +177,13 @@ pub enum Error {
         help: Option<String>,
     },
 
-    #[error("{location}: {message}")]
-    #[diagnostic(code(tfscope::classify::config))]
-    Config {
-        location: Location,
-        message: String,
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<ConfigError>),
+
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Input(Box<InputError>),
 
     #[error("environment {name:?}: no tfvars file; looked for {}", .tried.iter().map(|p| display_path(p)).collect::<Vec<_>>().join(", "))]
     #[diagnostic(
@@ -200,26 +231,73 @@ pub enum Error {
     },
 }
 
+/// Reads a file as text; the error names it.
+pub fn read_file(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Where a byte span of `text` is, and the text and span for a caret under it.
+pub fn locate(
+    file: &str,
+    text: &str,
+    span: std::ops::Range<usize>,
+) -> (Location, NamedSource<String>, SourceSpan) {
+    let (line, column) = LineIndex::new(text).line_col(text, span.start);
+    let start = span.start.min(text.len());
+    let len = span
+        .end
+        .saturating_sub(span.start)
+        .max(1)
+        .min(text.len().saturating_sub(start))
+        .max(usize::from(start < text.len()));
+    let location = Location {
+        file: file.to_string(),
+        line,
+        column,
+    };
+    (
+        location,
+        NamedSource::new(file, text.to_string()),
+        (start, len).into(),
+    )
+}
+
 impl Error {
+    /// An input file tfscope cannot use: at a span of its text when one is known.
+    pub fn input(
+        path: &Path,
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+        help: Option<String>,
+    ) -> Error {
+        let file = display_path(path);
+        let (location, src, span) = match span.map(|s| locate(&file, text, s)) {
+            Some((l, src, span)) => (Some(l), Some(src), Some(span)),
+            None => (None, None, None),
+        };
+        Error::Input(Box::new(InputError {
+            path: path.to_path_buf(),
+            location,
+            message,
+            help,
+            src,
+            span,
+        }))
+    }
+
     /// A syntax error at a byte span of `text`, read from `file`.
     pub fn syntax(file: &str, text: &str, span: std::ops::Range<usize>, message: String) -> Self {
-        let index = LineIndex::new(text);
-        let (line, column) = index.line_col(text, span.start);
-        let len = span.end.saturating_sub(span.start).max(1);
-        let start = span.start.min(text.len());
-        let len = len
-            .min(text.len().saturating_sub(start))
-            .max(usize::from(start < text.len()));
+        let (location, src, span) = locate(file, text, span);
         Error::Syntax(Box::new(SyntaxError {
-            location: Location {
-                file: file.to_string(),
-                line,
-                column,
-            },
+            location,
             message,
             help: Some("fix the syntax; `terraform validate` reports the same file".into()),
-            src: NamedSource::new(file, text.to_string()),
-            span: (start, len).into(),
+            src,
+            span,
         }))
     }
 }

@@ -153,12 +153,22 @@ impl Reader<'_> {
         }
     }
 
+    /// An error at `span` (the file's start when none), with the line and a caret.
     fn err(&self, span: Option<std::ops::Range<usize>>, message: String, help: &str) -> Error {
-        Error::Config {
-            location: self.location(span),
+        let (location, src, caret) = match span {
+            Some(s) => {
+                let (location, src, caret) = crate::error::locate(self.file, self.text, s);
+                (location, Some(src), Some(caret))
+            }
+            None => (self.location(None), None, None),
+        };
+        Error::Config(Box::new(crate::error::ConfigError {
+            location,
             message,
             help: Some(help.to_string()),
-        }
+            src,
+            span: caret,
+        }))
     }
 
     fn string(&self, attr: &Attribute) -> Result<String, Error> {

@@ -439,7 +439,7 @@ resource "aws_iam_role" "r" {}
         let (graph, class) = crate::testing::analyse(&files, "");
         let tmp = crate::testing::tree(&files);
         let config = crate::load::load(tmp.path()).unwrap();
-        let catalog = Catalog::parse("p", PRICES).unwrap();
+        let catalog = Catalog::parse(std::path::Path::new("p"), PRICES).unwrap();
         let types: BTreeSet<String> = catalog
             .entries
             .iter()

@@ -192,10 +192,7 @@ impl Evaluator {
 /// Reads and parses one file and keeps the resource blocks `keep` asks for (a later block of the
 /// same type and name replaces an earlier one).
 fn parse_bodies(file: &str, keep: &Keep<'_>) -> Result<ParsedBodies, Error> {
-    let text = std::fs::read_to_string(file).map_err(|source| Error::Io {
-        path: file.into(),
-        source,
-    })?;
+    let text = crate::error::read_file(std::path::Path::new(file))?;
     let body = crate::load::hcl_syntax::parse_body(&text).map_err(|e| {
         let offset = e.location().offset();
         Error::syntax(file, &text, offset..offset + 1, e.message().to_string())

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::analysis::Analysis;
-use crate::error::{display_path, Error};
+use crate::error::{read_file, Error};
 use estimate::{Estimate, Usage};
 use price::Catalog;
 use schedule::Schedule;
@@ -42,25 +42,29 @@ pub fn estimate_root(
     a: &Analysis,
     options: Options<'_>,
 ) -> Result<(Estimate, evaluate::Evaluator), Error> {
+    let mut catalog = Catalog::builtin();
+    if let Some(p) = options.prices {
+        catalog.extend(Catalog::parse(p, &read_file(p)?)?);
+    }
+    let usage: Usage = match options.usage {
+        Some(p) => {
+            let text = read_file(p)?;
+            toml::from_str(&text).map_err(|e| {
+                let help = "per resource type: `[aws_nat_gateway]` then `gb_processed = 500`";
+                Error::input(
+                    p,
+                    &text,
+                    e.span(),
+                    e.message().to_string(),
+                    Some(help.into()),
+                )
+            })?
+        }
+        None => Default::default(),
+    };
     let input_error = |message: String| Error::Refused {
         message,
         help: None,
-    };
-    let read = |p: &Path| {
-        std::fs::read_to_string(p).map_err(|source| Error::Io {
-            path: p.to_path_buf(),
-            source,
-        })
-    };
-    let mut catalog = Catalog::builtin();
-    if let Some(p) = options.prices {
-        let extra = Catalog::parse(&display_path(p), &read(p)?).map_err(input_error)?;
-        catalog.extend(extra);
-    }
-    let usage: Usage = match options.usage {
-        Some(p) => toml::from_str(&read(p)?)
-            .map_err(|e| input_error(format!("{}: {e}", display_path(p))))?,
-        None => Default::default(),
     };
     let schedules: Vec<Schedule> = if options.schedules.is_empty() {
         Schedule::builtin()

@@ -5,12 +5,15 @@
 //! catalog and evaluates one entry for one resource instance; it does not read configurations.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::str::FromStr;
 
 use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
 use hcl::expr::{Expression, Operation};
 use hcl::{Map, Value};
 use serde::Deserialize;
+
+use crate::error::Error;
 
 /// Units a price may be quoted in.
 pub const UNITS: &[&str] = &[
@@ -30,7 +33,7 @@ pub const UNITS: &[&str] = &[
 #[serde(deny_unknown_fields)]
 struct File {
     #[serde(default)]
-    price: Vec<RawEntry>,
+    price: Vec<toml::Spanned<RawEntry>>,
     #[serde(default)]
     free: Vec<Free>,
 }
@@ -89,28 +92,39 @@ pub struct Catalog {
 impl Catalog {
     /// The catalog shipped in `data/prices.toml`; its validity is checked by the tests.
     pub fn builtin() -> Catalog {
-        Catalog::parse("data/prices.toml", include_str!("../../data/prices.toml"))
-            .expect("the built-in price catalog parses (see price tests)")
+        Catalog::parse(
+            Path::new("data/prices.toml"),
+            include_str!("../../data/prices.toml"),
+        )
+        .expect("the built-in price catalog parses (see price tests)")
     }
 
-    /// Parses a catalog file; `name` is used in messages.
-    pub fn parse(name: &str, text: &str) -> Result<Catalog, String> {
-        let file: File = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+    /// Parses a catalog file read from `path`. An error points at the bad entry (or, for
+    /// invalid TOML, the bad token) with the line and a caret.
+    pub fn parse(path: &Path, text: &str) -> Result<Catalog, Error> {
+        let help = || Some("see data/prices.toml for the format of an entry".to_string());
+        let file: File = toml::from_str(text)
+            .map_err(|e| Error::input(path, text, e.span(), e.message().to_string(), help()))?;
         let mut entries = Vec::new();
-        for raw in file.price {
-            let at = format!("{name}: {} {:?}", raw.resource_type, raw.component);
+        for spanned in file.price {
+            let span = spanned.span();
+            let raw = spanned.into_inner();
+            let wrong =
+                |message: String| Error::input(path, text, Some(span.clone()), message, help());
+            let at = format!("{} {:?}", raw.resource_type, raw.component);
             if !UNITS.contains(&raw.unit.as_str()) {
-                return Err(format!(
+                return Err(wrong(format!(
                     "{at}: unknown unit {:?} (units: {})",
                     raw.unit,
                     UNITS.join(", ")
-                ));
+                )));
             }
             if !(raw.price >= 0.0 && raw.price.is_finite()) {
-                return Err(format!("{at}: price must be zero or more"));
+                return Err(wrong(format!("{at}: price must be zero or more")));
             }
-            let parse =
-                |e: &str| Expression::from_str(e).map_err(|err| format!("{at}: {e:?}: {err}"));
+            let parse = |e: &str| {
+                Expression::from_str(e).map_err(|err| wrong(format!("{at}: {e:?}: {err}")))
+            };
             entries.push(Entry {
                 quantity: parse(&raw.quantity)?,
                 when: raw.when.as_deref().map(parse).transpose()?,
@@ -426,7 +440,7 @@ when = 'self.instance_class == "db.t4g.micro"'
     }
 
     fn catalog() -> Catalog {
-        Catalog::parse("prices.toml", CATALOG).unwrap()
+        Catalog::parse(Path::new("prices.toml"), CATALOG).unwrap()
     }
 
     #[test]
@@ -537,14 +551,15 @@ when = 'self.instance_class == "db.t4g.micro"'
     #[test]
     fn bad_catalog_entries_are_rejected_and_overrides_replace() {
         let bad_unit = CATALOG.replacen("unit = \"hour\"", "unit = \"fortnight\"", 1);
-        assert!(Catalog::parse("p.toml", &bad_unit)
-            .unwrap_err()
-            .contains("unknown unit"));
+        let err = Catalog::parse(Path::new("p.toml"), &bad_unit).unwrap_err();
+        assert!(err.to_string().contains("unknown unit"), "{err}");
+        // The error points at the entry: the line of its `[[price]]` header or first key.
+        assert!(err.to_string().starts_with("p.toml:"), "{err}");
         let bad_expr = CATALOG.replacen("quantity = \"hours\"", "quantity = \"hours *\"", 1);
-        assert!(Catalog::parse("p.toml", &bad_expr).is_err());
+        assert!(Catalog::parse(Path::new("p.toml"), &bad_expr).is_err());
         let mut c = catalog();
         let cheaper = CATALOG.replacen("price = 0.045", "price = 0.04", 1);
-        c.extend(Catalog::parse("mine.toml", &cheaper).unwrap());
+        c.extend(Catalog::parse(Path::new("mine.toml"), &cheaper).unwrap());
         assert_eq!(c.entries.len(), 4, "same type and component replace");
         let hours = c
             .entries

@@ -53,13 +53,7 @@ pub fn read_state(
                 })?;
             Ok((text, "standard input".into()))
         }
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|source| Error::Io {
-                path: p.to_path_buf(),
-                source,
-            })?;
-            Ok((text, crate::error::display_path(p)))
-        }
+        Some(p) => Ok((crate::error::read_file(p)?, crate::error::display_path(p))),
         None => {
             let binary = find_terraform(tf)?.path.display().to_string();
             let invocation = Invocation {

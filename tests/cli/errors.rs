@@ -101,6 +101,35 @@ fn bad_config_file() {
         "{}",
         result(&out)
     );
+    // The diagnostic shows the line, with a caret under the value.
+    assert_snapshot!(result(&out));
+}
+
+#[test]
+fn bad_usage_and_price_files_point_at_the_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("main.tf"),
+        "resource \"aws_nat_gateway\" \"n\" {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("usage.toml"),
+        "[aws_nat_gateway]\ngb_processed = \n",
+    )
+    .unwrap();
+    let out = tfscope_in(tmp.path(), &["cost", ".", "--usage", "usage.toml"]);
+    assert_input_error(&out);
+    assert_snapshot!("bad_usage_file", result(&out));
+    std::fs::write(
+        tmp.path().join("prices.toml"),
+        "[[price]]\ntype = \"aws_vpc\"\ncomponent = \"x\"\nunit = \"fortnight\"\nprice = 1\n\
+         region = \"r\"\nsource = \"s\"\ndate = \"d\"\nquantity = \"1\"\n",
+    )
+    .unwrap();
+    let out = tfscope_in(tmp.path(), &["cost", ".", "--prices", "prices.toml"]);
+    assert_input_error(&out);
+    assert_snapshot!("bad_price_file", result(&out));
 }
 
 #[test]
