@@ -13,7 +13,7 @@ pub use args::{Cli, Command};
 pub use exit::Exit;
 pub use settings::REFERENCE_ROOT;
 
-use commands::Outcome;
+use commands::CommandResult;
 use printer::Out;
 use settings::Global;
 
@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> Exit {
     }
 }
 
-fn dispatch(command: Command, global: &Global, out: &mut Out) -> Outcome {
+fn dispatch(command: Command, global: &Global, out: &mut Out) -> CommandResult {
     match command {
         Command::Classify(args) => commands::classify::run(args, global, out),
         Command::Targets(args) => commands::targets::run(args, global, out),

@@ -10,7 +10,7 @@ use hcl::{Map, Value};
 use serde::Serialize;
 
 use super::evaluate::{Instance, Uncounted};
-use super::price::{Catalog, Entry, InstanceContext};
+use super::price::{Entry, InstanceContext, PriceList};
 use super::schedule::Schedule;
 use super::HOURS_PER_MONTH;
 use crate::classify::Classification;
@@ -77,7 +77,7 @@ pub struct Estimate {
 pub type Usage = BTreeMap<String, Map<String, Value>>;
 
 pub struct Request<'a> {
-    pub catalog: &'a Catalog,
+    pub prices: &'a PriceList,
     pub usage: &'a Usage,
     pub schedules: &'a [Schedule],
     /// First scope that schedules tear down.
@@ -137,7 +137,7 @@ pub fn estimate(
                 .collect(),
         });
     }
-    unpriced.extend(unlisted_types(graph, request.catalog));
+    unpriced.extend(unlisted_types(graph, request.prices));
     let mut used_regions: Vec<&str> = priced.iter().map(|p| p.entry.region.as_str()).collect();
     used_regions.sort();
     used_regions.dedup();
@@ -200,7 +200,7 @@ fn price_instance<'a>(
     // One unpriced line per component, however many class-specific entries failed.
     let mut failed: BTreeMap<&str, String> = BTreeMap::new();
     let mut matched: BTreeSet<&str> = BTreeSet::new();
-    let mut entries = request.catalog.for_type(&inst.resource_type).peekable();
+    let mut entries = request.prices.for_type(&inst.resource_type).peekable();
     let primary = entries.peek().map(|e| e.component.as_str());
     for entry in entries {
         match prices.evaluate(entry, HOURS_PER_MONTH) {
@@ -255,7 +255,7 @@ fn price_instance<'a>(
 }
 
 /// Managed resources whose type has no price at all, one line per type.
-fn unlisted_types(graph: &ResourceGraph, catalog: &Catalog) -> Vec<Unpriced> {
+fn unlisted_types(graph: &ResourceGraph, catalog: &PriceList) -> Vec<Unpriced> {
     let mut missing: BTreeMap<&str, usize> = BTreeMap::new();
     for u in graph.units.iter().filter(|u| u.kind == UnitKind::Managed) {
         let known = catalog.for_type(&u.resource_type).next().is_some()
@@ -439,7 +439,7 @@ resource "aws_iam_role" "r" {}
         let (graph, class) = crate::testing::analyse(&files, "");
         let tmp = crate::testing::tree(&files);
         let config = crate::load::load(tmp.path()).unwrap();
-        let catalog = Catalog::parse(std::path::Path::new("p"), PRICES).unwrap();
+        let catalog = PriceList::parse(std::path::Path::new("p"), PRICES).unwrap();
         let types: BTreeSet<String> = catalog
             .entries
             .iter()
@@ -454,7 +454,7 @@ resource "aws_iam_role" "r" {}
             &ev.instances,
             &ev.uncounted,
             Request {
-                catalog: &catalog,
+                prices: &catalog,
                 usage: &usage,
                 schedules: &schedules,
                 down_from: 1,

@@ -15,7 +15,7 @@ use std::path::Path;
 use crate::analysis::Analysis;
 use crate::error::{read_file, Error};
 use estimate::{Estimate, Usage};
-use price::Catalog;
+use price::PriceList;
 use schedule::Schedule;
 
 /// Hours in a billing month, as cloud price pages count them.
@@ -42,9 +42,9 @@ pub fn estimate_root(
     a: &Analysis,
     options: Options<'_>,
 ) -> Result<(Estimate, evaluate::Evaluator), Error> {
-    let mut catalog = Catalog::builtin();
+    let mut catalog = PriceList::builtin();
     if let Some(p) = options.prices {
-        catalog.extend(Catalog::parse(p, &read_file(p)?)?);
+        catalog.extend(PriceList::parse(p, &read_file(p)?)?);
     }
     let usage: Usage = match options.usage {
         Some(p) => {
@@ -89,7 +89,7 @@ pub fn estimate_root(
         .collect();
     let evaluated = evaluate::Evaluator::run(&a.loaded, a.var_file.as_deref(), &types)?;
     let request = estimate::Request {
-        catalog: &catalog,
+        prices: &catalog,
         usage: &usage,
         schedules: &schedules,
         down_from,

@@ -83,16 +83,16 @@ pub struct Entry {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Catalog {
+pub struct PriceList {
     pub entries: Vec<Entry>,
     /// Types known to have no charge of their own.
     pub free: std::collections::BTreeSet<String>,
 }
 
-impl Catalog {
+impl PriceList {
     /// The catalog shipped in `data/prices.toml`; its validity is checked by the tests.
-    pub fn builtin() -> Catalog {
-        Catalog::parse(
+    pub fn builtin() -> PriceList {
+        PriceList::parse(
             Path::new("data/prices.toml"),
             include_str!("../../data/prices.toml"),
         )
@@ -101,7 +101,7 @@ impl Catalog {
 
     /// Parses a catalog file read from `path`. An error points at the bad entry (or, for
     /// invalid TOML, the bad token) with the line and a caret.
-    pub fn parse(path: &Path, text: &str) -> Result<Catalog, Error> {
+    pub fn parse(path: &Path, text: &str) -> Result<PriceList, Error> {
         let help = || Some("see data/prices.toml for the format of an entry".to_string());
         let file: File = toml::from_str(text)
             .map_err(|e| Error::input(path, text, e.span(), e.message().to_string(), help()))?;
@@ -140,11 +140,11 @@ impl Catalog {
             });
         }
         let free = file.free.into_iter().flat_map(|f| f.types).collect();
-        Ok(Catalog { entries, free })
+        Ok(PriceList { entries, free })
     }
 
     /// Entries of `other` replace entries with the same type and component; others are added.
-    pub fn extend(&mut self, other: Catalog) {
+    pub fn extend(&mut self, other: PriceList) {
         for e in other.entries {
             self.entries
                 .retain(|x| !(x.resource_type == e.resource_type && x.component == e.component));
@@ -439,8 +439,8 @@ when = 'self.instance_class == "db.t4g.micro"'
             .collect()
     }
 
-    fn catalog() -> Catalog {
-        Catalog::parse(Path::new("prices.toml"), CATALOG).unwrap()
+    fn catalog() -> PriceList {
+        PriceList::parse(Path::new("prices.toml"), CATALOG).unwrap()
     }
 
     #[test]
@@ -522,7 +522,7 @@ when = 'self.instance_class == "db.t4g.micro"'
 
     #[test]
     fn the_builtin_catalog_parses_and_prices_the_issue_figures() {
-        let c = Catalog::builtin();
+        let c = PriceList::builtin();
         assert!(c.entries.len() >= 50, "{}", c.entries.len());
         let nat = c
             .for_type("aws_nat_gateway")
@@ -551,15 +551,15 @@ when = 'self.instance_class == "db.t4g.micro"'
     #[test]
     fn bad_catalog_entries_are_rejected_and_overrides_replace() {
         let bad_unit = CATALOG.replacen("unit = \"hour\"", "unit = \"fortnight\"", 1);
-        let err = Catalog::parse(Path::new("p.toml"), &bad_unit).unwrap_err();
+        let err = PriceList::parse(Path::new("p.toml"), &bad_unit).unwrap_err();
         assert!(err.to_string().contains("unknown unit"), "{err}");
         // The error points at the entry: the line of its `[[price]]` header or first key.
         assert!(err.to_string().starts_with("p.toml:"), "{err}");
         let bad_expr = CATALOG.replacen("quantity = \"hours\"", "quantity = \"hours *\"", 1);
-        assert!(Catalog::parse(Path::new("p.toml"), &bad_expr).is_err());
+        assert!(PriceList::parse(Path::new("p.toml"), &bad_expr).is_err());
         let mut c = catalog();
         let cheaper = CATALOG.replacen("price = 0.045", "price = 0.04", 1);
-        c.extend(Catalog::parse(Path::new("mine.toml"), &cheaper).unwrap());
+        c.extend(PriceList::parse(Path::new("mine.toml"), &cheaper).unwrap());
         assert_eq!(c.entries.len(), 4, "same type and component replace");
         let hours = c
             .entries

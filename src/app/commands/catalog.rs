@@ -1,7 +1,7 @@
 //! `tfscope catalog`: what the configuration uses that the catalog cannot classify (exit 1 when
 //! anything), the catalog's coverage (`--coverage`), or one type (`--type`).
 
-use super::{finish, Outcome};
+use super::{finish, CommandResult};
 use crate::app::args::{CatalogArgs, Format};
 use crate::app::exit::Exit;
 use crate::app::printer::Out;
@@ -9,7 +9,7 @@ use crate::app::settings::{Global, Settings};
 use crate::classify::catalog::Catalog;
 use crate::classify::gaps;
 
-pub fn run(args: CatalogArgs, global: &Global, out: &mut Out) -> Outcome {
+pub fn run(args: CatalogArgs, global: &Global, out: &mut Out) -> CommandResult {
     let catalog = Catalog::builtin();
     if args.coverage {
         match args.format {

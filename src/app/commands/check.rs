@@ -1,7 +1,7 @@
 //! `tfscope check`: the CI gate. Findings (scope violations, unprotected state, recreate
 //! hazards, unknown types, a stale generated file, a dependency cycle) exit 1.
 
-use super::{finish, Outcome};
+use super::{finish, CommandResult};
 use crate::app::args::{CheckArgs, Format};
 use crate::app::exit::Exit;
 use crate::app::printer::Out;
@@ -10,7 +10,7 @@ use crate::classify::check::{check, Finding};
 use crate::error::Error;
 use crate::output::report;
 
-pub fn run(args: CheckArgs, global: &Global, out: &mut Out) -> Outcome {
+pub fn run(args: CheckArgs, global: &Global, out: &mut Out) -> CommandResult {
     let settings = Settings::resolve(global, args.dir, args.env)?;
     let (findings, warnings) = match settings.analyse() {
         Ok(a) => {

@@ -1,14 +1,14 @@
 //! `tfscope cost`: what each scope costs per month and what schedules that take the later
 //! scopes down save.
 
-use super::{finish, Outcome};
+use super::{finish, CommandResult};
 use crate::app::args::{CostArgs, CostFormat};
 use crate::app::exit::Exit;
 use crate::app::printer::Out;
 use crate::app::settings::{Global, Settings};
 use crate::cost::{estimate_root, render, Options};
 
-pub fn run(args: CostArgs, global: &Global, out: &mut Out) -> Outcome {
+pub fn run(args: CostArgs, global: &Global, out: &mut Out) -> CommandResult {
     let settings = Settings::resolve(global, args.dir, args.env)?;
     let a = settings.analyse()?;
     let options = Options {

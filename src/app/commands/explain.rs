@@ -1,7 +1,7 @@
 //! `tfscope explain`: one resource (or module call, or an address without instances in the
 //! environment): its scope, why, its dependencies and what up/down does to it.
 
-use super::{finish, Outcome};
+use super::{finish, CommandResult};
 use crate::app::args::{ExplainArgs, Format};
 use crate::app::exit::Exit;
 use crate::app::printer::Out;
@@ -9,7 +9,7 @@ use crate::app::settings::{Global, Settings};
 use crate::output::report;
 use crate::target::explain::{explain, explain_absent, explain_module};
 
-pub fn run(args: ExplainArgs, global: &Global, out: &mut Out) -> Outcome {
+pub fn run(args: ExplainArgs, global: &Global, out: &mut Out) -> CommandResult {
     let a = Settings::resolve(global, args.dir, args.env)?.analyse()?;
     let json = matches!(args.format, Format::Json);
     if let Some(m) = explain_module(&a.graph, &a.class, &args.address) {

@@ -24,7 +24,7 @@ use crate::target::plan::{Plan, PlanRequest};
 use crate::target::{Action, Selection};
 
 /// What a command returns: its exit code and the warnings to print after its output.
-pub type Outcome = Result<(Exit, Vec<Warning>), Error>;
+pub type CommandResult = Result<(Exit, Vec<Warning>), Error>;
 
 /// Ends a command with its analysis: keeps the warnings and leaks the rest. The process exits
 /// right after the output is written, and freeing a large configuration piece by piece costs

@@ -1,6 +1,6 @@
 //! `tfscope plan`: the phases, commands and blast radius of bringing a scope up or down.
 
-use super::{action, finish, Outcome};
+use super::{action, finish, CommandResult};
 use crate::app::args::{Format, PlanArgs};
 use crate::app::exit::Exit;
 use crate::app::printer::Out;
@@ -9,7 +9,7 @@ use crate::output::report;
 use crate::run::invocation::Invocation;
 use crate::target::plan::{plan, PlanRequest};
 
-pub fn run(args: PlanArgs, global: &Global, out: &mut Out) -> Outcome {
+pub fn run(args: PlanArgs, global: &Global, out: &mut Out) -> CommandResult {
     let settings = Settings::resolve(global, args.dir, args.env)?;
     let a = settings.analyse()?;
     let invocation = Invocation::new(&a.dir, a.var_file.as_deref());

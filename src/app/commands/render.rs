@@ -2,14 +2,14 @@
 
 use std::path::Path;
 
-use super::{finish, Outcome};
+use super::{finish, CommandResult};
 use crate::app::args::RenderArgs;
 use crate::app::exit::Exit;
 use crate::app::printer::Out;
 use crate::app::settings::{Global, Settings};
 use crate::output::hcl::{render, write, Written, FILE_NAME};
 
-pub fn run(args: RenderArgs, global: &Global, out: &mut Out) -> Outcome {
+pub fn run(args: RenderArgs, global: &Global, out: &mut Out) -> CommandResult {
     let a = Settings::resolve(global, args.dir, args.env)?.analyse()?;
     let text = render(&a.graph, &a.class);
     let path = args.out.unwrap_or_else(|| a.dir.join(FILE_NAME));

@@ -1,6 +1,6 @@
 //! `tfscope status`: which scopes are up, down or partly there, from Terraform state.
 
-use super::{finish, Outcome};
+use super::{finish, CommandResult};
 use crate::app::args::{Format, StatusArgs};
 use crate::app::exit::Exit;
 use crate::app::printer::Out;
@@ -8,7 +8,7 @@ use crate::app::settings::{Global, Settings};
 use crate::output::report;
 use crate::run::status::{resources_in_state_text, status};
 
-pub fn run(args: StatusArgs, global: &Global, out: &mut Out) -> Outcome {
+pub fn run(args: StatusArgs, global: &Global, out: &mut Out) -> CommandResult {
     let settings = Settings::resolve(global, args.dir, args.env)?;
     let a = settings.analyse()?;
     let (text, origin) = crate::run::read_state(&a.dir, args.state.as_deref(), args.tf.as_deref())?;

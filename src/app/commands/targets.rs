@@ -1,7 +1,7 @@
 //! `tfscope targets`: one `-target=ADDR` per line for a scope, or a failure (never an empty list,
 //! which would make Terraform act on everything).
 
-use super::{action, finish, Outcome};
+use super::{action, finish, CommandResult};
 use crate::app::args::TargetsArgs;
 use crate::app::exit::Exit;
 use crate::app::printer::Out;
@@ -9,7 +9,7 @@ use crate::app::settings::{Global, Settings};
 use crate::load::address::target_flag;
 use crate::target::{nothing_to_target, target_list, Selection};
 
-pub fn run(args: TargetsArgs, global: &Global, out: &mut Out) -> Outcome {
+pub fn run(args: TargetsArgs, global: &Global, out: &mut Out) -> CommandResult {
     let a = Settings::resolve(global, args.dir, args.env)?.analyse()?;
     let selection = Selection::named(&a.config, &args.scope)?;
     let action = action(args.destroy);

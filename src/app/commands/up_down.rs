@@ -1,7 +1,7 @@
 //! `tfscope up` and `tfscope down`: plan, refuse what needs consent, then run Terraform phase by
 //! phase, each phase's saved plan verified against the promise unless `--no-verify`.
 
-use super::{prepare, Outcome, Prepared};
+use super::{prepare, CommandResult, Prepared};
 use crate::app::args::{DownArgs, RunArgs, UpArgs, Which};
 use crate::app::exit::Exit;
 use crate::app::printer::{warn, Out};
@@ -15,7 +15,7 @@ use crate::run::{Outcome as Ran, Run};
 use crate::target::{Action, Selection};
 
 /// `up`: no consent beyond the prompt is ever needed to create.
-pub fn up(args: UpArgs, global: &Global, out: &mut Out) -> Outcome {
+pub fn up(args: UpArgs, global: &Global, out: &mut Out) -> CommandResult {
     let which = args.which.flag();
     let pick = |c: &_| Which::selection(&args.which, c);
     let consent = Consent::default();
@@ -24,7 +24,7 @@ pub fn up(args: UpArgs, global: &Global, out: &mut Out) -> Outcome {
 }
 
 /// `down`: cascading into later scopes or destroying stateful resources needs explicit consent.
-pub fn down(args: DownArgs, global: &Global, out: &mut Out) -> Outcome {
+pub fn down(args: DownArgs, global: &Global, out: &mut Out) -> CommandResult {
     let which = format!("--scope {}", shell_quote(&args.scope));
     let pick = |c: &_| Selection::named(c, &args.scope);
     let consent = Consent {
@@ -49,7 +49,7 @@ fn run(
     (action, consent, allow_replace): (Action, Consent, &[String]),
     global: &Global,
     out: &mut Out,
-) -> Outcome {
+) -> CommandResult {
     let verb = if action == Action::Apply {
         "up"
     } else {

@@ -1,7 +1,7 @@
 //! `tfscope verify`: Terraform's own plan for each phase against tfscope's promise, applying
 //! nothing; exit 1 when a phase disagrees.
 
-use super::{action, prepare, Outcome, Prepared};
+use super::{action, prepare, CommandResult, Prepared};
 use crate::app::args::{Format, VerifyArgs};
 use crate::app::exit::Exit;
 use crate::app::printer::Out;
@@ -10,7 +10,7 @@ use crate::output::report;
 use crate::run::verify::{Verification, Verifier};
 use crate::run::Verified;
 
-pub fn run(args: VerifyArgs, global: &Global, out: &mut Out) -> Outcome {
+pub fn run(args: VerifyArgs, global: &Global, out: &mut Out) -> CommandResult {
     let settings = Settings::resolve(global, args.dir, args.env)?;
     let pick = |c: &_| args.which.selection(c);
     let tf = (args.tf.as_deref(), false);
