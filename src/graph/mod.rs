@@ -328,6 +328,16 @@ impl NodeKind {
             NodeKind::Provider(m, n) => format!("{}provider.{n}", m.prefix()),
         }
     }
+
+    /// Whether the node is a unit: a resource, a data source or an opaque module call.
+    fn is_unit(&self) -> bool {
+        matches!(self, NodeKind::Resource(_) | NodeKind::Opaque(_))
+    }
+
+    /// Whether the node is a hub: a resolved module call's expansion or close node.
+    fn is_hub(&self) -> bool {
+        matches!(self, NodeKind::Expansion(_) | NodeKind::Close(_))
+    }
 }
 
 struct Node<'a> {
@@ -413,6 +423,23 @@ pub fn build(config: &Configuration, tracked: &BTreeSet<String>) -> Result<Resou
     Ok(b.project())
 }
 
+/// Whether a resource or data item declares a managed resource or a data source.
+fn mode_of(kind: &ItemKind) -> Mode {
+    if matches!(kind, ItemKind::Resource { .. }) {
+        Mode::Managed
+    } else {
+        Mode::Data
+    }
+}
+
+/// The local name of a provider configuration: `aws`, or `aws.east` with an alias.
+fn provider_key(name: &str, alias: &Option<String>) -> String {
+    match alias {
+        Some(a) => format!("{name}.{a}"),
+        None => name.to_string(),
+    }
+}
+
 impl<'a> Builder<'a> {
     fn node(&mut self, kind: NodeKind, location: Option<Location>) -> NodeIndex {
         self.graph.add_node(Node {
@@ -435,65 +462,17 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Adds a node for every name the module at `at` declares; a name declared twice keeps its
+    /// first node (and a unit its last declaration).
     fn add_nodes(&mut self, at: usize, module: &'a Module) {
         let m = &module.path;
         for item in module.items.iter() {
             let loc = Some(item.location.clone());
             match &item.kind {
                 ItemKind::Resource { kind, name } | ItemKind::Data { kind, name } => {
-                    let mode = if matches!(item.kind, ItemKind::Resource { .. }) {
-                        Mode::Managed
-                    } else {
-                        Mode::Data
-                    };
-                    let key = (mode, kind.as_str(), name.as_str());
-                    let n = match self.scopes[at].resources.get(&key) {
-                        Some(&n) => n,
-                        None => {
-                            let addr = ResourceAddr {
-                                module: m.clone(),
-                                mode,
-                                kind: kind.clone(),
-                                name: name.clone(),
-                            };
-                            let n = self.node(NodeKind::Resource(addr), loc);
-                            self.scopes[at].resources.insert(key, n);
-                            n
-                        }
-                    };
-                    self.graph[n].item = Some(item);
+                    self.add_resource_node(at, m, item, kind, name);
                 }
-                ItemKind::Module(call) => {
-                    if let Some(&nodes) = self.scopes[at].calls.get(call.name.as_str()) {
-                        if let CallNodes::Opaque(o) = nodes {
-                            self.graph[o].item = Some(item);
-                        }
-                        continue;
-                    }
-                    let child = m.child(&call.name);
-                    let nodes = match self.config.modules.binary_search_by(|c| c.path.cmp(&child)) {
-                        Ok(position) => {
-                            let expansion =
-                                self.node(NodeKind::Expansion(child.clone()), loc.clone());
-                            let close = self.node(NodeKind::Close(child), loc);
-                            let scope = &mut self.scopes[position];
-                            scope.expansion = Some(expansion);
-                            scope.close = Some(close);
-                            scope.parent = Some((at, call, item));
-                            CallNodes::Resolved {
-                                expansion,
-                                close,
-                                child: position,
-                            }
-                        }
-                        Err(_) => {
-                            let o = self.node(NodeKind::Opaque(child), loc);
-                            self.graph[o].item = Some(item);
-                            CallNodes::Opaque(o)
-                        }
-                    };
-                    self.scopes[at].calls.insert(&call.name, nodes);
-                }
+                ItemKind::Module(call) => self.add_call_nodes(at, m, call, item),
                 ItemKind::Variable { name } => {
                     if !self.scopes[at].variables.contains_key(name.as_str()) {
                         let n = self.node(NodeKind::Variable(m.clone(), name.clone()), loc);
@@ -513,10 +492,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 ItemKind::Provider { name, alias } => {
-                    let key = match alias {
-                        Some(a) => format!("{name}.{a}"),
-                        None => name.clone(),
-                    };
+                    let key = provider_key(name, alias);
                     if !self.scopes[at].providers.contains_key(&key) {
                         let n = self.node(NodeKind::Provider(m.clone(), key.clone()), loc);
                         self.scopes[at].providers.insert(key, n);
@@ -526,49 +502,76 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Adds the node of a resource or data source `item` declared in module `m`, unless the
+    /// name is taken; either way the node keeps `item` as its declaration.
+    fn add_resource_node(
+        &mut self,
+        at: usize,
+        m: &ModulePath,
+        item: &'a Item,
+        kind: &'a str,
+        name: &'a str,
+    ) {
+        let mode = mode_of(&item.kind);
+        let key = (mode, kind, name);
+        let n = match self.scopes[at].resources.get(&key) {
+            Some(&n) => n,
+            None => {
+                let addr = ResourceAddr {
+                    module: m.clone(),
+                    mode,
+                    kind: kind.to_string(),
+                    name: name.to_string(),
+                };
+                let n = self.node(NodeKind::Resource(addr), Some(item.location.clone()));
+                self.scopes[at].resources.insert(key, n);
+                n
+            }
+        };
+        self.graph[n].item = Some(item);
+    }
+
+    /// Adds the nodes of a module call in module `m`: the expansion and close nodes of a module
+    /// that is loaded (and tells the child's scope who calls it), or one opaque unit.
+    fn add_call_nodes(&mut self, at: usize, m: &ModulePath, call: &'a ModuleCall, item: &'a Item) {
+        if let Some(&nodes) = self.scopes[at].calls.get(call.name.as_str()) {
+            if let CallNodes::Opaque(o) = nodes {
+                self.graph[o].item = Some(item);
+            }
+            return;
+        }
+        let loc = Some(item.location.clone());
+        let child = m.child(&call.name);
+        let nodes = match self.config.modules.binary_search_by(|c| c.path.cmp(&child)) {
+            Ok(position) => {
+                let expansion = self.node(NodeKind::Expansion(child.clone()), loc.clone());
+                let close = self.node(NodeKind::Close(child), loc);
+                let scope = &mut self.scopes[position];
+                scope.expansion = Some(expansion);
+                scope.close = Some(close);
+                scope.parent = Some((at, call, item));
+                CallNodes::Resolved {
+                    expansion,
+                    close,
+                    child: position,
+                }
+            }
+            Err(_) => {
+                let o = self.node(NodeKind::Opaque(child), loc);
+                self.graph[o].item = Some(item);
+                CallNodes::Opaque(o)
+            }
+        };
+        self.scopes[at].calls.insert(&call.name, nodes);
+    }
+
+    /// Adds the edges of everything the module at `at` declares.
     fn add_edges(&mut self, at: usize, module: &'a Module) {
-        let expansion = self.scopes[at].expansion;
-        let close = self.scopes[at].close;
         for item in module.items.iter() {
             let file = &item.location.file;
             match &item.kind {
                 ItemKind::Resource { kind, name } | ItemKind::Data { kind, name } => {
-                    let mode = if matches!(item.kind, ItemKind::Resource { .. }) {
-                        Mode::Managed
-                    } else {
-                        Mode::Data
-                    };
-                    let from = self.scopes[at].resources[&(mode, kind.as_str(), name.as_str())];
-                    self.refs_edges(from, at, &item.refs, false, file);
-                    self.refs_edges(from, at, &item.depends_on, true, file);
-                    for (name, _) in item
-                        .arg_refs
-                        .iter()
-                        .filter(|(n, _)| self.tracked.contains(n))
-                    {
-                        let nodes: Vec<NodeIndex> = item
-                            .refs_of_arg(name)
-                            .iter()
-                            .flat_map(|r| self.resolve(at, r, false))
-                            .collect();
-                        self.arg_nodes
-                            .entry(from)
-                            .or_default()
-                            .push((name.clone(), nodes));
-                    }
-                    if let Some(e) = expansion {
-                        self.edge(from, e, EdgeKind::Value);
-                    }
-                    if let Some(c) = close {
-                        self.edge(c, from, EdgeKind::Value);
-                    }
-                    let local_name = match &item.provider {
-                        Some(p) => p.as_str(),
-                        None => kind.split('_').next().unwrap_or(kind),
-                    };
-                    if let Some(p) = self.resolve_provider(at, local_name) {
-                        self.edge(from, p, EdgeKind::Provider);
-                    }
+                    self.add_resource_edges(at, item, kind, name);
                 }
                 ItemKind::Local { name } => {
                     let from = self.scopes[at].locals[name.as_str()];
@@ -580,54 +583,102 @@ impl<'a> Builder<'a> {
                     self.refs_edges(from, at, &item.depends_on, true, file);
                 }
                 ItemKind::Provider { name, alias } => {
-                    let key = match alias {
-                        Some(a) => format!("{name}.{a}"),
-                        None => name.clone(),
-                    };
-                    let from = self.scopes[at].providers[&key];
+                    let from = self.scopes[at].providers[&provider_key(name, alias)];
                     self.refs_edges(from, at, &item.refs, false, file);
                 }
-                ItemKind::Variable { name } => {
-                    let from = self.scopes[at].variables[name.as_str()];
-                    if let Some(e) = expansion {
-                        self.edge(from, e, EdgeKind::Value);
-                    }
-                    if let Some((parent, call, call_item)) = self.scopes[at].parent {
-                        if let Some(refs) = call.inputs.get(name) {
-                            self.refs_edges(from, parent, refs, false, &call_item.location.file);
-                        }
-                    }
-                }
-                ItemKind::Module(call) => {
-                    let from = match self.scopes[at].calls[call.name.as_str()] {
-                        CallNodes::Resolved {
-                            expansion: e,
-                            close: child_close,
-                            ..
-                        } => {
-                            // The close node of a call covers everything the child's close covers.
-                            if let Some(c) = close {
-                                self.edge(c, child_close, EdgeKind::Value);
-                            }
-                            e
-                        }
-                        CallNodes::Opaque(o) => {
-                            for refs in call.inputs.values() {
-                                self.refs_edges(o, at, refs, false, file);
-                            }
-                            if let Some(c) = close {
-                                self.edge(c, o, EdgeKind::Value);
-                            }
-                            o
-                        }
-                    };
-                    self.refs_edges(from, at, &item.refs, false, file);
-                    self.refs_edges(from, at, &item.depends_on, true, file);
-                    if let Some(e) = expansion {
-                        self.edge(from, e, EdgeKind::Value);
-                    }
-                }
+                ItemKind::Variable { name } => self.add_variable_edges(at, name),
+                ItemKind::Module(call) => self.add_call_edges(at, call, item),
             }
+        }
+    }
+
+    /// Adds the edges of a resource or data source: its references and `depends_on`, its
+    /// tracked arguments, its module's expansion and close nodes, and its provider.
+    fn add_resource_edges(&mut self, at: usize, item: &'a Item, kind: &'a str, name: &'a str) {
+        let file = &item.location.file;
+        let from = self.scopes[at].resources[&(mode_of(&item.kind), kind, name)];
+        self.refs_edges(from, at, &item.refs, false, file);
+        self.refs_edges(from, at, &item.depends_on, true, file);
+        self.track_arguments(at, from, item);
+        if let Some(e) = self.scopes[at].expansion {
+            self.edge(from, e, EdgeKind::Value);
+        }
+        if let Some(c) = self.scopes[at].close {
+            self.edge(c, from, EdgeKind::Value);
+        }
+        let local_name = match &item.provider {
+            Some(p) => p.as_str(),
+            None => kind.split('_').next().unwrap_or(kind),
+        };
+        if let Some(p) = self.resolve_provider(at, local_name) {
+            self.edge(from, p, EdgeKind::Provider);
+        }
+    }
+
+    /// Keeps, for each tracked argument the unit `from` sets, the nodes that argument references.
+    fn track_arguments(&mut self, at: usize, from: NodeIndex, item: &'a Item) {
+        for (name, _) in item
+            .arg_refs
+            .iter()
+            .filter(|(n, _)| self.tracked.contains(n))
+        {
+            let nodes: Vec<NodeIndex> = item
+                .refs_of_arg(name)
+                .iter()
+                .flat_map(|r| self.resolve(at, r, false))
+                .collect();
+            self.arg_nodes
+                .entry(from)
+                .or_default()
+                .push((name.clone(), nodes));
+        }
+    }
+
+    /// Adds the edges of a variable: to its module's expansion node, and to what the calling
+    /// module passes in.
+    fn add_variable_edges(&mut self, at: usize, name: &str) {
+        let from = self.scopes[at].variables[name];
+        if let Some(e) = self.scopes[at].expansion {
+            self.edge(from, e, EdgeKind::Value);
+        }
+        if let Some((parent, call, call_item)) = self.scopes[at].parent {
+            if let Some(refs) = call.inputs.get(name) {
+                self.refs_edges(from, parent, refs, false, &call_item.location.file);
+            }
+        }
+    }
+
+    /// Adds the edges of a module call: from its expansion node (or opaque unit, with its
+    /// inputs) to its references and `depends_on`, and the close node's edge into the call.
+    fn add_call_edges(&mut self, at: usize, call: &'a ModuleCall, item: &'a Item) {
+        let file = &item.location.file;
+        let close = self.scopes[at].close;
+        let from = match self.scopes[at].calls[call.name.as_str()] {
+            CallNodes::Resolved {
+                expansion: e,
+                close: child_close,
+                ..
+            } => {
+                // The close node of a call covers everything the child's close covers.
+                if let Some(c) = close {
+                    self.edge(c, child_close, EdgeKind::Value);
+                }
+                e
+            }
+            CallNodes::Opaque(o) => {
+                for refs in call.inputs.values() {
+                    self.refs_edges(o, at, refs, false, file);
+                }
+                if let Some(c) = close {
+                    self.edge(c, o, EdgeKind::Value);
+                }
+                o
+            }
+        };
+        self.refs_edges(from, at, &item.refs, false, file);
+        self.refs_edges(from, at, &item.depends_on, true, file);
+        if let Some(e) = self.scopes[at].expansion {
+            self.edge(from, e, EdgeKind::Value);
         }
     }
 
@@ -838,26 +889,68 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Projects the graph onto units and hubs: each depends directly on the units and hubs it
+    /// reaches through variables, locals, outputs and provider configurations.
     fn project(mut self) -> ResourceGraph {
         // A module directory called twice reports the same reference twice.
         self.warnings.sort();
         self.warnings.dedup();
+        let reach = self.reach_through_others();
+        let units = self.units();
+        let hubs = self.hubs();
+        let nodes: Vec<NodeIndex> = units
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(hubs.iter().map(|(n, _)| *n))
+            .collect();
+        let mut position: Vec<usize> = vec![usize::MAX; self.graph.node_count()];
+        for (i, n) in nodes.iter().enumerate() {
+            position[n.index()] = i;
+        }
+        let deps: Vec<BTreeMap<usize, EdgeKind>> = nodes
+            .iter()
+            .map(|n| {
+                reach[n.index()]
+                    .iter()
+                    .filter(|(u, _)| u != n)
+                    .map(|(u, k)| (position[u.index()], *k))
+                    .collect()
+            })
+            .collect();
+        let rdeps = reverse(&deps);
+        let modules = self.module_repetitions();
+        let arg_deps = self.arg_deps(&units, &reach, &position);
+        ResourceGraph {
+            units: units.into_iter().map(|(_, u)| u).collect(),
+            hubs: hubs.into_iter().map(|(_, h)| h).collect(),
+            deps,
+            rdeps,
+            modules,
+            absent: Vec::new(),
+            arg_deps,
+            warnings: self.warnings,
+        }
+    }
+
+    /// Whether node `n` is kept in the projection: a unit or a hub.
+    fn is_projected(&self, n: NodeIndex) -> bool {
+        let kind = &self.graph[n].kind;
+        kind.is_unit() || kind.is_hub()
+    }
+
+    /// For every node, the units and hubs reachable from it through other nodes, with the edge
+    /// kind (sorted by node, one entry per node).
+    fn reach_through_others(&self) -> Vec<Vec<(NodeIndex, EdgeKind)>> {
         let g = &self.graph;
-        let is_unit =
-            |n: NodeIndex| matches!(g[n].kind, NodeKind::Resource(_) | NodeKind::Opaque(_));
-        let is_hub =
-            |n: NodeIndex| matches!(g[n].kind, NodeKind::Expansion(_) | NodeKind::Close(_));
         // Reverse topological order: dependencies before dependents.
         let mut order = toposort(g, None).expect("cycles were rejected");
         order.reverse();
-        // reach[n]: units and hubs reachable from n through other nodes, with the edge kind
-        // (sorted by node, one entry per node).
         let mut reach: Vec<Vec<(NodeIndex, EdgeKind)>> = vec![Vec::new(); g.node_count()];
         for &n in &order {
             let mut mine: Vec<(NodeIndex, EdgeKind)> = Vec::new();
             for e in g.edges(n) {
                 let (t, kind) = (e.target(), *e.weight());
-                if is_unit(t) || is_hub(t) {
+                if self.is_projected(t) {
                     mine.push((t, kind));
                 } else {
                     mine.extend(reach[t.index()].iter().map(|&(u, k)| (u, k.max(kind))));
@@ -868,41 +961,24 @@ impl<'a> Builder<'a> {
             mine.dedup_by_key(|(u, _)| *u);
             reach[n.index()] = mine;
         }
+        reach
+    }
 
-        let mut units: Vec<(NodeIndex, Unit)> = Vec::new();
-        for n in g.node_indices().filter(|&n| is_unit(n)) {
-            let node = &g[n];
-            let item = node.item.expect("units are declared");
-            let unit = match &node.kind {
-                NodeKind::Resource(addr) => Unit {
-                    address: addr.to_string(),
-                    kind: if addr.mode == Mode::Data {
-                        UnitKind::Data
-                    } else {
-                        UnitKind::Managed
-                    },
-                    resource_type: addr.kind.clone(),
-                    module: addr.module.clone(),
-                    location: item.location.clone(),
-                    tags: item.tags.clone(),
-                    repetition: item.repetition,
-                    arguments: BTreeMap::new(),
-                },
-                NodeKind::Opaque(path) => Unit {
-                    address: path.to_string(),
-                    kind: UnitKind::OpaqueModule,
-                    resource_type: "module".into(),
-                    module: path.parent().unwrap_or_default(),
-                    location: item.location.clone(),
-                    tags: BTreeMap::new(),
-                    repetition: item.repetition,
-                    arguments: BTreeMap::new(),
-                },
-                _ => unreachable!("filtered to units"),
-            };
-            units.push((n, unit));
-        }
+    /// The units with their nodes, sorted by address.
+    fn units(&self) -> Vec<(NodeIndex, Unit)> {
+        let g = &self.graph;
+        let mut units: Vec<(NodeIndex, Unit)> = g
+            .node_indices()
+            .filter(|&n| g[n].kind.is_unit())
+            .map(|n| (n, unit_of(&g[n])))
+            .collect();
         units.sort_by(|a, b| a.1.address.cmp(&b.1.address));
+        units
+    }
+
+    /// The hubs with their nodes, sorted by module and role.
+    fn hubs(&self) -> Vec<(NodeIndex, Hub)> {
+        let g = &self.graph;
         let mut hubs: Vec<(NodeIndex, Hub)> = g
             .node_indices()
             .filter_map(|n| match &g[n].kind {
@@ -924,33 +1000,12 @@ impl<'a> Builder<'a> {
             })
             .collect();
         hubs.sort_by(|a, b| a.1.cmp(&b.1));
-        let nodes: Vec<NodeIndex> = units
-            .iter()
-            .map(|(n, _)| *n)
-            .chain(hubs.iter().map(|(n, _)| *n))
-            .collect();
-        let mut position: Vec<usize> = vec![usize::MAX; g.node_count()];
-        for (i, n) in nodes.iter().enumerate() {
-            position[n.index()] = i;
-        }
-        let deps: Vec<BTreeMap<usize, EdgeKind>> = nodes
-            .iter()
-            .map(|n| {
-                reach[n.index()]
-                    .iter()
-                    .filter(|(u, _)| u != n)
-                    .map(|(u, k)| (position[u.index()], *k))
-                    .collect()
-            })
-            .collect();
-        let mut rdeps = vec![BTreeMap::new(); nodes.len()];
-        for (from, d) in deps.iter().enumerate() {
-            for (&to, &kind) in d {
-                rdeps[to].insert(from, kind);
-            }
-        }
-        let modules = self
-            .scopes
+        hubs
+    }
+
+    /// Every resolved module call (not the root) with how it repeats.
+    fn module_repetitions(&self) -> BTreeMap<ModulePath, Repetition> {
+        self.scopes
             .iter()
             .zip(&self.config.modules)
             .filter_map(|(scope, module)| {
@@ -958,8 +1013,18 @@ impl<'a> Builder<'a> {
                     .parent
                     .map(|(_, _, item)| (module.path.clone(), item.repetition))
             })
-            .collect();
-        let arg_deps = units
+            .collect()
+    }
+
+    /// Parallel to `units`: the units and hubs each tracked argument of a unit references,
+    /// at their `position` in the projection.
+    fn arg_deps(
+        &self,
+        units: &[(NodeIndex, Unit)],
+        reach: &[Vec<(NodeIndex, EdgeKind)>],
+        position: &[usize],
+    ) -> Vec<Vec<(String, BTreeSet<usize>)>> {
+        units
             .iter()
             .map(|(n, _)| {
                 self.arg_nodes
@@ -969,7 +1034,7 @@ impl<'a> Builder<'a> {
                             .map(|(name, nodes)| {
                                 let mut set = BTreeSet::new();
                                 for &t in nodes {
-                                    if is_unit(t) || is_hub(t) {
+                                    if self.is_projected(t) {
                                         set.insert(position[t.index()]);
                                     } else {
                                         set.extend(
@@ -985,17 +1050,39 @@ impl<'a> Builder<'a> {
                     })
                     .unwrap_or_default()
             })
-            .collect();
-        ResourceGraph {
-            units: units.into_iter().map(|(_, u)| u).collect(),
-            hubs: hubs.into_iter().map(|(_, h)| h).collect(),
-            deps,
-            rdeps,
-            modules,
-            absent: Vec::new(),
-            arg_deps,
-            warnings: self.warnings,
-        }
+            .collect()
+    }
+}
+
+/// The unit a resource or opaque module node stands for.
+fn unit_of(node: &Node) -> Unit {
+    let item = node.item.expect("units are declared");
+    match &node.kind {
+        NodeKind::Resource(addr) => Unit {
+            address: addr.to_string(),
+            kind: if addr.mode == Mode::Data {
+                UnitKind::Data
+            } else {
+                UnitKind::Managed
+            },
+            resource_type: addr.kind.clone(),
+            module: addr.module.clone(),
+            location: item.location.clone(),
+            tags: item.tags.clone(),
+            repetition: item.repetition,
+            arguments: BTreeMap::new(),
+        },
+        NodeKind::Opaque(path) => Unit {
+            address: path.to_string(),
+            kind: UnitKind::OpaqueModule,
+            resource_type: "module".into(),
+            module: path.parent().unwrap_or_default(),
+            location: item.location.clone(),
+            tags: BTreeMap::new(),
+            repetition: item.repetition,
+            arguments: BTreeMap::new(),
+        },
+        _ => unreachable!("filtered to units"),
     }
 }
 
@@ -1014,7 +1101,6 @@ impl ResourceGraph {
             }
         }
         // Every node: units, then hubs, which are never absent.
-        let n = self.deps.len();
         let gone: Vec<bool> = self
             .units
             .iter()
@@ -1024,66 +1110,41 @@ impl ResourceGraph {
         if !gone.contains(&true) {
             return self;
         }
-        // Contracted dependencies of absent units, dependencies first.
-        let mut through: Vec<Option<BTreeMap<usize, EdgeKind>>> = vec![None; n];
-        let order = dependencies_first(&self.deps);
-        for &u in &order {
-            if !gone[u] {
-                continue;
-            }
-            let mut mine: BTreeMap<usize, EdgeKind> = BTreeMap::new();
-            for (&d, &k) in &self.deps[u] {
-                let mut add = |t: usize, kind: EdgeKind| {
-                    let slot = mine.entry(t).or_insert(kind);
-                    *slot = (*slot).min(kind);
-                };
-                if gone[d] {
-                    for (&t, &k2) in through[d].as_ref().expect("dependencies first") {
-                        add(t, k.max(k2));
-                    }
-                } else {
-                    add(d, k);
-                }
-            }
-            through[u] = Some(mine);
+        let through = contract_absent(&self.deps, &gone);
+        let position = present_positions(&gone);
+        let deps: Vec<BTreeMap<usize, EdgeKind>> = (0..self.deps.len())
+            .filter(|&u| !gone[u])
+            .map(|u| {
+                contracted(&self.deps[u], &gone, &through)
+                    .into_iter()
+                    .map(|(t, kind)| (position[t].expect("present"), kind))
+                    .collect()
+            })
+            .collect();
+        let rdeps = reverse(&deps);
+        let arg_deps = self.present_arg_deps(&gone, &through, &position);
+        let (units, absent) = split_absent(self.units, self.absent, &gone, instances);
+        ResourceGraph {
+            units,
+            hubs: self.hubs,
+            deps,
+            rdeps,
+            modules: self.modules,
+            absent,
+            arg_deps,
+            warnings: self.warnings,
         }
-        let position: Vec<Option<usize>> = {
-            let mut next = 0;
-            gone.iter()
-                .map(|&g| {
-                    (!g).then(|| {
-                        next += 1;
-                        next - 1
-                    })
-                })
-                .collect()
-        };
-        let mut deps: Vec<BTreeMap<usize, EdgeKind>> = Vec::with_capacity(n);
-        for u in (0..n).filter(|&u| !gone[u]) {
-            let mut mine: BTreeMap<usize, EdgeKind> = BTreeMap::new();
-            for (&d, &k) in &self.deps[u] {
-                let mut add = |t: usize, kind: EdgeKind| {
-                    let t = position[t].expect("present");
-                    let slot = mine.entry(t).or_insert(kind);
-                    *slot = (*slot).min(kind);
-                };
-                if gone[d] {
-                    for (&t, &k2) in through[d].as_ref().expect("computed") {
-                        add(t, k.max(k2));
-                    }
-                } else {
-                    add(d, k);
-                }
-            }
-            deps.push(mine);
-        }
-        let mut rdeps = vec![BTreeMap::new(); deps.len()];
-        for (from, d) in deps.iter().enumerate() {
-            for (&to, &kind) in d {
-                rdeps[to].insert(from, kind);
-            }
-        }
-        let arg_deps = (0..self.units.len())
+    }
+
+    /// [`ResourceGraph::arg_deps`] of the units that are not `gone`, with absent units
+    /// contracted and every node at its new `position`.
+    fn present_arg_deps(
+        &self,
+        gone: &[bool],
+        through: &[Option<BTreeMap<usize, EdgeKind>>],
+        position: &[Option<usize>],
+    ) -> Vec<Vec<(String, BTreeSet<usize>)>> {
+        (0..self.units.len())
             .filter(|&u| !gone[u])
             .map(|u| {
                 self.arg_deps[u]
@@ -1108,38 +1169,102 @@ impl ResourceGraph {
                     })
                     .collect()
             })
-            .collect();
-        let mut units = Vec::with_capacity(deps.len());
-        let mut absent = self.absent;
-        for (u, unit) in self.units.into_iter().enumerate() {
-            if gone[u] {
-                let why = instances
-                    .get(&unit.address)
-                    .and_then(|e| e.why_absent.clone())
-                    .unwrap_or_else(|| "it has no instances in this environment".into());
-                absent.push(Absent {
-                    address: unit.address,
-                    kind: unit.kind,
-                    resource_type: unit.resource_type,
-                    location: unit.location,
-                    why,
-                });
-            } else {
-                units.push(unit);
-            }
-        }
-        absent.sort_by(|a, b| a.address.cmp(&b.address));
-        ResourceGraph {
-            units,
-            hubs: self.hubs,
-            deps,
-            rdeps,
-            modules: self.modules,
-            absent,
-            arg_deps,
-            warnings: self.warnings,
+            .collect()
+    }
+}
+
+/// For every `gone` node, its dependencies with absent nodes contracted (`None` for the others).
+fn contract_absent(
+    deps: &[BTreeMap<usize, EdgeKind>],
+    gone: &[bool],
+) -> Vec<Option<BTreeMap<usize, EdgeKind>>> {
+    let mut through: Vec<Option<BTreeMap<usize, EdgeKind>>> = vec![None; deps.len()];
+    // Dependencies first: an absent dependency is contracted before its dependents need it.
+    for u in dependencies_first(deps) {
+        if gone[u] {
+            let mine = contracted(&deps[u], gone, &through);
+            through[u] = Some(mine);
         }
     }
+    through
+}
+
+/// One node's dependencies `deps` with every `gone` one replaced by what it depends on
+/// (`through`), each with the weakest edge kind on the strongest path.
+fn contracted(
+    deps: &BTreeMap<usize, EdgeKind>,
+    gone: &[bool],
+    through: &[Option<BTreeMap<usize, EdgeKind>>],
+) -> BTreeMap<usize, EdgeKind> {
+    let mut mine: BTreeMap<usize, EdgeKind> = BTreeMap::new();
+    let mut add = |t: usize, kind: EdgeKind| {
+        let slot = mine.entry(t).or_insert(kind);
+        *slot = (*slot).min(kind);
+    };
+    for (&d, &k) in deps {
+        if gone[d] {
+            for (&t, &k2) in through[d].as_ref().expect("dependencies first") {
+                add(t, k.max(k2));
+            }
+        } else {
+            add(d, k);
+        }
+    }
+    mine
+}
+
+/// The position of every node that is not `gone` once the gone ones are left out.
+fn present_positions(gone: &[bool]) -> Vec<Option<usize>> {
+    let mut next = 0;
+    gone.iter()
+        .map(|&g| {
+            (!g).then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
+}
+
+/// Splits `units` into those that are not `gone` and the absent ones, which join `absent` with
+/// why they have no instance (sorted by address).
+fn split_absent(
+    units: Vec<Unit>,
+    mut absent: Vec<Absent>,
+    gone: &[bool],
+    instances: &Instances,
+) -> (Vec<Unit>, Vec<Absent>) {
+    let mut present = Vec::with_capacity(units.len());
+    for (u, unit) in units.into_iter().enumerate() {
+        if gone[u] {
+            let why = instances
+                .get(&unit.address)
+                .and_then(|e| e.why_absent.clone())
+                .unwrap_or_else(|| "it has no instances in this environment".into());
+            absent.push(Absent {
+                address: unit.address,
+                kind: unit.kind,
+                resource_type: unit.resource_type,
+                location: unit.location,
+                why,
+            });
+        } else {
+            present.push(unit);
+        }
+    }
+    absent.sort_by(|a, b| a.address.cmp(&b.address));
+    (present, absent)
+}
+
+/// The reverse of `deps`: who depends on each node directly.
+fn reverse(deps: &[BTreeMap<usize, EdgeKind>]) -> Vec<BTreeMap<usize, EdgeKind>> {
+    let mut rdeps = vec![BTreeMap::new(); deps.len()];
+    for (from, d) in deps.iter().enumerate() {
+        for (&to, &kind) in d {
+            rdeps[to].insert(from, kind);
+        }
+    }
+    rdeps
 }
 
 /// Unit indices in an order where every unit comes after all its dependencies.
