@@ -1,0 +1,174 @@
+//! Walks over a [`ResourceGraph`] that look through hubs and only ever yield units: direct
+//! neighbours, reachability, folds over neighbours with hub summaries memoised, and the
+//! dependents-first order. Nothing here builds or changes a graph.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::{Direction, EdgeKind, ResourceGraph};
+
+impl ResourceGraph {
+    /// Every node's direct edges along `direction`.
+    fn edges(&self, direction: Direction) -> &[BTreeMap<usize, EdgeKind>] {
+        match direction {
+            Direction::Dependencies => &self.deps,
+            Direction::Dependents => &self.rdeps,
+        }
+    }
+
+    /// The units unit `u` depends on directly, looking through hubs, with the weakest edge kind
+    /// on the strongest path. Linear in what it returns; for one unit at a time (a pass over
+    /// every unit uses [`ResourceGraph::fold_adjacent`]).
+    pub fn unit_deps(&self, u: usize) -> BTreeMap<usize, EdgeKind> {
+        self.adjacent_units(Direction::Dependencies, u)
+    }
+
+    /// The units that depend on unit `u` directly, looking through hubs.
+    pub fn unit_dependents(&self, u: usize) -> BTreeMap<usize, EdgeKind> {
+        self.adjacent_units(Direction::Dependents, u)
+    }
+
+    /// [`ResourceGraph::unit_deps`] or [`ResourceGraph::unit_dependents`], by `direction`.
+    fn adjacent_units(&self, direction: Direction, n: usize) -> BTreeMap<usize, EdgeKind> {
+        let edges = self.edges(direction);
+        let mut out = BTreeMap::new();
+        // Value edges first: a unit reached by an all-value path is a value dependency.
+        for kind in [EdgeKind::Value, EdgeKind::Provider] {
+            let mut seen: BTreeSet<usize> = BTreeSet::new();
+            let mut stack = vec![n];
+            while let Some(m) = stack.pop() {
+                for (&t, &k) in &edges[m] {
+                    if k > kind || !seen.insert(t) {
+                        continue;
+                    }
+                    if self.is_unit(t) {
+                        out.entry(t).or_insert(kind);
+                    } else {
+                        stack.push(t);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Units reachable from `seeds` along `direction` (not including the seeds unless reached
+    /// again); `value_only` follows only value edges.
+    pub fn reach(
+        &self,
+        direction: Direction,
+        seeds: impl IntoIterator<Item = usize>,
+        value_only: bool,
+    ) -> BTreeSet<usize> {
+        let edges = self.edges(direction);
+        // A bitmap keeps the walk linear in the edges it follows.
+        let mut seen = vec![false; edges.len()];
+        let mut queue: Vec<usize> = Vec::new();
+        let visit = |from: usize, seen: &mut Vec<bool>, queue: &mut Vec<usize>| {
+            for (&t, &k) in &edges[from] {
+                if (!value_only || k == EdgeKind::Value) && !seen[t] {
+                    seen[t] = true;
+                    queue.push(t);
+                }
+            }
+        };
+        for s in seeds {
+            visit(s, &mut seen, &mut queue);
+        }
+        while let Some(u) = queue.pop() {
+            visit(u, &mut seen, &mut queue);
+        }
+        seen[..self.units.len()]
+            .iter()
+            .enumerate()
+            .filter_map(|(u, &s)| s.then_some(u))
+            .collect()
+    }
+
+    /// Folds `leaf` over the units adjacent to node `n` along `direction`, looking through hubs:
+    /// `merge` combines summaries, and a hub's summary is computed once and kept in `memo`.
+    /// This is how a pass over every unit asks about its direct neighbours in linear time. The
+    /// memo is valid while `leaf` gives the same answers for the units behind the hubs in it.
+    pub fn fold_adjacent<S: Clone>(
+        &self,
+        direction: Direction,
+        n: usize,
+        leaf: &impl Fn(usize) -> Option<S>,
+        merge: &impl Fn(S, S) -> S,
+        memo: &mut HashMap<usize, Option<S>>,
+    ) -> Option<S> {
+        let mut acc: Option<S> = None;
+        for &t in self.edges(direction)[n].keys() {
+            let s = self.fold_node(direction, t, leaf, merge, memo);
+            acc = match (acc, s) {
+                (Some(a), Some(b)) => Some(merge(a, b)),
+                (a, b) => a.or(b),
+            };
+        }
+        acc
+    }
+
+    /// [`ResourceGraph::fold_adjacent`] seen from a node: `leaf(n)` for a unit, and for a hub
+    /// the fold over the units behind it, computed once and kept in `memo`.
+    pub fn fold_node<S: Clone>(
+        &self,
+        direction: Direction,
+        n: usize,
+        leaf: &impl Fn(usize) -> Option<S>,
+        merge: &impl Fn(S, S) -> S,
+        memo: &mut HashMap<usize, Option<S>>,
+    ) -> Option<S> {
+        if self.is_unit(n) {
+            return leaf(n);
+        }
+        if let Some(s) = memo.get(&n) {
+            return s.clone();
+        }
+        let s = self.fold_adjacent(direction, n, leaf, merge, memo);
+        memo.insert(n, s.clone());
+        s
+    }
+
+    /// Unit ids in an order where every unit comes after all units that depend on it (through
+    /// hubs), taking the smallest ready unit first. Hubs are passed as soon as they are ready,
+    /// so the order is the one the unit-level graph would give.
+    pub fn dependents_first(&self) -> Vec<usize> {
+        let n = self.deps.len();
+        let mut remaining: Vec<usize> = self.rdeps.iter().map(BTreeMap::len).collect();
+        let mut ready: BTreeSet<usize> = BTreeSet::new();
+        let mut hubs: Vec<usize> = Vec::new();
+        for (i, &r) in remaining.iter().enumerate() {
+            if r == 0 {
+                if self.is_unit(i) {
+                    ready.insert(i);
+                } else {
+                    hubs.push(i);
+                }
+            }
+        }
+        let mut order = Vec::with_capacity(self.units.len());
+        loop {
+            let next = match hubs.pop() {
+                Some(h) => h,
+                None => match ready.pop_first() {
+                    Some(u) => {
+                        order.push(u);
+                        u
+                    }
+                    None => break,
+                },
+            };
+            for &d in self.deps[next].keys() {
+                remaining[d] -= 1;
+                if remaining[d] == 0 {
+                    if self.is_unit(d) {
+                        ready.insert(d);
+                    } else {
+                        hubs.push(d);
+                    }
+                }
+            }
+        }
+        debug_assert_eq!(order.len(), self.units.len(), "{n} nodes, acyclic");
+        order
+    }
+}
