@@ -1,5 +1,5 @@
 //! The command line: the only place with clap, stdout/stderr and exit codes. [`args`] is what
-//! clap parses, [`settings`] what a command resolves from it once, [`commands`] one file per
+//! clap parses, [`settings`] what a command resolves from it once, `commands` one file per
 //! command, [`printer`] where output goes and [`exit`] the exit codes. Policy lives in the
 //! library stages; this layer orders calls and prints.
 

@@ -1,5 +1,5 @@
-//! tfscope's evaluator of Terraform expressions: values with unknowns ([`value`]), expressions
-//! ([`expr`]), built-in functions ([`functions`]) and type conversion ([`types`]). It knows
+//! tfscope's evaluator of Terraform expressions: values with unknowns (`value`), expressions
+//! (`expr`), built-in functions (`functions`) and type conversion (`types`). It knows
 //! nothing of modules or files: names are looked up through a [`Resolver`].
 
 pub mod instances;

@@ -2,7 +2,7 @@
 //! `tofu` on PATH), runs `init` when the root has not been initialised, then the phases in order.
 //!
 //! Verified (the default): each phase is `terraform plan [-destroy] -out=FILE -target=...`, then
-//! `terraform show -json FILE`, checked against the phase's promise ([`crate::run::verify`]), then
+//! `terraform show -json FILE`, checked against the phase's promise ([`verify`](mod@verify)), then
 //! `terraform apply FILE`, so what was verified is exactly what runs. The plan file lives in a
 //! private temporary directory (0700, the file 0600: it may hold secrets) that is removed after
 //! the phase, on failure and on interrupt. Direct (`--no-verify`): one `apply`/`destroy
