@@ -99,6 +99,34 @@ pub struct InputError {
     pub span: Option<SourceSpan>,
 }
 
+/// A state document tfscope cannot read: where it came from, and, for invalid JSON, the line.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("cannot read the state from {origin}: {message}")]
+#[diagnostic(
+    code(tfscope::state),
+    help("pass --state with a terraform.tfstate file or `terraform show -json` output, or - for `terraform state pull` on stdin")
+)]
+pub struct StateError {
+    pub origin: String,
+    pub message: String,
+    #[source_code]
+    pub src: Option<NamedSource<String>>,
+    #[label("here")]
+    pub span: Option<SourceSpan>,
+}
+
+impl Error {
+    /// A state document that is not what tfscope reads, without a position in it.
+    pub fn state(origin: String, message: String) -> Error {
+        Error::State(Box::new(StateError {
+            origin,
+            message,
+            src: None,
+            span: None,
+        }))
+    }
+}
+
 /// Everything that can go wrong while reading a configuration or answering a question about it.
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum Error {
@@ -207,12 +235,9 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("cannot read the state from {origin}: {message}")]
-    #[diagnostic(
-        code(tfscope::state),
-        help("pass --state with a terraform.tfstate file or `terraform show -json` output, or - for `terraform state pull` on stdin")
-    )]
-    State { origin: String, message: String },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    State(Box<StateError>),
 
     #[error("{message}")]
     #[diagnostic(code(tfscope::refused))]

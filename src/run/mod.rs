@@ -71,10 +71,7 @@ pub fn read_state(
             )?;
             let origin = format!("`terraform show -json` in {}", root.display());
             if exited.code != 0 {
-                return Err(Error::State {
-                    origin,
-                    message: exited.stderr.trim().to_string(),
-                });
+                return Err(Error::state(origin, exited.stderr.trim().to_string()));
             }
             Ok((exited.stdout, origin))
         }
@@ -334,12 +331,12 @@ fn plan_and_show(
     if code != 0 || supervisor.interrupted() {
         return Ok(PlanStep::Failed(code.max(1)));
     }
-    let saved = SavedPlan::parse(&json).map_err(|message| Error::State {
-        origin: format!(
+    let saved = SavedPlan::parse(&json).map_err(|message| {
+        let origin = format!(
             "`terraform show -json` of the plan for phase {}",
             phase.number
-        ),
-        message,
+        );
+        Error::state(origin, message)
     })?;
     Ok(PlanStep::Saved(saved, file))
 }

@@ -9,19 +9,35 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::classify::Classification;
-use crate::error::Error;
+use crate::error::{Error, StateError};
 use crate::graph::{ResourceGraph, UnitKind};
 
-/// [`resources_in_state`] of a document's text; `origin` says where it came from, for errors.
+/// [`resources_in_state`] of a document's text; `origin` says where it came from, for errors,
+/// which show the line when the text is not JSON.
 pub fn resources_in_state_text(text: &str, origin: String) -> Result<BTreeSet<String>, Error> {
-    let doc: Value = serde_json::from_str(text).map_err(|e| Error::State {
-        origin: origin.clone(),
-        message: e.to_string(),
+    let doc: Value = serde_json::from_str(text).map_err(|e| {
+        let offset = offset_of(text, e.line(), e.column());
+        let (_, src, span) = crate::error::locate(&origin, text, offset..offset + 1);
+        Error::State(Box::new(StateError {
+            origin: origin.clone(),
+            message: e.to_string(),
+            src: Some(src),
+            span: Some(span),
+        }))
     })?;
-    resources_in_state(&doc).map_err(|message| Error::State { origin, message })
+    resources_in_state(&doc).map_err(|message| Error::state(origin, message))
 }
 
-/// Config addresses of the managed resources in a state document, either format.
+/// The byte offset of a 1-based line and column (in bytes, as serde_json counts them).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
 pub fn resources_in_state(doc: &Value) -> Result<BTreeSet<String>, String> {
     let mut out = BTreeSet::new();
     if doc.get("format_version").is_some() || doc.get("values").is_some() {
@@ -158,6 +174,22 @@ mod tests {
 
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_state_file_that_is_not_json_points_at_the_line_and_column() {
+        let text = "{\"version\": 4,\n \"resources\": [ x ]\n}\n";
+        assert_eq!(offset_of(text, 2, 17), text.find('x').unwrap());
+        let err = resources_in_state_text(text, "s.tfstate".into()).unwrap_err();
+        let Error::State(state) = &err else {
+            panic!("not a state error: {err}")
+        };
+        assert_eq!(state.span.map(|s| s.offset()), text.find('x'));
+        assert!(err.to_string().contains("line 2 column 17"), "{err}");
+        let not_state = resources_in_state_text("[]", "s.tfstate".into()).unwrap_err();
+        assert!(not_state
+            .to_string()
+            .starts_with("cannot read the state from s.tfstate"));
+    }
 
     #[test]
     fn both_state_formats_reduce_to_config_addresses() {
