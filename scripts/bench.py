@@ -3,7 +3,7 @@
 
     make bench                                   # builds both binaries, then runs this
     python3 scripts/bench.py [--sizes 5000 10000 20000 40000] [--shapes flat modules depends-on]
-                             [--runs 5] [--timeout 120] [--keep DIR]
+                             [--runs 5] [--timeout 120] [--keep DIR] [--bin PATH]
 
 For each shape (scripts/gen-bench-tree.py --shape: `flat` one directory of independent stacks,
 `modules` a root and wired child modules with for_each, `depends-on` module calls chained by
@@ -82,7 +82,7 @@ def state_file(tree: Path, out: Path) -> str:
     the big JSON work: a process started from this one inherits this one's peak RSS in its
     ru_maxrss (fork and vfork share or copy the parent's pages until exec), so this process must
     stay small for the peak-memory column to be tfscope's own."""
-    r = subprocess.run([sys.executable, __file__, "--write-state", str(tree), str(out)],
+    r = subprocess.run([sys.executable, __file__, "--bin", str(BIN), "--write-state", str(tree), str(out)],
                        check=True, capture_output=True, text=True)
     return r.stdout.strip()
 
@@ -123,14 +123,19 @@ def commands(tree: Path, state: Path, first: str):
 
 
 def main():
+    global BIN
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[5000, 10000, 20000, 40000])
     ap.add_argument("--shapes", nargs="+", default=["flat", "modules", "depends-on"])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--keep", help="generate trees into DIR and keep them (reused when present)")
+    ap.add_argument("--bin", type=Path, default=BIN,
+                    help="the tfscope binary to time (default: target/release/tfscope); a build of "
+                         "another commit, to compare")
     ap.add_argument("--write-state", nargs=2, metavar=("TREE", "OUT"), help=argparse.SUPPRESS)
     a = ap.parse_args()
+    BIN = a.bin.resolve()
     if a.write_state:
         print(write_state(Path(a.write_state[0]), Path(a.write_state[1])))
         return
