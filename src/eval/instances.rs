@@ -435,58 +435,90 @@ impl<'c> Expander<'c> {
         let mut units: HashMap<String, Expansion> = HashMap::new();
         let mut queue = VecDeque::from([0usize]);
         while let Some(i) = queue.pop_front() {
-            let inst = self.inst(i);
-            let ix = &self.index[&inst.path];
-            for (n, item) in ix.items.iter().enumerate() {
-                let address = match &item.kind {
-                    ItemKind::Resource { kind, name } => {
-                        format!("{}{kind}.{name}", inst.path.prefix())
-                    }
-                    ItemKind::Data { kind, name } => {
-                        format!("{}data.{kind}.{name}", inst.path.prefix())
-                    }
-                    ItemKind::Module(call) => {
-                        let child = inst.path.child(&call.name);
-                        if self.index.contains_key(&child) {
-                            for c in self.children(i, &call.name) {
-                                queue.push_back(c);
-                            }
+            self.expand_instance(i, &mut queue, &mut units);
+        }
+        self.mark_unreached_modules(&mut units);
+        Instances {
+            units,
+            var_files: Vec::new(),
+        }
+    }
+
+    /// Records the keys of every unit that module instance `i` declares, and queues the
+    /// instances of its module calls.
+    fn expand_instance(
+        &self,
+        i: usize,
+        queue: &mut VecDeque<usize>,
+        units: &mut HashMap<String, Expansion>,
+    ) {
+        let inst = self.inst(i);
+        let ix = &self.index[&inst.path];
+        for (n, item) in ix.items.iter().enumerate() {
+            let address = match &item.kind {
+                ItemKind::Resource { kind, name } => {
+                    format!("{}{kind}.{name}", inst.path.prefix())
+                }
+                ItemKind::Data { kind, name } => {
+                    format!("{}data.{kind}.{name}", inst.path.prefix())
+                }
+                ItemKind::Module(call) => {
+                    let child = inst.path.child(&call.name);
+                    if self.index.contains_key(&child) {
+                        for c in self.children(i, &call.name) {
+                            queue.push_back(c);
                         }
-                        child.to_string()
                     }
-                    _ => continue,
-                };
-                let expanded = self.keys(i, n);
-                let arguments = self.kept_arguments(i, item, &expanded);
-                let keys = match expanded {
-                    Expanded::Single => Keys::Single,
-                    Expanded::Keys(k) => Keys::Known(k.into_iter().map(|(k, _)| k).collect()),
-                    Expanded::Unknown(u) => Keys::Unknown(u),
-                };
-                let e = units.entry(address).or_default();
-                for (name, values) in arguments {
-                    e.arguments.entry(name).or_default().extend(values);
+                    child.to_string()
                 }
-                if let (Keys::Known(k), None) = (&keys, &e.why_absent) {
-                    if k.is_empty() {
-                        let u = self.unknowable(&inst, item, None);
-                        e.why_absent = Some(format!(
-                            "{} = {} ({}) gives no instances",
-                            u.argument, u.expression, u.location
-                        ));
-                    }
-                }
-                match &inst.unknown {
-                    Some(u) if keys.may_exist() => {
-                        e.module_unknown.get_or_insert_with(|| u.clone());
-                    }
-                    Some(_) => {}
-                    None => e.per_module.push((inst.prefix.clone(), keys)),
-                }
+                _ => continue,
+            };
+            let expanded = self.keys(i, n);
+            let arguments = self.kept_arguments(i, item, &expanded);
+            let keys = match expanded {
+                Expanded::Single => Keys::Single,
+                Expanded::Keys(k) => Keys::Known(k.into_iter().map(|(k, _)| k).collect()),
+                Expanded::Unknown(u) => Keys::Unknown(u),
+            };
+            let e = units.entry(address).or_default();
+            self.record(e, &inst, item, arguments, keys);
+        }
+    }
+
+    /// Adds what one unit has in module instance `inst` (its kept arguments and keys) to its
+    /// expansion `e`.
+    fn record(
+        &self,
+        e: &mut Expansion,
+        inst: &ModuleInstance,
+        item: &Item,
+        arguments: Vec<(String, Vec<ArgumentValue>)>,
+        keys: Keys,
+    ) {
+        for (name, values) in arguments {
+            e.arguments.entry(name).or_default().extend(values);
+        }
+        if let (Keys::Known(k), None) = (&keys, &e.why_absent) {
+            if k.is_empty() {
+                let u = self.unknowable(inst, item, None);
+                e.why_absent = Some(format!(
+                    "{} = {} ({}) gives no instances",
+                    u.argument, u.expression, u.location
+                ));
             }
         }
-        // Modules that no instance reached: everything in them is absent, for the reason of
-        // the nearest call above that has no instances.
+        match &inst.unknown {
+            Some(u) if keys.may_exist() => {
+                e.module_unknown.get_or_insert_with(|| u.clone());
+            }
+            Some(_) => {}
+            None => e.per_module.push((inst.prefix.clone(), keys)),
+        }
+    }
+
+    /// Modules that no instance reached: everything in them is absent, for the reason of the
+    /// nearest call above that has no instances.
+    fn mark_unreached_modules(&self, units: &mut HashMap<String, Expansion>) {
         for module in &self.config.modules {
             if module.path.is_root()
                 || units
@@ -522,10 +554,6 @@ impl<'c> Expander<'c> {
                     ..Expansion::default()
                 });
             }
-        }
-        Instances {
-            units,
-            var_files: Vec::new(),
         }
     }
 

@@ -136,119 +136,134 @@ impl Cx<'_> {
         Ok(labels)
     }
 
+    /// One top-level block: the items it declares go onto `items`.
     fn top_level_block(&self, block: Block, items: &mut Vec<Item>) -> Result<(), Error> {
         let location = self.location(block.span());
         match block.ident.as_str() {
-            "resource" | "data" => {
-                let labels = self.labels(&block, &["type", "name"])?;
-                let (kind, name) = (labels[0].to_string(), labels[1].to_string());
-                let item_kind = if block.ident.as_str() == "resource" {
-                    ItemKind::Resource { kind, name }
-                } else {
-                    ItemKind::Data { kind, name }
-                };
-                let mut item = Item::new(item_kind, location);
-                self.resource_body(block.body, &mut item);
-                items.push(item);
-            }
+            "resource" | "data" => items.push(self.resource_item(block, location)?),
             "module" => {
                 let name = self.labels(&block, &["name"])?[0].to_string();
                 items.push(self.module_call(&name, block.body, location));
             }
-            "variable" => {
-                let labels = self.labels(&block, &["name"])?;
-                let mut item = Item::new(
-                    ItemKind::Variable {
-                        name: labels[0].to_string(),
-                    },
-                    location,
-                );
-                // The first of each argument counts, as `Body::get_attribute` finds it.
-                let mut nullable = None;
-                for attr in block.body.into_attributes() {
-                    match attr.key.as_str() {
-                        "default" if item.value.is_none() => {
-                            item.value = Some(hcl::Expression::from(attr.value));
-                        }
-                        "type" if item.type_expr.is_none() => {
-                            item.type_expr = Some(hcl::Expression::from(attr.value));
-                        }
-                        "nullable" if nullable.is_none() => nullable = Some(attr.value),
-                        _ => {}
-                    }
-                }
-                item.non_nullable = nullable.is_some_and(|v| {
-                    matches!(hcl::Expression::from(v), hcl::Expression::Bool(false))
-                });
-                items.push(item);
-            }
-            "locals" => {
-                for attr in block.body.into_attributes() {
-                    let mut item = Item::new(
-                        ItemKind::Local {
-                            name: attr.key.as_str().to_string(),
-                        },
-                        self.location(attr.span()),
-                    );
-                    let mut c = self.collector();
-                    c.visit_expr(&attr.value);
-                    item.refs = c.refs;
-                    item.iterations = c.iterations;
-                    item.value = Some(hcl::Expression::from(attr.value));
-                    items.push(item);
-                }
-            }
-            "output" => {
-                let labels = self.labels(&block, &["name"])?;
-                let mut item = Item::new(
-                    ItemKind::Output {
-                        name: labels[0].to_string(),
-                    },
-                    location,
-                );
-                let mut c = self.collector();
-                for structure in block.body.into_iter() {
-                    match structure {
-                        Structure::Attribute(a) if a.key.as_str() == "depends_on" => {
-                            item.depends_on = self.refs_of(&a.value);
-                        }
-                        Structure::Attribute(a) if a.key.as_str() == "value" => {
-                            c.visit_attr(&a);
-                            item.value = Some(hcl::Expression::from(a.value));
-                        }
-                        other => c.visit_structure(&other),
-                    }
-                }
-                item.refs = c.refs;
-                item.iterations = c.iterations;
-                items.push(item);
-            }
-            "provider" => {
-                let labels = self.labels(&block, &["name"])?;
-                let alias = block
-                    .body
-                    .get_attribute("alias")
-                    .and_then(|a| string_literal(&a.value));
-                let mut item = Item::new(
-                    ItemKind::Provider {
-                        name: labels[0].to_string(),
-                        alias,
-                    },
-                    location,
-                );
-                let mut c = self.collector();
-                c.visit_body(&block.body);
-                item.refs = c.refs;
-                item.iterations = c.iterations;
-                if self.detail.shapes {
-                    item.shape = shape_of(&block.body, &["alias", "version"]);
-                }
-                items.push(item);
-            }
+            "variable" => items.push(self.variable_item(block, location)?),
+            "locals" => self.local_items(block.body, items),
+            "output" => items.push(self.output_item(block, location)?),
+            "provider" => items.push(self.provider_item(&block, location)?),
             // terraform, moved, import, removed, check: no graph nodes of their own.
             _ => {}
         }
         Ok(())
+    }
+
+    /// `resource "type" "name"` or `data "type" "name"`.
+    fn resource_item(&self, block: Block, location: Location) -> Result<Item, Error> {
+        let labels = self.labels(&block, &["type", "name"])?;
+        let (kind, name) = (labels[0].to_string(), labels[1].to_string());
+        let item_kind = if block.ident.as_str() == "resource" {
+            ItemKind::Resource { kind, name }
+        } else {
+            ItemKind::Data { kind, name }
+        };
+        let mut item = Item::new(item_kind, location);
+        self.resource_body(block.body, &mut item);
+        Ok(item)
+    }
+
+    /// `variable "name"`: its default, type and nullability.
+    fn variable_item(&self, block: Block, location: Location) -> Result<Item, Error> {
+        let labels = self.labels(&block, &["name"])?;
+        let mut item = Item::new(
+            ItemKind::Variable {
+                name: labels[0].to_string(),
+            },
+            location,
+        );
+        // The first of each argument counts, as `Body::get_attribute` finds it.
+        let mut nullable = None;
+        for attr in block.body.into_attributes() {
+            match attr.key.as_str() {
+                "default" if item.value.is_none() => {
+                    item.value = Some(hcl::Expression::from(attr.value));
+                }
+                "type" if item.type_expr.is_none() => {
+                    item.type_expr = Some(hcl::Expression::from(attr.value));
+                }
+                "nullable" if nullable.is_none() => nullable = Some(attr.value),
+                _ => {}
+            }
+        }
+        item.non_nullable = nullable
+            .is_some_and(|v| matches!(hcl::Expression::from(v), hcl::Expression::Bool(false)));
+        Ok(item)
+    }
+
+    /// `locals { ... }`: one item per attribute, located at the attribute.
+    fn local_items(&self, body: Body, items: &mut Vec<Item>) {
+        for attr in body.into_attributes() {
+            let mut item = Item::new(
+                ItemKind::Local {
+                    name: attr.key.as_str().to_string(),
+                },
+                self.location(attr.span()),
+            );
+            let mut c = self.collector();
+            c.visit_expr(&attr.value);
+            item.refs = c.refs;
+            item.iterations = c.iterations;
+            item.value = Some(hcl::Expression::from(attr.value));
+            items.push(item);
+        }
+    }
+
+    /// `output "name"`: its value, `depends_on`, and the references of everything else.
+    fn output_item(&self, block: Block, location: Location) -> Result<Item, Error> {
+        let labels = self.labels(&block, &["name"])?;
+        let mut item = Item::new(
+            ItemKind::Output {
+                name: labels[0].to_string(),
+            },
+            location,
+        );
+        let mut c = self.collector();
+        for structure in block.body.into_iter() {
+            match structure {
+                Structure::Attribute(a) if a.key.as_str() == "depends_on" => {
+                    item.depends_on = self.refs_of(&a.value);
+                }
+                Structure::Attribute(a) if a.key.as_str() == "value" => {
+                    c.visit_attr(&a);
+                    item.value = Some(hcl::Expression::from(a.value));
+                }
+                other => c.visit_structure(&other),
+            }
+        }
+        item.refs = c.refs;
+        item.iterations = c.iterations;
+        Ok(item)
+    }
+
+    /// `provider "name"`: its alias, references and (with [`Detail::shapes`]) shape.
+    fn provider_item(&self, block: &Block, location: Location) -> Result<Item, Error> {
+        let labels = self.labels(block, &["name"])?;
+        let alias = block
+            .body
+            .get_attribute("alias")
+            .and_then(|a| string_literal(&a.value));
+        let mut item = Item::new(
+            ItemKind::Provider {
+                name: labels[0].to_string(),
+                alias,
+            },
+            location,
+        );
+        let mut c = self.collector();
+        c.visit_body(&block.body);
+        item.refs = c.refs;
+        item.iterations = c.iterations;
+        if self.detail.shapes {
+            item.shape = shape_of(&block.body, &["alias", "version"]);
+        }
+        Ok(item)
     }
 
     fn refs_of(&self, expr: &Expression) -> Vec<Reference> {
@@ -257,56 +272,20 @@ impl Cx<'_> {
         c.refs
     }
 
+    /// A resource's or data source's body: its meta-arguments, tags, kept arguments and
+    /// references, and (with [`Detail::shapes`]) its shape.
     fn resource_body(&self, body: Body, item: &mut Item) {
         let kept = match &item.kind {
             ItemKind::Resource { kind, .. } => (self.detail.kept)(kind),
             _ => &[],
         };
         // What needs the whole body, before the loop below takes its expressions.
-        let shape = self.detail.shapes.then(|| {
-            let mut shape = shape_of(&body, RESOURCE_META);
-            shape.attributes.extend(ignored_attributes(&body));
-            shape
-        });
-        // `for_each = aws_x.y` hands the instances of another resource to `each.value`.
-        let for_each_collection = body
-            .iter()
-            .find(|s| matches!(s, Structure::Attribute(a) if a.key.as_str() == "for_each"))
-            .and_then(|s| s.as_attribute())
-            .filter(|a| matches!(a.value, Expression::Traversal(_)))
-            .and_then(|a| self.refs_of(&a.value).into_iter().next());
+        let shape = self.detail.shapes.then(|| resource_shape(&body));
+        let for_each_collection = self.for_each_collection(&body);
         let mut c = self.collector();
         for structure in body.into_iter() {
-            let start = c.refs.len() as u32;
             match structure {
-                Structure::Attribute(attr) => {
-                    match attr.key.as_str() {
-                        "depends_on" => item.depends_on = self.refs_of(&attr.value),
-                        "provider" => item.provider = traversal_text(&attr.value),
-                        "count" | "for_each" => {
-                            item.repetition_at = Some(self.location(attr.value.span()));
-                            item.repetition = Repetition::of_argument(attr.key.as_str())
-                                .expect("count or for_each");
-                            c.visit_attr(&attr);
-                            item.repetition_expr = Some(hcl::Expression::from(attr.value));
-                        }
-                        "tags" | "labels" => {
-                            collect_literal_map(&attr.value, &mut item.tags);
-                            c.visit_attr(&attr);
-                        }
-                        key if kept.contains(&key) => {
-                            c.visit_attr(&attr);
-                            item.kept
-                                .insert(key.to_string(), hcl::Expression::from(attr.value));
-                        }
-                        _ => c.visit_attr(&attr),
-                    }
-                    let end = c.refs.len() as u32;
-                    if end > start {
-                        item.arg_refs
-                            .push((attr.key.as_str().to_string(), start..end));
-                    }
-                }
+                Structure::Attribute(attr) => self.resource_attribute(attr, item, &mut c, kept),
                 Structure::Block(block) if block.ident.as_str() == "lifecycle" => {
                     // ignore_changes names attributes of this resource, not dependencies.
                     for inner in block.body.iter() {
@@ -319,28 +298,59 @@ impl Cx<'_> {
                 Structure::Block(block) => c.visit_block(&block),
             }
         }
-        // `for_each = { for o in x.attr : o.key => o }` hands whole objects to `each.value`:
-        // the fields this resource reads from it belong to the iterated collection too.
-        let each_fields: Vec<String> = c
-            .refs
-            .iter()
-            .filter(|r| r.root == "each" && r.attr(0) == Some("value"))
-            .filter_map(|r| r.attr(1).map(str::to_string))
-            .collect();
-        for it in c.iterations.iter_mut().filter(|it| it.whole) {
-            it.fields.extend(each_fields.iter().cloned());
-        }
-        if let Some(collection) = for_each_collection {
-            c.iterations.push(Iteration {
-                collection,
-                fields: each_fields.iter().cloned().collect(),
-                whole: false,
-            });
-        }
+        add_each_value_fields(&mut c, for_each_collection);
         item.refs = c.refs;
         item.iterations = c.iterations;
         if let Some(shape) = shape {
             item.shape = shape;
+        }
+    }
+
+    /// `for_each = aws_x.y` hands the instances of another resource to `each.value`: that
+    /// resource, when `for_each` is a plain reference.
+    fn for_each_collection(&self, body: &Body) -> Option<Reference> {
+        body.iter()
+            .find(|s| matches!(s, Structure::Attribute(a) if a.key.as_str() == "for_each"))
+            .and_then(|s| s.as_attribute())
+            .filter(|a| matches!(a.value, Expression::Traversal(_)))
+            .and_then(|a| self.refs_of(&a.value).into_iter().next())
+    }
+
+    /// One argument of a resource body, read as Terraform reads it; the references it holds
+    /// are recorded under its name.
+    fn resource_attribute(
+        &self,
+        attr: Attribute,
+        item: &mut Item,
+        c: &mut RefCollector,
+        kept: &[&str],
+    ) {
+        let start = c.refs.len() as u32;
+        match attr.key.as_str() {
+            "depends_on" => item.depends_on = self.refs_of(&attr.value),
+            "provider" => item.provider = traversal_text(&attr.value),
+            "count" | "for_each" => {
+                item.repetition_at = Some(self.location(attr.value.span()));
+                item.repetition =
+                    Repetition::of_argument(attr.key.as_str()).expect("count or for_each");
+                c.visit_attr(&attr);
+                item.repetition_expr = Some(hcl::Expression::from(attr.value));
+            }
+            "tags" | "labels" => {
+                collect_literal_map(&attr.value, &mut item.tags);
+                c.visit_attr(&attr);
+            }
+            key if kept.contains(&key) => {
+                c.visit_attr(&attr);
+                item.kept
+                    .insert(key.to_string(), hcl::Expression::from(attr.value));
+            }
+            _ => c.visit_attr(&attr),
+        }
+        let end = c.refs.len() as u32;
+        if end > start {
+            item.arg_refs
+                .push((attr.key.as_str().to_string(), start..end));
         }
     }
 
@@ -413,6 +423,36 @@ const RESOURCE_META: &[&str] = &[
     "provisioner",
     "connection",
 ];
+
+/// What a resource body writes, for the mock schema: its shape without meta-arguments, plus
+/// the attributes `ignore_changes` names.
+fn resource_shape(body: &Body) -> Shape {
+    let mut shape = shape_of(body, RESOURCE_META);
+    shape.attributes.extend(ignored_attributes(body));
+    shape
+}
+
+/// `for_each = { for o in x.attr : o.key => o }` hands whole objects to `each.value`: the
+/// fields this resource reads from it belong to the iterated collection too. So do they for
+/// `for_each = aws_x.y` (`for_each_collection`), recorded as an iteration of its own.
+fn add_each_value_fields(c: &mut RefCollector, for_each_collection: Option<Reference>) {
+    let each_fields: Vec<String> = c
+        .refs
+        .iter()
+        .filter(|r| r.root == "each" && r.attr(0) == Some("value"))
+        .filter_map(|r| r.attr(1).map(str::to_string))
+        .collect();
+    for it in c.iterations.iter_mut().filter(|it| it.whole) {
+        it.fields.extend(each_fields.iter().cloned());
+    }
+    if let Some(collection) = for_each_collection {
+        c.iterations.push(Iteration {
+            collection,
+            fields: each_fields.iter().cloned().collect(),
+            whole: false,
+        });
+    }
+}
 
 /// The attributes `lifecycle { ignore_changes = [tags_all, labels["x"]] }` names: Terraform
 /// checks them against the provider's schema, so they are part of the shape.

@@ -47,96 +47,126 @@ enum Context {
 /// line comments there blanked, since their newline ends them), or `None` when there are none.
 pub fn fold_ignored_newlines(text: &str) -> Option<String> {
     let src = text.as_bytes();
-    let mut out = src.to_vec();
-    let mut stack: Vec<Context> = Vec::new();
-    let mut changed = false;
+    let mut fold = Fold {
+        src,
+        out: src.to_vec(),
+        stack: Vec::new(),
+        changed: false,
+    };
     let mut i = 0;
-    let at = |k: usize| src.get(k).copied().unwrap_or(0);
     while i < src.len() {
-        let c = src[i];
-        let folding = matches!(stack.last(), Some(Context::ForBraces | Context::Directive));
-        match stack.last() {
-            Some(Context::Quoted) => {
-                match c {
-                    b'\\' => i += 1,
-                    b'"' => {
-                        stack.pop();
-                    }
-                    b'$' | b'%' => i = template_open(src, i, &mut stack),
-                    _ => {}
-                }
-                i += 1;
-                continue;
+        i = match fold.stack.last() {
+            Some(Context::Quoted) => fold.quoted(i),
+            Some(Context::Heredoc(_)) => fold.heredoc(i),
+            _ => fold.code(i),
+        };
+    }
+    // Only ASCII bytes were replaced, by ASCII spaces: the result is valid UTF-8.
+    fold.changed
+        .then(|| String::from_utf8(fold.out).unwrap_or_else(|_| text.to_string()))
+}
+
+/// The scanner of [`fold_ignored_newlines`]: the text, its folded copy and the open contexts.
+struct Fold<'a> {
+    src: &'a [u8],
+    out: Vec<u8>,
+    stack: Vec<Context>,
+    changed: bool,
+}
+
+impl Fold<'_> {
+    /// At `i` inside a quoted string: steps over an escape, the closing quote or a template
+    /// opening. Returns the next position.
+    fn quoted(&mut self, mut i: usize) -> usize {
+        match self.src[i] {
+            b'\\' => i += 1,
+            b'"' => {
+                self.stack.pop();
             }
-            Some(Context::Heredoc(marker)) => {
-                if i == 0 || src[i - 1] == b'\n' {
-                    let end = line_end(src, i);
-                    let line = &src[i..end];
-                    let trimmed = trim_ascii(line);
-                    if trimmed == marker.as_slice() {
-                        stack.pop();
-                        i = end;
-                        continue;
-                    }
-                }
-                if c == b'$' || c == b'%' {
-                    i = template_open(src, i, &mut stack);
-                }
-                i += 1;
-                continue;
-            }
+            b'$' | b'%' => i = template_open(self.src, i, &mut self.stack),
             _ => {}
         }
-        match c {
-            b'"' => stack.push(Context::Quoted),
+        i + 1
+    }
+
+    /// At `i` inside a heredoc: steps over its closing line or a template opening. Returns the
+    /// next position.
+    fn heredoc(&mut self, mut i: usize) -> usize {
+        let src = self.src;
+        if i == 0 || src[i - 1] == b'\n' {
+            let end = line_end(src, i);
+            let trimmed = trim_ascii(&src[i..end]);
+            let closes = match self.stack.last() {
+                Some(Context::Heredoc(marker)) => trimmed == marker.as_slice(),
+                _ => false,
+            };
+            if closes {
+                self.stack.pop();
+                return end;
+            }
+        }
+        let c = src[i];
+        if c == b'$' || c == b'%' {
+            i = template_open(src, i, &mut self.stack);
+        }
+        i + 1
+    }
+
+    /// At `i` outside strings and heredocs: opens and closes contexts, steps over comments, and
+    /// folds the newlines of a folding context. Returns the next position.
+    fn code(&mut self, i: usize) -> usize {
+        let src = self.src;
+        let at = |k: usize| src.get(k).copied().unwrap_or(0);
+        let folding = matches!(
+            self.stack.last(),
+            Some(Context::ForBraces | Context::Directive)
+        );
+        match src[i] {
+            b'"' => self.stack.push(Context::Quoted),
             b'<' if at(i + 1) == b'<' => {
                 if let Some((marker, body_start)) = heredoc_start(src, i) {
-                    stack.push(Context::Heredoc(marker));
-                    i = body_start;
-                    continue;
+                    self.stack.push(Context::Heredoc(marker));
+                    return body_start;
                 }
             }
-            b'#' => {
-                i = line_comment(src, &mut out, i, folding, &mut changed);
-                continue;
-            }
+            b'#' => return line_comment(src, &mut self.out, i, folding, &mut self.changed),
             b'/' if at(i + 1) == b'/' => {
-                i = line_comment(src, &mut out, i, folding, &mut changed);
-                continue;
+                return line_comment(src, &mut self.out, i, folding, &mut self.changed);
             }
-            b'/' if at(i + 1) == b'*' => {
-                let end = find(src, i + 2, b"*/").map_or(src.len(), |e| e + 2);
-                if folding {
-                    for b in &mut out[i..end] {
-                        if *b == b'\n' || *b == b'\r' {
-                            *b = b' ';
-                            changed = true;
-                        }
-                    }
-                }
-                i = end;
-                continue;
-            }
-            b'{' => stack.push(if opens_for(src, i + 1) {
+            b'/' if at(i + 1) == b'*' => return self.block_comment(i, folding),
+            b'{' => self.stack.push(if opens_for(src, i + 1) {
                 Context::ForBraces
             } else {
                 Context::Braces
             }),
-            b'[' => stack.push(Context::Brackets),
-            b'(' => stack.push(Context::Parens),
+            b'[' => self.stack.push(Context::Brackets),
+            b'(' => self.stack.push(Context::Parens),
             b'}' | b']' | b')' => {
-                stack.pop();
+                self.stack.pop();
             }
             b'\n' | b'\r' if folding => {
-                out[i] = b' ';
-                changed = true;
+                self.out[i] = b' ';
+                self.changed = true;
             }
             _ => {}
         }
-        i += 1;
+        i + 1
     }
-    // Only ASCII bytes were replaced, by ASCII spaces: the result is valid UTF-8.
-    changed.then(|| String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+
+    /// A block comment from `i`, its line breaks folded when folding. Returns the position after
+    /// it.
+    fn block_comment(&mut self, i: usize, folding: bool) -> usize {
+        let end = find(self.src, i + 2, b"*/").map_or(self.src.len(), |e| e + 2);
+        if folding {
+            for b in &mut self.out[i..end] {
+                if *b == b'\n' || *b == b'\r' {
+                    *b = b' ';
+                    self.changed = true;
+                }
+            }
+        }
+        end
+    }
 }
 
 /// At `$` or `%` in a template: pushes the context that `${` or `%{` opens and returns the

@@ -10,7 +10,34 @@ use crate::error::{Error, LineIndex, Location};
 use crate::load::hcl::{expression_text_refs, template_refs, KeptArguments};
 use crate::load::model::{FileModel, Item, ItemKind, ModuleCall, Reference, Repetition};
 
+/// Parses one `.tf.json` file. `file` is the path shown in messages.
 pub fn parse_json_file(file: &str, text: &str, kept: KeptArguments) -> Result<FileModel, Error> {
+    let root = root_object(file, text)?;
+    let names = Names {
+        file,
+        text,
+        index: LineIndex::new(text),
+    };
+    let mut items = Vec::new();
+    for (block, content) in &root {
+        match block.as_str() {
+            "resource" | "data" => resource_blocks(block, content, &names, kept, &mut items),
+            "module" => module_blocks(content, &names, &mut items),
+            "variable" => variable_blocks(content, &names, &mut items),
+            "locals" => locals_blocks(content, &names, &mut items),
+            "output" => output_blocks(content, &names, &mut items),
+            "provider" => provider_blocks(content, &names, &mut items),
+            _ => {}
+        }
+    }
+    Ok(FileModel {
+        file: file.to_string(),
+        items,
+    })
+}
+
+/// The file's text as its one top-level JSON object, or the syntax error at its position.
+fn root_object(file: &str, text: &str) -> Result<serde_json::Map<String, Value>, Error> {
     let root: Value = serde_json::from_str(text).map_err(|e| {
         let offset = offset_of(text, e.line(), e.column());
         Error::syntax(file, text, offset..offset + 1, format!("invalid JSON: {e}"))
@@ -23,146 +50,169 @@ pub fn parse_json_file(file: &str, text: &str, kept: KeptArguments) -> Result<Fi
             "a .tf.json file holds one JSON object".into(),
         ));
     };
-    let index = LineIndex::new(text);
-    let locate = |name: &str| {
+    Ok(root)
+}
+
+/// Where names are written in one file, for the locations of the items they declare.
+struct Names<'a> {
+    file: &'a str,
+    text: &'a str,
+    index: LineIndex,
+}
+
+impl Names<'_> {
+    /// The first `"name"` in the file (its start when there is none).
+    fn locate(&self, name: &str) -> Location {
         let needle = format!("\"{name}\"");
-        let offset = text.find(&needle).unwrap_or(0);
-        let (line, column) = index.line_col(text, offset);
+        let offset = self.text.find(&needle).unwrap_or(0);
+        let (line, column) = self.index.line_col(self.text, offset);
         Location {
-            file: file.to_string(),
+            file: self.file.to_string(),
             line,
             column,
         }
-    };
-    let mut items = Vec::new();
-    for (block, content) in &root {
-        match block.as_str() {
-            "resource" | "data" => {
-                for (kind, by_name) in objects(content) {
-                    for (name, body) in objects(by_name) {
-                        let item_kind = if block == "resource" {
-                            ItemKind::Resource {
-                                kind: kind.clone(),
-                                name: name.clone(),
-                            }
-                        } else {
-                            ItemKind::Data {
-                                kind: kind.clone(),
-                                name: name.clone(),
-                            }
-                        };
-                        let mut item = Item::new(item_kind, locate(name));
-                        for body in bodies(body) {
-                            resource_body(body, &mut item, kept);
-                        }
-                        items.push(item);
-                    }
+    }
+}
+
+/// `"resource"` or `"data"`: `{ type: { name: body } }`, one item per type and name.
+fn resource_blocks(
+    block: &str,
+    content: &Value,
+    names: &Names,
+    kept: KeptArguments,
+    items: &mut Vec<Item>,
+) {
+    for (kind, by_name) in objects(content) {
+        for (name, body) in objects(by_name) {
+            let item_kind = if block == "resource" {
+                ItemKind::Resource {
+                    kind: kind.clone(),
+                    name: name.clone(),
                 }
-            }
-            "module" => {
-                for (name, body) in objects(content) {
-                    let mut call = ModuleCall {
-                        name: name.clone(),
-                        source: None,
-                        version: None,
-                        inputs: BTreeMap::new(),
-                        input_exprs: BTreeMap::new(),
-                        providers: BTreeMap::new(),
-                    };
-                    let mut item = Item::new(
-                        ItemKind::Variable {
-                            name: String::new(),
-                        },
-                        locate(name),
-                    );
-                    for body in bodies(body) {
-                        for (key, value) in body {
-                            match key.as_str() {
-                                "source" => call.source = value.as_str().map(str::to_string),
-                                "version" => call.version = value.as_str().map(str::to_string),
-                                "depends_on" => item.depends_on = bare_refs(value),
-                                "count" | "for_each" => {
-                                    item.repetition =
-                                        Repetition::of_argument(key).expect("count or for_each");
-                                    item.refs.extend(value_refs(value));
-                                }
-                                "providers" => {
-                                    if let Value::Object(m) = value {
-                                        for (child, parent) in m {
-                                            if let Some(p) = parent.as_str() {
-                                                call.providers.insert(child.clone(), p.to_string());
-                                            }
-                                        }
-                                    }
-                                }
-                                input => {
-                                    call.inputs.insert(input.to_string(), value_refs(value));
-                                }
-                            }
-                        }
-                    }
-                    item.kind = ItemKind::Module(call);
-                    items.push(item);
+            } else {
+                ItemKind::Data {
+                    kind: kind.clone(),
+                    name: name.clone(),
                 }
+            };
+            let mut item = Item::new(item_kind, names.locate(name));
+            for body in bodies(body) {
+                resource_body(body, &mut item, kept);
             }
-            "variable" => {
-                for (name, _) in objects(content) {
-                    items.push(Item::new(
-                        ItemKind::Variable { name: name.clone() },
-                        locate(name),
-                    ));
-                }
-            }
-            "locals" => {
-                for body in bodies(content) {
-                    for (name, value) in body {
-                        let mut item =
-                            Item::new(ItemKind::Local { name: name.clone() }, locate(name));
-                        item.refs = value_refs(value);
-                        items.push(item);
-                    }
-                }
-            }
-            "output" => {
-                for (name, body) in objects(content) {
-                    let mut item = Item::new(ItemKind::Output { name: name.clone() }, locate(name));
-                    for body in bodies(body) {
-                        for (key, value) in body {
-                            match key.as_str() {
-                                "depends_on" => item.depends_on = bare_refs(value),
-                                _ => item.refs.extend(value_refs(value)),
-                            }
-                        }
-                    }
-                    items.push(item);
-                }
-            }
-            "provider" => {
-                for (name, configs) in objects(content) {
-                    for body in bodies(configs) {
-                        let alias = body
-                            .get("alias")
-                            .and_then(Value::as_str)
-                            .map(str::to_string);
-                        let mut item = Item::new(
-                            ItemKind::Provider {
-                                name: name.clone(),
-                                alias,
-                            },
-                            locate(name),
-                        );
-                        item.refs = value_refs(&Value::Object(body.clone()));
-                        items.push(item);
-                    }
-                }
-            }
-            _ => {}
+            items.push(item);
         }
     }
-    Ok(FileModel {
-        file: file.to_string(),
-        items,
-    })
+}
+
+/// `"module"`: `{ name: body }`, one module call per name.
+fn module_blocks(content: &Value, names: &Names, items: &mut Vec<Item>) {
+    for (name, body) in objects(content) {
+        items.push(module_call(name, body, names.locate(name)));
+    }
+}
+
+/// One module call: its source and version, meta-arguments, providers, and every other
+/// argument as an input.
+fn module_call(name: &str, body: &Value, location: Location) -> Item {
+    let mut call = ModuleCall {
+        name: name.to_string(),
+        source: None,
+        version: None,
+        inputs: BTreeMap::new(),
+        input_exprs: BTreeMap::new(),
+        providers: BTreeMap::new(),
+    };
+    let mut item = Item::new(
+        ItemKind::Variable {
+            name: String::new(),
+        },
+        location,
+    );
+    for body in bodies(body) {
+        for (key, value) in body {
+            match key.as_str() {
+                "source" => call.source = value.as_str().map(str::to_string),
+                "version" => call.version = value.as_str().map(str::to_string),
+                "depends_on" => item.depends_on = bare_refs(value),
+                "count" | "for_each" => {
+                    item.repetition = Repetition::of_argument(key).expect("count or for_each");
+                    item.refs.extend(value_refs(value));
+                }
+                "providers" => {
+                    if let Value::Object(m) = value {
+                        for (child, parent) in m {
+                            if let Some(p) = parent.as_str() {
+                                call.providers.insert(child.clone(), p.to_string());
+                            }
+                        }
+                    }
+                }
+                input => {
+                    call.inputs.insert(input.to_string(), value_refs(value));
+                }
+            }
+        }
+    }
+    item.kind = ItemKind::Module(call);
+    item
+}
+
+/// `"variable"`: `{ name: body }`, one variable per name (the body is not read).
+fn variable_blocks(content: &Value, names: &Names, items: &mut Vec<Item>) {
+    for (name, _) in objects(content) {
+        items.push(Item::new(
+            ItemKind::Variable { name: name.clone() },
+            names.locate(name),
+        ));
+    }
+}
+
+/// `"locals"`: one local per name, in one body or several.
+fn locals_blocks(content: &Value, names: &Names, items: &mut Vec<Item>) {
+    for body in bodies(content) {
+        for (name, value) in body {
+            let mut item = Item::new(ItemKind::Local { name: name.clone() }, names.locate(name));
+            item.refs = value_refs(value);
+            items.push(item);
+        }
+    }
+}
+
+/// `"output"`: `{ name: body }`, one output per name.
+fn output_blocks(content: &Value, names: &Names, items: &mut Vec<Item>) {
+    for (name, body) in objects(content) {
+        let mut item = Item::new(ItemKind::Output { name: name.clone() }, names.locate(name));
+        for body in bodies(body) {
+            for (key, value) in body {
+                match key.as_str() {
+                    "depends_on" => item.depends_on = bare_refs(value),
+                    _ => item.refs.extend(value_refs(value)),
+                }
+            }
+        }
+        items.push(item);
+    }
+}
+
+/// `"provider"`: `{ name: body or [bodies] }`, one provider configuration per body.
+fn provider_blocks(content: &Value, names: &Names, items: &mut Vec<Item>) {
+    for (name, configs) in objects(content) {
+        for body in bodies(configs) {
+            let alias = body
+                .get("alias")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let mut item = Item::new(
+                ItemKind::Provider {
+                    name: name.clone(),
+                    alias,
+                },
+                names.locate(name),
+            );
+            item.refs = value_refs(&Value::Object(body.clone()));
+            items.push(item);
+        }
+    }
 }
 
 fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item, kept: KeptArguments) {

@@ -83,16 +83,7 @@ pub fn load(root: &Path) -> Result<Configuration, Error> {
 
 /// Loads the configuration rooted at `root`, keeping `detail` from every file.
 pub fn load_with(root: &Path, detail: Detail) -> Result<Configuration, Error> {
-    let meta = std::fs::metadata(root).map_err(|source| Error::Io {
-        path: root.to_path_buf(),
-        source,
-    })?;
-    if !meta.is_dir() {
-        return Err(Error::Io {
-            path: root.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a directory"),
-        });
-    }
+    check_directory(root)?;
     let installed = read_modules_json(root)?;
     let mut warnings = Vec::new();
     let mut parsed: HashMap<PathBuf, Arc<Vec<Item>>> = HashMap::new();
@@ -101,74 +92,26 @@ pub fn load_with(root: &Path, detail: Detail) -> Result<Configuration, Error> {
     let mut depth = 0;
 
     while !level.is_empty() {
-        // Parse every not-yet-seen directory of this level in parallel.
-        let mut dirs: Vec<PathBuf> = level
-            .iter()
-            .map(|(_, d, _)| d.clone())
-            .filter(|d| !parsed.contains_key(d))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        let results: Vec<(PathBuf, DirResult)> = dirs
-            .into_par_iter()
-            .map(|dir| {
-                let r = parse_dir(&dir, detail);
-                (dir, r)
-            })
-            .collect();
-        for (dir, result) in results {
-            let (items, mut w) = result?;
-            warnings.append(&mut w);
-            parsed.insert(dir, Arc::new(items));
-        }
-
+        parse_new_dirs(&level, detail, &mut parsed, &mut warnings)?;
+        let calls = Calls {
+            root,
+            installed: &installed,
+            depth,
+        };
         let mut next = Vec::new();
         for (path, dir, origin) in level {
             let items = parsed[&dir].clone();
             if items.is_empty() && origin == Origin::Root {
                 return Err(Error::EmptyDirectory { dir });
             }
-            for item in items.iter() {
-                let ItemKind::Module(call) = &item.kind else {
-                    continue;
-                };
-                let child = path.child(&call.name);
-                if depth + 1 > MAX_DEPTH {
-                    return Err(Error::ModuleTooDeep {
-                        location: item.location.clone(),
-                        limit: MAX_DEPTH,
-                    });
-                }
-                let source = call.source.clone().unwrap_or_default();
-                if let Some(dir) = installed.get(&child.json_key()) {
-                    next.push((child, normalize(&root.join(dir)), Origin::Installed));
-                } else if is_local(&source) {
-                    let child_dir = normalize(&dir.join(&source));
-                    if !child_dir.is_dir() {
-                        return Err(Error::MissingModule {
-                            location: item.location.clone(),
-                            call: call.name.clone(),
-                            source_addr: source,
-                            dir: child_dir,
-                        });
-                    }
-                    next.push((child, child_dir, Origin::Local));
-                } else {
-                    warnings.push(Warning {
-                        location: Some(item.location.clone()),
-                        message: format!(
-                            "module {:?} (source {:?}) is not installed; treating {} as one opaque node (run `terraform init` to resolve it through .terraform/modules/modules.json)",
-                            call.name, source, child
-                        ),
-                    });
-                }
-            }
-            modules.push(Module {
+            let module = Module {
                 path,
                 dir,
                 origin,
                 items,
-            });
+            };
+            calls.resolve(&module, &mut next, &mut warnings)?;
+            modules.push(module);
         }
         level = next;
         depth += 1;
@@ -181,6 +124,110 @@ pub fn load_with(root: &Path, detail: Detail) -> Result<Configuration, Error> {
         modules,
         warnings,
     })
+}
+
+/// A module instance still to load: its path, directory and how its source was resolved.
+type Pending = (ModulePath, PathBuf, Origin);
+
+/// An error unless `root` is a directory.
+fn check_directory(root: &Path) -> Result<(), Error> {
+    let meta = std::fs::metadata(root).map_err(|source| Error::Io {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::Io {
+            path: root.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a directory"),
+        });
+    }
+    Ok(())
+}
+
+/// Parses every not-yet-seen directory of `level` in parallel into `parsed`.
+fn parse_new_dirs(
+    level: &[Pending],
+    detail: Detail,
+    parsed: &mut HashMap<PathBuf, Arc<Vec<Item>>>,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), Error> {
+    let mut dirs: Vec<PathBuf> = level
+        .iter()
+        .map(|(_, d, _)| d.clone())
+        .filter(|d| !parsed.contains_key(d))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let results: Vec<(PathBuf, DirResult)> = dirs
+        .into_par_iter()
+        .map(|dir| {
+            let r = parse_dir(&dir, detail);
+            (dir, r)
+        })
+        .collect();
+    for (dir, result) in results {
+        let (items, mut w) = result?;
+        warnings.append(&mut w);
+        parsed.insert(dir, Arc::new(items));
+    }
+    Ok(())
+}
+
+/// Where the module calls of one level of nesting lead.
+struct Calls<'a> {
+    root: &'a Path,
+    /// modules.json: call path key -> installed directory, relative to `root`.
+    installed: &'a BTreeMap<String, String>,
+    /// The nesting of the modules that make the calls.
+    depth: usize,
+}
+
+impl Calls<'_> {
+    /// The module instances the calls in `module` lead to go onto `next`; a call whose source
+    /// is neither installed nor local stays opaque, with a warning.
+    fn resolve(
+        &self,
+        module: &Module,
+        next: &mut Vec<Pending>,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<(), Error> {
+        for item in module.items.iter() {
+            let ItemKind::Module(call) = &item.kind else {
+                continue;
+            };
+            let child = module.path.child(&call.name);
+            if self.depth + 1 > MAX_DEPTH {
+                return Err(Error::ModuleTooDeep {
+                    location: item.location.clone(),
+                    limit: MAX_DEPTH,
+                });
+            }
+            let source = call.source.clone().unwrap_or_default();
+            if let Some(dir) = self.installed.get(&child.json_key()) {
+                next.push((child, normalize(&self.root.join(dir)), Origin::Installed));
+            } else if is_local(&source) {
+                let child_dir = normalize(&module.dir.join(&source));
+                if !child_dir.is_dir() {
+                    return Err(Error::MissingModule {
+                        location: item.location.clone(),
+                        call: call.name.clone(),
+                        source_addr: source,
+                        dir: child_dir,
+                    });
+                }
+                next.push((child, child_dir, Origin::Local));
+            } else {
+                warnings.push(Warning {
+                    location: Some(item.location.clone()),
+                    message: format!(
+                        "module {:?} (source {:?}) is not installed; treating {} as one opaque node (run `terraform init` to resolve it through .terraform/modules/modules.json)",
+                        call.name, source, child
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 fn is_local(source: &str) -> bool {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::load::model::{ItemKind, Reference, Shape};
-use crate::load::Configuration;
+use crate::load::{Configuration, Module};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Attribute {
@@ -98,9 +98,37 @@ fn provider_of(kind: &str, meta: Option<&str>) -> String {
 /// [`crate::load::hcl::Detail::shapes`]: without shapes every type comes out with no attributes.
 pub fn derive(config: &Configuration) -> Schema {
     let mut schema = Schema::default();
-    // (mode is data, type) -> provider, so references can find their block.
-    // A type can be served by several providers (`google` and `google-beta`).
-    let mut owner: BTreeMap<(bool, String), BTreeSet<String>> = BTreeMap::new();
+    let owner = add_declared_types(&mut schema, config);
+    // Referenced attributes are computed; iterated ones get a fake collection template.
+    for module in &config.modules {
+        let (computed, iterated) = references(module);
+        for (data, kind, path) in computed {
+            for block in blocks_mut(&mut schema, &owner, data, &kind) {
+                block.computed_path(&path);
+            }
+        }
+        add_fake_collections(&mut schema, &owner, iterated);
+    }
+    for p in schema.providers.values_mut() {
+        p.config.drop_attributes_named_like_blocks();
+        for block in p.resources.values_mut().chain(p.data_sources.values_mut()) {
+            block.drop_attributes_named_like_blocks();
+        }
+    }
+    schema
+}
+
+/// (mode is data, type) -> provider, so references can find their block.
+/// A type can be served by several providers (`google` and `google-beta`).
+type Owners = BTreeMap<(bool, String), BTreeSet<String>>;
+
+/// A referenced attribute: (mode is data, type, the attribute path after the resource's name).
+type Target = (bool, String, Vec<String>);
+
+/// Adds the block of every resource, data source and provider configuration that `config`
+/// declares, with what it writes; returns the providers of each type.
+fn add_declared_types(schema: &mut Schema, config: &Configuration) -> Owners {
+    let mut owner = Owners::new();
     for module in &config.modules {
         for item in module.items.iter() {
             match &item.kind {
@@ -133,101 +161,118 @@ pub fn derive(config: &Configuration) -> Schema {
             }
         }
     }
-    // Referenced attributes are computed; iterated ones get a fake collection template.
-    for module in &config.modules {
-        let declared: BTreeSet<(bool, &str, &str)> = module
-            .items
-            .iter()
-            .filter_map(|i| match &i.kind {
-                ItemKind::Resource { kind, name } => Some((false, kind.as_str(), name.as_str())),
-                ItemKind::Data { kind, name } => Some((true, kind.as_str(), name.as_str())),
-                _ => None,
-            })
-            .collect();
-        // The attribute path after the resource's name: `aws_x.y.vpc_config[0].sg_id` ->
-        // ["vpc_config", "sg_id"] (keys are not in the path).
-        let target = |r: &Reference| -> Option<(bool, String, Vec<String>)> {
-            let (data, kind, name, skip) = if r.root == "data" {
-                (true, r.attr(0)?, r.attr(1)?, 2)
-            } else {
-                (false, r.root.as_str(), r.attr(0)?, 1)
-            };
-            let path = r.attrs.get(skip..).filter(|p| !p.is_empty())?.to_vec();
-            declared
-                .contains(&(data, kind, name))
-                .then(|| (data, kind.to_string(), path))
+    owner
+}
+
+/// The attributes `module` references (computed), and the ones it iterates with the fields
+/// each iteration reads.
+fn references(module: &Module) -> (Vec<Target>, Vec<(Target, BTreeSet<String>)>) {
+    let declared = Declared::of(module);
+    let mut computed = Vec::new();
+    let mut iterated = Vec::new();
+    for item in module.items.iter() {
+        let inputs = match &item.kind {
+            ItemKind::Module(call) => call.inputs.values().flatten().collect::<Vec<_>>(),
+            _ => Vec::new(),
         };
-        // `for r in aws_x.y : r.f` iterates instances: `f` is an attribute of `aws_x`.
-        let instances = |r: &Reference| -> Option<(bool, String)> {
-            let (data, kind, name) = if r.root == "data" {
-                (true, r.attr(0)?, r.attr(1)?)
-            } else {
-                (false, r.root.as_str(), r.attr(0)?)
-            };
-            let whole = if data {
-                r.attrs.len() == 2
-            } else {
-                r.attrs.len() == 1
-            };
-            (whole && declared.contains(&(data, kind, name))).then(|| (data, kind.to_string()))
-        };
-        let mut computed = Vec::new();
-        let mut iterated = Vec::new();
-        for item in module.items.iter() {
-            let inputs = match &item.kind {
-                ItemKind::Module(call) => call.inputs.values().flatten().collect::<Vec<_>>(),
-                _ => Vec::new(),
-            };
-            for r in item.refs.iter().chain(inputs) {
-                computed.extend(target(r));
-            }
-            for it in &item.iterations {
-                if let Some(t) = target(&it.collection) {
-                    iterated.push((t, it.fields.clone()));
-                } else if let Some((data, kind)) = instances(&it.collection) {
-                    computed.extend(
-                        it.fields
-                            .iter()
-                            .map(|f| (data, kind.clone(), vec![f.clone()])),
-                    );
-                }
-            }
+        for r in item.refs.iter().chain(inputs) {
+            computed.extend(declared.target(r));
         }
-        for (data, kind, path) in computed {
-            for block in blocks_mut(&mut schema, &owner, data, &kind) {
-                block.computed_path(&path);
-            }
-        }
-        for ((data, kind, path), fields) in iterated {
-            for block in blocks_mut(&mut schema, &owner, data, &kind) {
-                let object: serde_json::Map<String, Value> = fields
-                    .iter()
-                    .map(|f| {
-                        let value = if block.attributes.get(f).is_some_and(|a| a.optional) {
-                            json!(format!("${{config:{f}}}"))
-                        } else {
-                            json!(format!("mock-{f}"))
-                        };
-                        (f.clone(), value)
-                    })
-                    .collect();
-                block.computed(&path[0]).fake = Some(json!([object]));
+        for it in &item.iterations {
+            if let Some(t) = declared.target(&it.collection) {
+                iterated.push((t, it.fields.clone()));
+            } else if let Some((data, kind)) = declared.instances(&it.collection) {
+                computed.extend(
+                    it.fields
+                        .iter()
+                        .map(|f| (data, kind.clone(), vec![f.clone()])),
+                );
             }
         }
     }
-    for p in schema.providers.values_mut() {
-        p.config.drop_attributes_named_like_blocks();
-        for block in p.resources.values_mut().chain(p.data_sources.values_mut()) {
-            block.drop_attributes_named_like_blocks();
+    (computed, iterated)
+}
+
+/// The resources and data sources one module declares: (mode is data, type, name).
+struct Declared<'a>(BTreeSet<(bool, &'a str, &'a str)>);
+
+impl<'a> Declared<'a> {
+    /// What `module` declares.
+    fn of(module: &'a Module) -> Declared<'a> {
+        Declared(
+            module
+                .items
+                .iter()
+                .filter_map(|i| match &i.kind {
+                    ItemKind::Resource { kind, name } => {
+                        Some((false, kind.as_str(), name.as_str()))
+                    }
+                    ItemKind::Data { kind, name } => Some((true, kind.as_str(), name.as_str())),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    /// The attribute path after the resource's name: `aws_x.y.vpc_config[0].sg_id` ->
+    /// ["vpc_config", "sg_id"] (keys are not in the path).
+    fn target(&self, r: &Reference) -> Option<Target> {
+        let (data, kind, name, skip) = if r.root == "data" {
+            (true, r.attr(0)?, r.attr(1)?, 2)
+        } else {
+            (false, r.root.as_str(), r.attr(0)?, 1)
+        };
+        let path = r.attrs.get(skip..).filter(|p| !p.is_empty())?.to_vec();
+        self.0
+            .contains(&(data, kind, name))
+            .then(|| (data, kind.to_string(), path))
+    }
+
+    /// `for r in aws_x.y : r.f` iterates instances: `f` is an attribute of `aws_x`.
+    fn instances(&self, r: &Reference) -> Option<(bool, String)> {
+        let (data, kind, name) = if r.root == "data" {
+            (true, r.attr(0)?, r.attr(1)?)
+        } else {
+            (false, r.root.as_str(), r.attr(0)?)
+        };
+        let whole = if data {
+            r.attrs.len() == 2
+        } else {
+            r.attrs.len() == 1
+        };
+        (whole && self.0.contains(&(data, kind, name))).then(|| (data, kind.to_string()))
+    }
+}
+
+/// Makes each iterated attribute computed, with a fake value: a list of one object whose
+/// fields copy the same-named configuration attributes (or are `mock-<field>`).
+fn add_fake_collections(
+    schema: &mut Schema,
+    owner: &Owners,
+    iterated: Vec<(Target, BTreeSet<String>)>,
+) {
+    for ((data, kind, path), fields) in iterated {
+        for block in blocks_mut(schema, owner, data, &kind) {
+            let object: serde_json::Map<String, Value> = fields
+                .iter()
+                .map(|f| {
+                    let value = if block.attributes.get(f).is_some_and(|a| a.optional) {
+                        json!(format!("${{config:{f}}}"))
+                    } else {
+                        json!(format!("mock-{f}"))
+                    };
+                    (f.clone(), value)
+                })
+                .collect();
+            block.computed(&path[0]).fake = Some(json!([object]));
         }
     }
-    schema
 }
 
 /// The schema blocks of `kind` in every provider that serves it.
 fn blocks_mut<'a>(
     schema: &'a mut Schema,
-    owner: &BTreeMap<(bool, String), BTreeSet<String>>,
+    owner: &Owners,
     data: bool,
     kind: &str,
 ) -> Vec<&'a mut Block> {
