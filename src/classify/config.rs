@@ -6,7 +6,7 @@ use std::path::Path;
 
 use globset::{Glob, GlobMatcher};
 use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Attribute, Block, Body};
+use hcl_edit::structure::{Attribute, Block, Body, Structure};
 use hcl_edit::Span;
 
 use crate::classify::catalog::{Layer, CATEGORIES};
@@ -95,6 +95,19 @@ impl Config {
                 Layer::Base => self.catalog_base,
                 Layer::Runtime => self.catalog_runtime,
             })
+    }
+
+    /// The protected scopes when the file names none: where catalog base goes, and where the
+    /// `data` and `data-config` categories go.
+    fn default_protected(&self) -> Vec<usize> {
+        let mut protected = vec![self.catalog_base];
+        for (category, scope) in &self.categories {
+            if matches!(category.as_str(), "data" | "data-config") && !protected.contains(scope) {
+                protected.push(*scope);
+            }
+        }
+        protected.sort();
+        protected
     }
 
     /// Reads `path` if given, else `ROOT/tfscope.hcl` if it exists, else the defaults.
@@ -219,8 +232,12 @@ impl Reader<'_> {
     }
 
     fn scope(&self, scopes: &[String], attr: &Attribute) -> Result<usize, Error> {
-        let name = self.string(attr)?;
-        scopes.iter().position(|s| *s == name).ok_or_else(|| {
+        self.named_scope(scopes, &self.string(attr)?, attr)
+    }
+
+    /// The index of scope `name`, which `attr` gives, or an error listing the declared scopes.
+    fn named_scope(&self, scopes: &[String], name: &str, attr: &Attribute) -> Result<usize, Error> {
+        scopes.iter().position(|s| s == name).ok_or_else(|| {
             self.err(
                 attr.value.span(),
                 format!("unknown scope {name:?}"),
@@ -229,105 +246,101 @@ impl Reader<'_> {
         })
     }
 
+    /// The whole file: `scopes` first, since the other settings name scopes; then every
+    /// setting and block in the order written; then the protected scopes if none are given.
     fn config(&self, body: &Body) -> Result<Config, Error> {
         let mut config = Config {
             file: Some(self.file.to_string()),
             ..Config::default()
         };
         if let Some(attr) = body.get_attribute("scopes") {
-            let scopes = self.strings(attr)?;
-            if scopes.is_empty() {
-                return Err(self.err(
-                    attr.span(),
-                    "`scopes` is empty".into(),
-                    "declare at least one scope, e.g. [\"base\", \"runtime\"]",
-                ));
-            }
-            for (i, s) in scopes.iter().enumerate() {
-                if s == "all" || s.is_empty() || scopes[..i].contains(s) {
-                    return Err(self.err(
-                        attr.span(),
-                        format!("invalid or repeated scope name {s:?}"),
-                        "scope names are unique and `all` is reserved",
-                    ));
-                }
-            }
-            let last = scopes.len() - 1;
-            config.catalog_base = scopes.iter().position(|s| s == "base").unwrap_or(0);
-            config.catalog_runtime = scopes.iter().position(|s| s == "runtime").unwrap_or(last);
-            // What tfscope does not understand is kept: the earliest scope, which no `down` of a
-            // later scope destroys.
-            config.default_scope = 0;
-            config.scopes = scopes;
+            self.declare_scopes(attr, &mut config)?;
         }
         for structure in body.iter() {
             match structure {
-                hcl_edit::structure::Structure::Attribute(attr) => {
-                    let key = attr.key.as_str();
-                    match key {
-                        "scopes" => {}
-                        "default_scope" => {
-                            config.default_scope = self.scope(&config.scopes, attr)?
-                        }
-                        "tag_key" => config.tag_keys = self.strings(attr)?,
-                        "protected_scopes" => {
-                            config.protected = self
-                                .strings(attr)?
-                                .iter()
-                                .map(|n| {
-                                    config.scopes.iter().position(|s| s == n).ok_or_else(|| {
-                                        self.err(
-                                            attr.value.span(),
-                                            format!("unknown scope {n:?}"),
-                                            &format!(
-                                                "declared scopes: {}",
-                                                config.scopes.join(", ")
-                                            ),
-                                        )
-                                    })
-                                })
-                                .collect::<Result<_, _>>()?;
-                        }
-                        _ => {
-                            return Err(self.err(
-                                attr.span(),
-                                format!("unknown setting `{key}`"),
-                                &format!(
-                                    "settings: {}; blocks: catalog, rule",
-                                    TOP_KEYS.join(", ")
-                                ),
-                            ))
-                        }
-                    }
-                }
-                hcl_edit::structure::Structure::Block(block) => match block.ident.as_str() {
-                    "catalog" => self.catalog(block, &mut config)?,
-                    "rule" => {
-                        let rule = self.rule(block, &config.scopes, config.rules.len())?;
-                        config.rules.push(rule);
-                    }
-                    other => {
-                        return Err(self.err(
-                            block.span(),
-                            format!("unknown block `{other}`"),
-                            "blocks: catalog, rule",
-                        ))
-                    }
-                },
+                Structure::Attribute(attr) => self.setting(attr, &mut config)?,
+                Structure::Block(block) => self.block(block, &mut config)?,
             }
         }
         if body.get_attribute("protected_scopes").is_none() {
-            let mut protected = vec![config.catalog_base];
-            for (category, scope) in &config.categories {
-                if matches!(category.as_str(), "data" | "data-config") && !protected.contains(scope)
-                {
-                    protected.push(*scope);
-                }
-            }
-            protected.sort();
-            config.protected = protected;
+            config.protected = config.default_protected();
         }
         Ok(config)
+    }
+
+    /// `scopes`: checks the names, then points the catalog layers and the default scope at them.
+    fn declare_scopes(&self, attr: &Attribute, config: &mut Config) -> Result<(), Error> {
+        let scopes = self.strings(attr)?;
+        if scopes.is_empty() {
+            return Err(self.err(
+                attr.span(),
+                "`scopes` is empty".into(),
+                "declare at least one scope, e.g. [\"base\", \"runtime\"]",
+            ));
+        }
+        for (i, s) in scopes.iter().enumerate() {
+            if s == "all" || s.is_empty() || scopes[..i].contains(s) {
+                return Err(self.err(
+                    attr.span(),
+                    format!("invalid or repeated scope name {s:?}"),
+                    "scope names are unique and `all` is reserved",
+                ));
+            }
+        }
+        let last = scopes.len() - 1;
+        config.catalog_base = scopes.iter().position(|s| s == "base").unwrap_or(0);
+        config.catalog_runtime = scopes.iter().position(|s| s == "runtime").unwrap_or(last);
+        // What tfscope does not understand is kept: the earliest scope, which no `down` of a
+        // later scope destroys.
+        config.default_scope = 0;
+        config.scopes = scopes;
+        Ok(())
+    }
+
+    /// One top-level setting (`scopes` was read before all others).
+    fn setting(&self, attr: &Attribute, config: &mut Config) -> Result<(), Error> {
+        let key = attr.key.as_str();
+        match key {
+            "scopes" => {}
+            "default_scope" => config.default_scope = self.scope(&config.scopes, attr)?,
+            "tag_key" => config.tag_keys = self.strings(attr)?,
+            "protected_scopes" => config.protected = self.protected_scopes(&config.scopes, attr)?,
+            _ => {
+                return Err(self.err(
+                    attr.span(),
+                    format!("unknown setting `{key}`"),
+                    &format!("settings: {}; blocks: catalog, rule", TOP_KEYS.join(", ")),
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    /// `protected_scopes`: a list of declared scope names.
+    fn protected_scopes(&self, scopes: &[String], attr: &Attribute) -> Result<Vec<usize>, Error> {
+        self.strings(attr)?
+            .iter()
+            .map(|n| self.named_scope(scopes, n, attr))
+            .collect()
+    }
+
+    /// One top-level block: `catalog` or `rule`.
+    fn block(&self, block: &Block, config: &mut Config) -> Result<(), Error> {
+        match block.ident.as_str() {
+            "catalog" => self.catalog(block, config)?,
+            "rule" => {
+                let rule = self.rule(block, &config.scopes, config.rules.len())?;
+                config.rules.push(rule);
+            }
+            other => {
+                return Err(self.err(
+                    block.span(),
+                    format!("unknown block `{other}`"),
+                    "blocks: catalog, rule",
+                ))
+            }
+        }
+        Ok(())
     }
 
     fn catalog(&self, block: &Block, config: &mut Config) -> Result<(), Error> {
@@ -353,6 +366,7 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// One `rule` block, the `n`th before it (an unnamed rule is called `#n+1`).
     fn rule(&self, block: &Block, scopes: &[String], n: usize) -> Result<Rule, Error> {
         let location = self.location(block.span());
         let name = block
@@ -371,38 +385,11 @@ impl Reader<'_> {
             allow_destroy: None,
             stateful: None,
         };
-        let globs = |attr: &Attribute| -> Result<Vec<GlobMatcher>, Error> {
-            self.strings(attr)?
-                .iter()
-                .map(|p| {
-                    Glob::new(p).map(|g| g.compile_matcher()).map_err(|e| {
-                        self.err(
-                            attr.value.span(),
-                            format!("invalid glob {p:?}: {e}"),
-                            "globs use * and ?, e.g. \"aws_s3_*\"",
-                        )
-                    })
-                })
-                .collect()
-        };
         for attr in block.body.attributes() {
             match attr.key.as_str() {
-                "address" => rule.address = globs(attr)?,
-                "type" => rule.resource_type = globs(attr)?,
-                "module" => {
-                    rule.module = self
-                        .strings(attr)?
-                        .iter()
-                        .map(|m| match crate::load::address::parse_address(m) {
-                            Some((path, None)) => Ok(path),
-                            _ => Err(self.err(
-                                attr.value.span(),
-                                format!("{m:?} is not a module path"),
-                                "write it like module.app or module.app.module.db",
-                            )),
-                        })
-                        .collect::<Result<_, _>>()?;
-                }
+                "address" => rule.address = self.globs(attr)?,
+                "type" => rule.resource_type = self.globs(attr)?,
+                "module" => rule.module = self.module_paths(attr)?,
                 "scope" => rule.scope = Some(self.scope(scopes, attr)?),
                 "reason" => rule.reason = Some(self.string(attr)?),
                 "allow_destroy" => rule.allow_destroy = Some(self.bool(attr)?),
@@ -416,6 +403,43 @@ impl Reader<'_> {
                 }
             }
         }
+        self.check_rule(block, &rule)?;
+        Ok(rule)
+    }
+
+    /// A rule's `address` or `type`: one glob or a list of them.
+    fn globs(&self, attr: &Attribute) -> Result<Vec<GlobMatcher>, Error> {
+        self.strings(attr)?
+            .iter()
+            .map(|p| {
+                Glob::new(p).map(|g| g.compile_matcher()).map_err(|e| {
+                    self.err(
+                        attr.value.span(),
+                        format!("invalid glob {p:?}: {e}"),
+                        "globs use * and ?, e.g. \"aws_s3_*\"",
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// A rule's `module`: one module path or a list of them.
+    fn module_paths(&self, attr: &Attribute) -> Result<Vec<ModulePath>, Error> {
+        self.strings(attr)?
+            .iter()
+            .map(|m| match crate::load::address::parse_address(m) {
+                Some((path, None)) => Ok(path),
+                _ => Err(self.err(
+                    attr.value.span(),
+                    format!("{m:?} is not a module path"),
+                    "write it like module.app or module.app.module.db",
+                )),
+            })
+            .collect()
+    }
+
+    /// A rule must match by something and set something.
+    fn check_rule(&self, block: &Block, rule: &Rule) -> Result<(), Error> {
         if rule.address.is_empty() && rule.resource_type.is_empty() && rule.module.is_empty() {
             return Err(self.err(
                 block.span(),
@@ -433,7 +457,7 @@ impl Reader<'_> {
                 "set scope, allow_destroy or stateful",
             ));
         }
-        Ok(rule)
+        Ok(())
     }
 }
 

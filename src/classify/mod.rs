@@ -9,14 +9,15 @@ pub mod check;
 pub mod config;
 pub mod gaps;
 pub mod hazard;
+mod settle;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use crate::classify::catalog::{Catalog, Layer};
+use crate::classify::catalog::{Catalog, Entry, Layer};
 use crate::classify::config::Config;
 use crate::error::Warning;
-use crate::graph::{Direction, ResourceGraph, UnitKind};
-use crate::load::address::ModulePath;
+use crate::graph::{Direction, ResourceGraph, Unit, UnitKind};
+use settle::settle;
 
 /// What decided a unit's scope.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -91,130 +92,196 @@ impl Classification {
     }
 }
 
+/// Every unit's scope with the reason: decided one by one, then settled through the graph.
 pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Classification {
     let n = graph.units.len();
     let mut rule_hits = vec![0usize; config.rules.len()];
     let mut units: Vec<Classified> = Vec::with_capacity(n);
     // Parallel to `units`: the catalog entry each managed unit matched, looked up once.
-    let mut entries: Vec<Option<&crate::classify::catalog::Entry>> = Vec::with_capacity(n);
+    let mut entries: Vec<Option<&Entry>> = Vec::with_capacity(n);
     let mut warnings = Vec::new();
 
     for unit in &graph.units {
-        let mut allow_destroy = None;
-        let mut stateful = None;
-        let mut decided: Option<(usize, Decision, String)> = None;
-        for (i, rule) in config.rules.iter().enumerate() {
-            if !rule.matches(&unit.address, &unit.resource_type, &unit.module) {
-                continue;
-            }
-            rule_hits[i] += 1;
-            if allow_destroy.is_none() {
-                allow_destroy = rule.allow_destroy;
-            }
-            if stateful.is_none() {
-                stateful = rule.stateful;
-            }
-            if decided.is_none() {
-                if let Some(scope) = rule.scope {
-                    let reason = match &rule.reason {
-                        Some(r) => format!("rule {}: {r}", rule.name),
-                        None => format!("rule {} ({})", rule.name, rule.location),
-                    };
-                    decided = Some((
-                        scope,
-                        Decision::Rule {
-                            name: rule.name.clone(),
-                        },
-                        reason,
-                    ));
-                }
-            }
+        let (classified, entry) = decide(unit, config, catalog, &mut rule_hits, &mut warnings);
+        entries.push(entry);
+        units.push(classified);
+    }
+
+    let follows = attachments(&entries, &units);
+    settle(graph, config, &follows, &mut units);
+    let violations = violations(graph, &units);
+    warn_unused_rules(config, &rule_hits, &mut warnings);
+    let unclassified = units
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c.decision, Decision::Default { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    Classification {
+        scopes: config.scopes.clone(),
+        units,
+        violations,
+        unclassified,
+        protected: config.protected.clone(),
+        warnings,
+    }
+}
+
+/// A scope, what decided it and the reason to give.
+type Decided = (usize, Decision, String);
+
+/// One unit's scope before promotion (rules, then tags, then the catalog, else the default),
+/// with the catalog entry a managed unit matched. Counts the rules that match in `rule_hits`.
+fn decide<'c>(
+    unit: &Unit,
+    config: &Config,
+    catalog: &'c Catalog,
+    rule_hits: &mut [usize],
+    warnings: &mut Vec<Warning>,
+) -> (Classified, Option<&'c Entry>) {
+    let ruled = apply_rules(unit, config, rule_hits);
+    let mut decided = ruled.decided;
+    if decided.is_none() && unit.kind == UnitKind::Managed {
+        decided = tag_decision(unit, config, warnings);
+    }
+    let found = match unit.kind {
+        UnitKind::Managed => catalog_entry(unit, catalog),
+        _ => Found::Nothing,
+    };
+    let entry = match &found {
+        Found::Entry(e, _) => Some(*e),
+        _ => None,
+    };
+    if decided.is_none() {
+        if let Found::Entry(e, reason) = &found {
+            let scope = config.catalog_scope(e.layer, &e.category);
+            decided = Some((
+                scope,
+                Decision::Catalog {
+                    category: e.category.clone(),
+                    pattern: e.pattern.clone(),
+                },
+                reason.clone(),
+            ));
         }
-        if decided.is_none() && unit.kind == UnitKind::Managed {
-            for key in &config.tag_keys {
-                let Some(value) = unit.tags.get(key) else {
-                    continue;
+    }
+    let (scope, decision, reason) =
+        decided.unwrap_or_else(|| default_decision(unit, config, &found));
+    let classified = Classified {
+        scope,
+        decision,
+        reason,
+        stateful: ruled.stateful.unwrap_or(entry.is_some_and(|e| e.stateful)),
+        allow_destroy: ruled.allow_destroy.unwrap_or(false),
+    };
+    (classified, entry)
+}
+
+/// What the rules that match a unit say; of each setting, the first rule that has it wins.
+#[derive(Default)]
+struct Ruled {
+    decided: Option<Decided>,
+    allow_destroy: Option<bool>,
+    stateful: Option<bool>,
+}
+
+/// Applies the user's rules to a unit, counting each rule that matches in `rule_hits`.
+fn apply_rules(unit: &Unit, config: &Config, rule_hits: &mut [usize]) -> Ruled {
+    let mut ruled = Ruled::default();
+    for (i, rule) in config.rules.iter().enumerate() {
+        if !rule.matches(&unit.address, &unit.resource_type, &unit.module) {
+            continue;
+        }
+        rule_hits[i] += 1;
+        if ruled.allow_destroy.is_none() {
+            ruled.allow_destroy = rule.allow_destroy;
+        }
+        if ruled.stateful.is_none() {
+            ruled.stateful = rule.stateful;
+        }
+        if ruled.decided.is_none() {
+            if let Some(scope) = rule.scope {
+                let reason = match &rule.reason {
+                    Some(r) => format!("rule {}: {r}", rule.name),
+                    None => format!("rule {} ({})", rule.name, rule.location),
                 };
-                match config.scope_index(value) {
-                    Some(scope) => {
-                        decided = Some((
-                            scope,
-                            Decision::Tag { key: key.clone() },
-                            format!("tag {key} = {value:?}"),
-                        ));
-                        break;
-                    }
-                    None => warnings.push(Warning {
-                        location: Some(unit.location.clone()),
-                        message: format!(
-                            "{}: tag {key} = {value:?} is not a scope (scopes: {}); ignored",
-                            unit.address,
-                            config.scopes.join(", ")
-                        ),
-                    }),
-                }
-            }
-        }
-        let found = match unit.kind {
-            UnitKind::Managed => catalog_entry(unit, catalog),
-            _ => Found::Nothing,
-        };
-        let entry = match &found {
-            Found::Entry(e, _) => Some(*e),
-            _ => None,
-        };
-        if decided.is_none() {
-            if let Found::Entry(e, reason) = &found {
-                let scope = config.catalog_scope(e.layer, &e.category);
-                decided = Some((
+                ruled.decided = Some((
                     scope,
-                    Decision::Catalog {
-                        category: e.category.clone(),
-                        pattern: e.pattern.clone(),
+                    Decision::Rule {
+                        name: rule.name.clone(),
                     },
-                    reason.clone(),
+                    reason,
                 ));
             }
         }
-        let (scope, decision, reason) = decided.unwrap_or_else(|| {
-            if unit.kind == UnitKind::Data {
-                (config.default_scope, Decision::DataSource, String::new())
-            } else {
-                let why = match &found {
-                    Found::Unresolved(why) => why.clone(),
-                    _ if unit.kind == UnitKind::OpaqueModule => {
-                        "its module is not installed, so tfscope cannot see what it holds".into()
-                    }
-                    _ => format!("the catalog does not know {}", unit.resource_type),
-                };
-                let reason = format!(
-                    "unclassified: {why}; kept in {} until a rule or tag says otherwise",
-                    config.scopes[config.default_scope]
-                );
-                (config.default_scope, Decision::Default { why }, reason)
-            }
-        });
-        entries.push(entry);
-        units.push(Classified {
-            scope,
-            decision,
-            reason,
-            stateful: stateful.unwrap_or(entry.is_some_and(|e| e.stateful)),
-            allow_destroy: allow_destroy.unwrap_or(false),
-        });
     }
+    ruled
+}
 
-    let follows: Vec<Option<Vec<String>>> = entries
+/// The scope named by the first of the tag keys a managed unit carries with a scope as its
+/// value; a value that is not a scope is warned about and ignored.
+fn tag_decision(unit: &Unit, config: &Config, warnings: &mut Vec<Warning>) -> Option<Decided> {
+    for key in &config.tag_keys {
+        let Some(value) = unit.tags.get(key) else {
+            continue;
+        };
+        match config.scope_index(value) {
+            Some(scope) => {
+                return Some((
+                    scope,
+                    Decision::Tag { key: key.clone() },
+                    format!("tag {key} = {value:?}"),
+                ));
+            }
+            None => warnings.push(Warning {
+                location: Some(unit.location.clone()),
+                message: format!(
+                    "{}: tag {key} = {value:?} is not a scope (scopes: {}); ignored",
+                    unit.address,
+                    config.scopes.join(", ")
+                ),
+            }),
+        }
+    }
+    None
+}
+
+/// The default scope for a unit nothing decided: a data source's until [`settle()`] places it,
+/// anything else's as unclassified, with why.
+fn default_decision(unit: &Unit, config: &Config, found: &Found) -> Decided {
+    if unit.kind == UnitKind::Data {
+        return (config.default_scope, Decision::DataSource, String::new());
+    }
+    let why = match found {
+        Found::Unresolved(why) => why.clone(),
+        _ if unit.kind == UnitKind::OpaqueModule => {
+            "its module is not installed, so tfscope cannot see what it holds".into()
+        }
+        _ => format!("the catalog does not know {}", unit.resource_type),
+    };
+    let reason = format!(
+        "unclassified: {why}; kept in {} until a rule or tag says otherwise",
+        config.scopes[config.default_scope]
+    );
+    (config.default_scope, Decision::Default { why }, reason)
+}
+
+/// Parallel to `units`: for an attachment the catalog placed, the arguments that name the
+/// principal it grants to (empty for one that is not a grant); `None` for every other unit.
+fn attachments(entries: &[Option<&Entry>], units: &[Classified]) -> Vec<Option<Vec<String>>> {
+    entries
         .iter()
-        .zip(&units)
+        .zip(units)
         .map(|(entry, c)| {
             let entry = (*entry)?;
             (entry.follows && matches!(c.decision, Decision::Catalog { .. }))
                 .then(|| entry.principal.clone())
         })
-        .collect();
-    settle(graph, config, &follows, &mut units);
+        .collect()
+}
 
+/// The dependencies from an earlier scope onto a later one, sorted.
+fn violations(graph: &ResourceGraph, units: &[Classified]) -> Vec<Violation> {
     // The latest scope among each unit's direct dependencies tells which units have a
     // violation; only those are walked dependency by dependency.
     let mut violations = Vec::new();
@@ -240,7 +307,11 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
         }
     }
     violations.sort();
+    violations
+}
 
+/// A warning for each rule that matches no resource, in the order of the rules.
+fn warn_unused_rules(config: &Config, rule_hits: &[usize], warnings: &mut Vec<Warning>) {
     for (i, rule) in config.rules.iter().enumerate() {
         if rule_hits[i] == 0 {
             warnings.push(Warning {
@@ -249,26 +320,12 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
             });
         }
     }
-    let unclassified = units
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| matches!(c.decision, Decision::Default { .. }))
-        .map(|(i, _)| i)
-        .collect();
-    Classification {
-        scopes: config.scopes.clone(),
-        units,
-        violations,
-        unclassified,
-        protected: config.protected.clone(),
-        warnings,
-    }
 }
 
 /// What the catalog says about a managed unit.
 enum Found<'c> {
     /// An entry, with the reason to give.
-    Entry(&'c crate::classify::catalog::Entry, String),
+    Entry(&'c Entry, String),
     /// A generic type whose argument does not resolve to an entry: why.
     Unresolved(String),
     Nothing,
@@ -277,7 +334,7 @@ enum Found<'c> {
 /// The catalog entry of a unit's type; for a generic type (`azapi_resource`), of what its
 /// argument says it is in every instance. Instances that disagree take the entry that lands
 /// earliest (base before runtime), so nothing is destroyed on a guess.
-fn catalog_entry<'c>(unit: &crate::graph::Unit, catalog: &'c Catalog) -> Found<'c> {
+fn catalog_entry<'c>(unit: &Unit, catalog: &'c Catalog) -> Found<'c> {
     if let Some(e) = catalog.lookup(&unit.resource_type) {
         return Found::Entry(
             e,
@@ -298,13 +355,12 @@ fn catalog_entry<'c>(unit: &crate::graph::Unit, catalog: &'c Catalog) -> Found<'
             unit.resource_type, keyed.argument
         ));
     }
-    let mut best: Option<(&crate::classify::catalog::Entry, &str)> = None;
+    let mut best: Option<(&Entry, &str)> = None;
     for value in values {
         match value.string() {
             Ok(v) => match catalog.lookup_in(keyed.catalog, v) {
                 Some(e) => {
-                    let rank =
-                        |e: &crate::classify::catalog::Entry| (e.layer != Layer::Base, !e.stateful);
+                    let rank = |e: &Entry| (e.layer != Layer::Base, !e.stateful);
                     if best.is_none_or(|(b, _)| rank(e) < rank(b)) {
                         best = Some((e, v));
                     }
@@ -332,257 +388,6 @@ fn catalog_entry<'c>(unit: &crate::graph::Unit, catalog: &'c Catalog) -> Found<'
             e.category, unit.resource_type, keyed.argument, e.pattern, e.source
         ),
     )
-}
-
-/// Promotion, attachments and data sources, until nothing moves. Each round:
-/// - a grant (`principal` in the catalog) takes the scope of the principal it names, and any
-///   other attachment (`follows`) the latest scope among the managed resources it joins;
-/// - every unit that is not explicit moves to the earliest scope among the units that depend on
-///   it (dependents first, so promotion travels down whole chains);
-/// - a data source takes the scope of the earliest unit that reads it; one that no unit reads
-///   takes the latest scope of what it reads and of the resources of its own module, so it
-///   never splits a module or pulls a later scope in.
-///
-/// Scopes only ever move earlier from the first round on, so this ends; an attachment is
-/// settled again after the resources it joins have been promoted, and a data source after all
-/// its readers have.
-fn settle(
-    graph: &ResourceGraph,
-    config: &Config,
-    follows: &[Option<Vec<String>>],
-    units: &mut [Classified],
-) {
-    let dependents_first = graph.dependents_first();
-    let mut dependencies_first = dependents_first.clone();
-    dependencies_first.reverse();
-    let catalog_reason: Vec<String> = units.iter().map(|c| c.reason.clone()).collect();
-    // The managed resources of each module, for unread data sources.
-    let mut managed_in: HashMap<&ModulePath, Vec<usize>> = HashMap::new();
-    for (d, unit) in graph.units.iter().enumerate() {
-        if unit.kind == UnitKind::Managed {
-            managed_in.entry(&unit.module).or_default().push(d);
-        }
-    }
-    let module_latest = |units: &[Classified], module: &ModulePath| {
-        managed_in
-            .get(module)
-            .and_then(|ds| ds.iter().map(|&d| units[d].scope).max())
-    };
-    // Each module as a number, for the same-module preference of promotion.
-    let mut module_ids: HashMap<&ModulePath, usize> = HashMap::new();
-    let module_of: Vec<usize> = graph
-        .units
-        .iter()
-        .map(|unit| {
-            let next = module_ids.len();
-            *module_ids.entry(&unit.module).or_insert(next)
-        })
-        .collect();
-    let mut first = true;
-    loop {
-        let mut moved = false;
-        // Attachments and grants, dependencies first so chains resolve. What a hub leads to
-        // was settled before any unit behind it reads it, so its summary is kept for the round.
-        let mut latest_behind = HashMap::new();
-        for &u in &dependencies_first {
-            let Some(principal_args) = &follows[u] else {
-                continue;
-            };
-            // The latest scope among managed resources, the first address on a tie.
-            let leaf =
-                |d: usize| (graph.units[d].kind == UnitKind::Managed).then(|| (units[d].scope, d));
-            let later = |a: (usize, usize), b: (usize, usize)| {
-                let a_wins =
-                    a.0.cmp(&b.0)
-                        .then_with(|| graph.units[b.1].address.cmp(&graph.units[a.1].address))
-                        == std::cmp::Ordering::Greater;
-                if a_wins {
-                    a
-                } else {
-                    b
-                }
-            };
-            let mut principal: Option<(usize, usize)> = None;
-            for &d in graph.arg_deps[u]
-                .iter()
-                .filter(|(name, _)| principal_args.contains(name))
-                .flat_map(|(_, set)| set.iter())
-            {
-                let found = graph.fold_node(
-                    Direction::Dependencies,
-                    d,
-                    &leaf,
-                    &later,
-                    &mut latest_behind,
-                );
-                principal = match (principal, found) {
-                    (Some(a), Some(b)) => Some(later(a, b)),
-                    (a, b) => a.or(b),
-                };
-            }
-            let grant = principal.is_some();
-            let latest = principal.or_else(|| {
-                graph.fold_adjacent(
-                    Direction::Dependencies,
-                    u,
-                    &leaf,
-                    &later,
-                    &mut latest_behind,
-                )
-            });
-            let Some((scope, to)) = latest else {
-                continue;
-            };
-            // From the first round on, scopes only move earlier; where promotion already put
-            // the unit where its principal (or what it joins) is, that is the better reason.
-            let promoted_here =
-                scope == units[u].scope && matches!(units[u].decision, Decision::Promoted { .. });
-            if !first && scope >= units[u].scope && !promoted_here {
-                continue;
-            }
-            let to_addr = graph.units[to].address.clone();
-            let unit = &mut units[u];
-            unit.reason = if grant {
-                format!(
-                    "grants to {} ({}), so it goes with it; {}",
-                    to_addr, config.scopes[scope], catalog_reason[u]
-                )
-            } else {
-                format!(
-                    "follows {} ({}), which it attaches to; {}",
-                    to_addr, config.scopes[scope], catalog_reason[u]
-                )
-            };
-            moved |= unit.scope != scope;
-            unit.scope = scope;
-            unit.decision = Decision::Follows { to: to_addr };
-        }
-        // Promotion and data sources, dependents first; as above, what a hub leads to was
-        // settled before any unit behind it reads it.
-        let mut earliest_behind = HashMap::new();
-        for &u in &dependents_first {
-            let leaf = |d: usize| Some(Earliest::of(d, units[d].scope, module_of[d]));
-            let earlier = |a: Earliest, b: Earliest| a.merge(b, graph);
-            let earliest = graph
-                .fold_adjacent(
-                    Direction::Dependents,
-                    u,
-                    &leaf,
-                    &earlier,
-                    &mut earliest_behind,
-                )
-                .map(|e| e.pick(module_of[u]));
-            if units[u].decision == Decision::DataSource {
-                let (scope, reason) = match earliest {
-                    Some((scope, by)) => (
-                        scope,
-                        format!("data source read by {}", graph.units[by].address),
-                    ),
-                    None => {
-                        // What it reads has not been settled in this round yet: no summary
-                        // is kept.
-                        let leaf = |d: usize| Some(units[d].scope);
-                        let reads = graph.fold_adjacent(
-                            Direction::Dependencies,
-                            u,
-                            &leaf,
-                            &std::cmp::max,
-                            &mut HashMap::new(),
-                        );
-                        let module = module_latest(units, &graph.units[u].module);
-                        match reads.max(module) {
-                            Some(scope) => (
-                                scope,
-                                "data source read by no resource; it goes with what it reads and the resources of its module".to_string(),
-                            ),
-                            None => (
-                                config.default_scope,
-                                format!(
-                                    "data source read by no resource; default scope {}",
-                                    config.scopes[config.default_scope]
-                                ),
-                            ),
-                        }
-                    }
-                };
-                if first || scope < units[u].scope {
-                    moved |= units[u].scope != scope;
-                    units[u].scope = scope;
-                    units[u].reason = reason;
-                }
-                continue;
-            }
-            let Some((scope, by)) = earliest else {
-                continue;
-            };
-            let unit = &mut units[u];
-            if scope < unit.scope && !unit.decision.is_explicit() {
-                let by_addr = graph.units[by].address.clone();
-                unit.reason = format!(
-                    "promoted to {}: {} ({}) depends on it; was {}",
-                    config.scopes[scope], by_addr, config.scopes[scope], unit.reason
-                );
-                unit.scope = scope;
-                unit.decision = Decision::Promoted { by: by_addr };
-                moved = true;
-            }
-        }
-        if !moved && !first {
-            return;
-        }
-        first = false;
-    }
-}
-
-/// The earliest scope among a unit's dependents, with the dependents at that scope that could
-/// name it: the one with the first address, and the one with the first address in each module
-/// (a dependent from the unit's own module is the likelier reason a reader looks for).
-#[derive(Debug, Clone)]
-struct Earliest {
-    scope: usize,
-    first: usize,
-    by_module: BTreeMap<usize, usize>,
-}
-
-impl Earliest {
-    fn of(d: usize, scope: usize, module: usize) -> Earliest {
-        Earliest {
-            scope,
-            first: d,
-            by_module: BTreeMap::from([(module, d)]),
-        }
-    }
-
-    fn merge(self, other: Earliest, graph: &ResourceGraph) -> Earliest {
-        let before = |a: usize, b: usize| graph.units[a].address <= graph.units[b].address;
-        match self.scope.cmp(&other.scope) {
-            std::cmp::Ordering::Less => self,
-            std::cmp::Ordering::Greater => other,
-            std::cmp::Ordering::Equal => {
-                let (mut big, small) = if self.by_module.len() >= other.by_module.len() {
-                    (self, other)
-                } else {
-                    (other, self)
-                };
-                if !before(big.first, small.first) {
-                    big.first = small.first;
-                }
-                for (m, d) in small.by_module {
-                    let slot = big.by_module.entry(m).or_insert(d);
-                    if !before(*slot, d) {
-                        *slot = d;
-                    }
-                }
-                big
-            }
-        }
-    }
-
-    /// The dependent that names the promotion of a unit in `module`.
-    fn pick(&self, module: usize) -> (usize, usize) {
-        let by = self.by_module.get(&module).copied().unwrap_or(self.first);
-        (self.scope, by)
-    }
 }
 
 /// The arguments of a resource type whose expressions are kept for evaluation per instance:
