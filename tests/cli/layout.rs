@@ -131,3 +131,153 @@ fn the_checker_sees_a_backward_import_and_ignores_tests() {
         ["src/load/hcl.rs: load -> nowhere"]
     );
 }
+
+/// The longest a function in `src/` may be without a comment saying why.
+const MAX_FUNCTION_LINES: usize = 80;
+
+/// The marker a function's doc comment carries when it is longer on purpose.
+const LONG_ON_PURPOSE: &str = "Long on purpose:";
+
+/// A line without string and character literals and without its `//` comment, for counting
+/// braces.
+fn code_only(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                while let Some(d) = chars.next() {
+                    match d {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '\'' => {
+                // A char literal ('{', '\''), not a lifetime ('a): skip to its closing quote.
+                let rest: String = chars.clone().take(3).collect();
+                let literal = rest.starts_with('\\') || rest.chars().nth(1) == Some('\'');
+                if literal {
+                    while let Some(d) = chars.next() {
+                        match d {
+                            '\\' => {
+                                chars.next();
+                            }
+                            '\'' => break,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => break,
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Functions of non-test code longer than the limit, as `file:line name (N lines)`, unless the
+/// comment block right above them says why.
+fn long_functions(relative: &Path, text: &str) -> Vec<String> {
+    let lines: Vec<&str> = non_test_code(text).lines().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(name) = fn_name(lines[i]) else {
+            i += 1;
+            continue;
+        };
+        let (mut depth, mut started, mut end) = (0i64, false, i);
+        for (j, line) in lines.iter().enumerate().skip(i) {
+            let code = code_only(line);
+            for c in code.chars() {
+                match c {
+                    '{' => {
+                        depth += 1;
+                        started = true;
+                    }
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            end = j;
+            if (started && depth == 0) || (!started && code.trim_end().ends_with(';')) {
+                break;
+            }
+        }
+        let length = end - i + 1;
+        let comment_above = lines[..i]
+            .iter()
+            .rev()
+            .take_while(|l| {
+                let l = l.trim_start();
+                l.starts_with("//") || l.starts_with("#[")
+            })
+            .any(|l| l.contains(LONG_ON_PURPOSE));
+        if started && length > MAX_FUNCTION_LINES && !comment_above {
+            found.push(format!(
+                "src/{}:{} {name} ({length} lines)",
+                relative.display(),
+                i + 1
+            ));
+        }
+        // Nested functions count as part of the one around them.
+        i = if started { end + 1 } else { i + 1 };
+    }
+    found
+}
+
+/// The name of the function a line declares, if it declares one.
+fn fn_name(line: &str) -> Option<&str> {
+    let mut words = line.split_whitespace().peekable();
+    while let Some(w) = words.next() {
+        match w {
+            "pub" | "const" | "async" | "unsafe" | "extern" => continue,
+            w if w.starts_with("pub(") => continue,
+            "fn" => {
+                let name = words.next()?;
+                let end = name.find(['(', '<']).unwrap_or(name.len());
+                return Some(&name[..end]);
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+#[test]
+fn no_function_is_longer_than_the_limit_without_saying_why() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(&src).sort_by_file_name() {
+        let entry = entry.expect("src/ is readable");
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(&src).expect("under src/");
+        let text = std::fs::read_to_string(entry.path()).expect("a source file reads");
+        found.extend(long_functions(relative, &text));
+    }
+    assert!(
+        found.is_empty(),
+        "functions over {MAX_FUNCTION_LINES} lines without a `{LONG_ON_PURPOSE}` comment:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_length_check_counts_braces_outside_strings_and_honours_the_marker() {
+    let body = "    let x = \"}}}\"; // }\n    let c = '{';\n".repeat(41);
+    let long = format!("pub(crate) fn big<'a>(s: &'a str) {{\n{body}}}\n");
+    assert_eq!(
+        long_functions(Path::new("x.rs"), &long),
+        ["src/x.rs:1 big (84 lines)"]
+    );
+    let marked = format!("/// Long on purpose: a table.\n#[inline]\n{long}");
+    assert!(long_functions(Path::new("x.rs"), &marked).is_empty());
+    let short = "fn f() {\n    g();\n}\nfn g();\n";
+    assert!(long_functions(Path::new("x.rs"), short).is_empty());
+}
