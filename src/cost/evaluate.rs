@@ -109,7 +109,11 @@ impl Evaluator {
             }
         }
         for ri in found {
-            let crate::load::model::ItemKind::Resource { kind, name } = &ri.item.kind else {
+            let crate::load::model::ItemKind::Resource {
+                resource_type: kind,
+                name,
+            } = &ri.item.kind
+            else {
                 continue;
             };
             let Some(body) = e.body(&ri.item.location.file, kind, name)? else {

@@ -392,10 +392,16 @@ impl<'c> Expander<'c> {
                         ItemKind::Output { name } => {
                             ix.outputs.insert(name.clone(), i);
                         }
-                        ItemKind::Resource { kind, name } => {
+                        ItemKind::Resource {
+                            resource_type: kind,
+                            name,
+                        } => {
                             ix.resources.insert((false, kind.clone(), name.clone()), i);
                         }
-                        ItemKind::Data { kind, name } => {
+                        ItemKind::Data {
+                            resource_type: kind,
+                            name,
+                        } => {
                             ix.resources.insert((true, kind.clone(), name.clone()), i);
                         }
                         ItemKind::Module(call) => {
@@ -456,10 +462,16 @@ impl<'c> Expander<'c> {
         let ix = &self.index[&inst.path];
         for (n, item) in ix.items.iter().enumerate() {
             let address = match &item.kind {
-                ItemKind::Resource { kind, name } => {
+                ItemKind::Resource {
+                    resource_type: kind,
+                    name,
+                } => {
                     format!("{}{kind}.{name}", inst.path.prefix())
                 }
-                ItemKind::Data { kind, name } => {
+                ItemKind::Data {
+                    resource_type: kind,
+                    name,
+                } => {
                     format!("{}data.{kind}.{name}", inst.path.prefix())
                 }
                 ItemKind::Module(call) => {
@@ -540,10 +552,16 @@ impl<'c> Expander<'c> {
             );
             for item in module.items.iter() {
                 let address = match &item.kind {
-                    ItemKind::Resource { kind, name } => {
+                    ItemKind::Resource {
+                        resource_type: kind,
+                        name,
+                    } => {
                         format!("{}{kind}.{name}", module.path.prefix())
                     }
-                    ItemKind::Data { kind, name } => {
+                    ItemKind::Data {
+                        resource_type: kind,
+                        name,
+                    } => {
                         format!("{}data.{kind}.{name}", module.path.prefix())
                     }
                     ItemKind::Module(call) => module.path.child(&call.name).to_string(),
@@ -585,7 +603,10 @@ impl<'c> Expander<'c> {
                     {
                         queue.extend(self.children(i, &call.name));
                     }
-                    ItemKind::Resource { kind, name } if wanted(kind) => {
+                    ItemKind::Resource {
+                        resource_type: kind,
+                        name,
+                    } if wanted(kind) => {
                         let config_address = format!("{}{kind}.{name}", inst.path.prefix());
                         if let Some(u) = &inst.unknown {
                             unknown.push(u.clone());
@@ -806,8 +827,14 @@ impl<'c> Expander<'c> {
 
     fn unknowable(&self, inst: &ModuleInstance, item: &Item, detail: Option<String>) -> Unknowable {
         let local = match &item.kind {
-            ItemKind::Resource { kind, name } => format!("{kind}.{name}"),
-            ItemKind::Data { kind, name } => format!("data.{kind}.{name}"),
+            ItemKind::Resource {
+                resource_type: kind,
+                name,
+            } => format!("{kind}.{name}"),
+            ItemKind::Data {
+                resource_type: kind,
+                name,
+            } => format!("data.{kind}.{name}"),
             ItemKind::Module(call) => format!("module.{}", call.name),
             _ => String::new(),
         };

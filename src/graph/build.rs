@@ -187,7 +187,14 @@ impl<'a> Builder<'a> {
         for item in module.items.iter() {
             let loc = Some(item.location.clone());
             match &item.kind {
-                ItemKind::Resource { kind, name } | ItemKind::Data { kind, name } => {
+                ItemKind::Resource {
+                    resource_type: kind,
+                    name,
+                }
+                | ItemKind::Data {
+                    resource_type: kind,
+                    name,
+                } => {
                     self.add_resource_node(at, m, item, kind, name);
                 }
                 ItemKind::Module(call) => self.add_call_nodes(at, m, call, item),
@@ -289,7 +296,14 @@ impl<'a> Builder<'a> {
         for item in module.items.iter() {
             let file = &item.location.file;
             match &item.kind {
-                ItemKind::Resource { kind, name } | ItemKind::Data { kind, name } => {
+                ItemKind::Resource {
+                    resource_type: kind,
+                    name,
+                }
+                | ItemKind::Data {
+                    resource_type: kind,
+                    name,
+                } => {
                     self.add_resource_edges(at, item, kind, name);
                 }
                 ItemKind::Local { name } => {

@@ -160,9 +160,15 @@ impl Cx<'_> {
         let labels = self.labels(&block, &["type", "name"])?;
         let (kind, name) = (labels[0].to_string(), labels[1].to_string());
         let item_kind = if block.ident.as_str() == "resource" {
-            ItemKind::Resource { kind, name }
+            ItemKind::Resource {
+                resource_type: kind,
+                name,
+            }
         } else {
-            ItemKind::Data { kind, name }
+            ItemKind::Data {
+                resource_type: kind,
+                name,
+            }
         };
         let mut item = Item::new(item_kind, location);
         self.resource_body(block.body, &mut item);
@@ -276,7 +282,10 @@ impl Cx<'_> {
     /// references, and (with [`Detail::shapes`]) its shape.
     fn resource_body(&self, body: Body, item: &mut Item) {
         let kept = match &item.kind {
-            ItemKind::Resource { kind, .. } => (self.detail.kept)(kind),
+            ItemKind::Resource {
+                resource_type: kind,
+                ..
+            } => (self.detail.kept)(kind),
             _ => &[],
         };
         // What needs the whole body, before the loop below takes its expressions.

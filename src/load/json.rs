@@ -86,12 +86,12 @@ fn resource_blocks(
         for (name, body) in objects(by_name) {
             let item_kind = if block == "resource" {
                 ItemKind::Resource {
-                    kind: kind.clone(),
+                    resource_type: kind.clone(),
                     name: name.clone(),
                 }
             } else {
                 ItemKind::Data {
-                    kind: kind.clone(),
+                    resource_type: kind.clone(),
                     name: name.clone(),
                 }
             };
@@ -217,7 +217,10 @@ fn provider_blocks(content: &Value, names: &Names, items: &mut Vec<Item>) {
 
 fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item, kept: KeptArguments) {
     let kept = match &item.kind {
-        ItemKind::Resource { kind, .. } => kept(kind),
+        ItemKind::Resource {
+            resource_type: kind,
+            ..
+        } => kept(kind),
         _ => &[],
     };
     for (key, value) in body {

@@ -81,8 +81,8 @@ impl Repetition {
 /// What a top-level block declares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ItemKind {
-    Resource { kind: String, name: String },
-    Data { kind: String, name: String },
+    Resource { resource_type: String, name: String },
+    Data { resource_type: String, name: String },
     Module(ModuleCall),
     Variable { name: String },
     Local { name: String },

@@ -132,7 +132,14 @@ fn add_declared_types(schema: &mut Schema, config: &Configuration) -> Owners {
     for module in &config.modules {
         for item in module.items.iter() {
             match &item.kind {
-                ItemKind::Resource { kind, .. } | ItemKind::Data { kind, .. } => {
+                ItemKind::Resource {
+                    resource_type: kind,
+                    ..
+                }
+                | ItemKind::Data {
+                    resource_type: kind,
+                    ..
+                } => {
                     let data = matches!(item.kind, ItemKind::Data { .. });
                     let provider = provider_of(kind, item.provider.as_deref());
                     let p = schema.providers.entry(provider.clone()).or_default();
@@ -204,10 +211,14 @@ impl<'a> Declared<'a> {
                 .items
                 .iter()
                 .filter_map(|i| match &i.kind {
-                    ItemKind::Resource { kind, name } => {
-                        Some((false, kind.as_str(), name.as_str()))
-                    }
-                    ItemKind::Data { kind, name } => Some((true, kind.as_str(), name.as_str())),
+                    ItemKind::Resource {
+                        resource_type: kind,
+                        name,
+                    } => Some((false, kind.as_str(), name.as_str())),
+                    ItemKind::Data {
+                        resource_type: kind,
+                        name,
+                    } => Some((true, kind.as_str(), name.as_str())),
                     _ => None,
                 })
                 .collect(),
