@@ -239,6 +239,17 @@ pub enum Error {
     #[diagnostic(transparent)]
     State(Box<StateError>),
 
+    /// A command-line value tfscope cannot use (not a file: those are [`Error::Input`]).
+    #[error("{flag}: {message}")]
+    #[diagnostic(code(tfscope::usage))]
+    Usage {
+        flag: &'static str,
+        value: String,
+        message: String,
+        #[help]
+        help: Option<String>,
+    },
+
     #[error("{message}")]
     #[diagnostic(code(tfscope::refused))]
     Refused {

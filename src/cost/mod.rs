@@ -62,21 +62,22 @@ pub fn estimate_root(
         }
         None => Default::default(),
     };
-    let input_error = |message: String| Error::Refused {
-        message,
-        help: None,
-    };
     let schedules: Vec<Schedule> = if options.schedules.is_empty() {
         Schedule::builtin()
     } else {
-        let parsed: Result<Vec<Schedule>, String> = options
+        let parsed: Result<Vec<Schedule>, Error> = options
             .schedules
             .iter()
-            .map(|s| Schedule::parse(s))
+            .map(|s| {
+                Schedule::parse(s).map_err(|message| Error::Usage {
+                    flag: "--schedule",
+                    value: s.clone(),
+                    message,
+                    help: Some("`tfscope cost --help` lists the built-in schedules".into()),
+                })
+            })
             .collect();
-        std::iter::once(Schedule::always())
-            .chain(parsed.map_err(input_error)?)
-            .collect()
+        std::iter::once(Schedule::always()).chain(parsed?).collect()
     };
     let down_from = match options.down {
         Some(name) => a.config.require_scope(name)?,

@@ -170,3 +170,16 @@ fn a_syntax_error_after_a_multiline_for_conditional_points_at_its_line() {
         result(&out)
     );
 }
+
+#[test]
+fn a_bad_schedule_is_a_usage_error_that_names_the_flag() {
+    let out = tfscope(&["cost", "--schedule", "bogus=abc"]);
+    assert_input_error(&out);
+    let err = stderr(&out);
+    assert!(err.contains("tfscope::usage"), "{}", result(&out));
+    assert!(
+        err.contains("--schedule: unknown schedule \"bogus=abc\""),
+        "{}",
+        result(&out)
+    );
+}
