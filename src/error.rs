@@ -275,6 +275,17 @@ pub fn read_file(path: &Path) -> Result<String, Error> {
     })
 }
 
+/// The byte offset of a 1-based line and column as serde_json reports them (the column in
+/// bytes), clamped to the text.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
 /// Where a byte span of `text` is, and the text and span for a caret under it.
 pub fn locate(
     file: &str,

@@ -197,6 +197,9 @@ impl Evaluator {
 /// same type and name replaces an earlier one).
 fn parse_bodies(file: &str, keep: &Keep<'_>) -> Result<ParsedBodies, Error> {
     let text = crate::error::read_file(std::path::Path::new(file))?;
+    if crate::load::is_json_file(file) {
+        return json_bodies(file, &text, keep);
+    }
     let body = crate::load::hcl_syntax::parse_body(&text).map_err(|e| {
         let offset = e.location().offset();
         Error::syntax(file, &text, offset..offset + 1, e.message().to_string())
@@ -233,6 +236,47 @@ fn parse_bodies(file: &str, keep: &Keep<'_>) -> Result<ParsedBodies, Error> {
         }
     }
     Ok(bodies)
+}
+
+/// [`parse_bodies`] for a `.tf.json` file: the same blocks, converted from JSON.
+fn json_bodies(file: &str, text: &str, keep: &Keep<'_>) -> Result<ParsedBodies, Error> {
+    let blocks = crate::load::json::resource_bodies(file, text)?;
+    let mut referenced: BTreeSet<(String, String)> = BTreeSet::new();
+    if let Keep::Wanted(types) = keep {
+        for (_, body) in blocks.iter().filter(|(k, _)| types.contains(&k.0)) {
+            for attr in body.attributes() {
+                if let Some((t, n)) = referenced_resource(&attr.expr) {
+                    referenced.insert((t.to_string(), n.to_string()));
+                }
+            }
+        }
+    }
+    let mut bodies: ParsedBodies = Vec::new();
+    for (key, body) in blocks {
+        let kept = match keep {
+            Keep::Wanted(types) => types.contains(&key.0) || referenced.contains(&key),
+            Keep::One(kind, name) => key.0 == *kind && key.1 == *name,
+        };
+        if kept {
+            bodies.retain(|(k, _)| *k != key);
+            bodies.push((key, body));
+        }
+    }
+    Ok(bodies)
+}
+
+/// [`referenced_block`] of an `hcl` expression (the form JSON arguments are converted to).
+fn referenced_resource(expr: &Expression) -> Option<(&str, &str)> {
+    let Expression::Traversal(t) = expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    match t.operators.first() {
+        Some(TraversalOperator::GetAttr(name)) => Some((root.as_str(), name.as_str())),
+        _ => None,
+    }
 }
 
 /// `aws_x.y` of an argument written `aws_x.y.attr` or `aws_x.y[key].attr`: the block whose
@@ -426,5 +470,72 @@ resource "aws_ecs_service" "svc" {
                 ("aws_ecs_service.svc[\"web\"]".to_string(), Value::from(256)),
             ]
         );
+    }
+
+    /// An instance's address, arguments and references.
+    type Priced = (String, Map<String, Value>, Map<String, Value>);
+
+    /// The priced instances of a tree.
+    fn priced(files: &[(&str, &str)], types: &[&str]) -> Vec<Priced> {
+        let tmp = crate::testing::tree(files);
+        let config = crate::load::load(tmp.path()).unwrap();
+        let types: BTreeSet<String> = types.iter().map(|t| t.to_string()).collect();
+        let e = Evaluator::run(&config, None, &types).unwrap();
+        e.instances
+            .into_iter()
+            .map(|i| (i.address, i.args, i.refs))
+            .collect()
+    }
+
+    #[test]
+    fn a_tf_json_file_prices_like_the_same_blocks_in_hcl() {
+        let hcl = r#"
+variable "cpu" {
+  default = 512
+}
+resource "aws_ecs_task_definition" "t" {
+  cpu = var.cpu
+  runtime_platform {
+    cpu_architecture = "ARM64"
+  }
+}
+resource "aws_ecs_service" "s" {
+  for_each        = toset(["a", "b"])
+  name            = "svc-${each.key}"
+  desired_count   = 2
+  task_definition = aws_ecs_task_definition.t.arn
+}
+"#;
+        let json = r#"{
+  "variable": { "cpu": { "default": 512 } },
+  "resource": {
+    "aws_ecs_task_definition": {
+      "t": { "cpu": "${var.cpu}", "runtime_platform": [{ "cpu_architecture": "ARM64" }] }
+    },
+    "aws_ecs_service": {
+      "s": {
+        "for_each": "${toset([\"a\", \"b\"])}",
+        "name": "svc-${each.key}",
+        "desired_count": 2,
+        "task_definition": "${aws_ecs_task_definition.t.arn}"
+      }
+    }
+  }
+}"#;
+        let types = ["aws_ecs_service"];
+        let from_hcl = priced(&[("main.tf", hcl)], &types);
+        let from_json = priced(&[("main.tf.json", json)], &types);
+        assert_eq!(from_hcl.len(), 2);
+        let (_, args, refs) = &from_json[1];
+        assert_eq!(args["name"], Value::from("svc-b"));
+        assert_eq!(args["desired_count"], Value::from(2));
+        let task = refs["task_definition"].as_object().unwrap();
+        assert_eq!(task["cpu"], Value::from(512));
+        let platform = task["runtime_platform"].as_array().unwrap()[0]
+            .as_object()
+            .unwrap();
+        assert_eq!(platform["cpu_architecture"], Value::from("ARM64"));
+        // Everything but the references' unknown `arn` (left out) is the same.
+        assert_eq!(from_json, from_hcl);
     }
 }

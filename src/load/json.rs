@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::error::{Error, LineIndex, Location};
+use crate::error::{offset_of, Error, LineIndex, Location};
 use crate::load::hcl::{expression_text_refs, template_refs, KeptArguments};
 use crate::load::model::{FileModel, Item, ItemKind, ModuleCall, Reference, Repetition};
 
@@ -134,10 +134,7 @@ fn module_call(name: &str, body: &Value, location: Location) -> Item {
                 "source" => call.source = value.as_str().map(str::to_string),
                 "version" => call.version = value.as_str().map(str::to_string),
                 "depends_on" => item.depends_on = bare_refs(value),
-                "count" | "for_each" => {
-                    item.repetition = Repetition::of_argument(key).expect("count or for_each");
-                    item.refs.extend(value_refs(value));
-                }
+                "count" | "for_each" => repeat(&mut item, key, value),
                 "providers" => {
                     if let Value::Object(m) = value {
                         for (child, parent) in m {
@@ -149,6 +146,8 @@ fn module_call(name: &str, body: &Value, location: Location) -> Item {
                 }
                 input => {
                     call.inputs.insert(input.to_string(), value_refs(value));
+                    call.input_exprs
+                        .insert(input.to_string(), argument_expression(value));
                 }
             }
         }
@@ -159,11 +158,29 @@ fn module_call(name: &str, body: &Value, location: Location) -> Item {
 
 /// `"variable"`: `{ name: body }`, one variable per name (the body is not read).
 fn variable_blocks(content: &Value, names: &Names, items: &mut Vec<Item>) {
-    for (name, _) in objects(content) {
-        items.push(Item::new(
+    for (name, body) in objects(content) {
+        let mut item = Item::new(
             ItemKind::Variable { name: name.clone() },
             names.locate(name),
-        ));
+        );
+        // The first of each argument counts, as in HCL.
+        for body in bodies(body) {
+            for (key, value) in body {
+                match key.as_str() {
+                    // A default is a literal value: its strings are not templates.
+                    "default" if item.value.is_none() => {
+                        item.value = hcl::to_expression(value).ok();
+                    }
+                    // A type constraint is written as a string: `"map(string)"`.
+                    "type" if item.type_expr.is_none() => {
+                        item.type_expr = value.as_str().and_then(|s| s.parse().ok());
+                    }
+                    "nullable" => item.non_nullable |= value == &Value::Bool(false),
+                    _ => {}
+                }
+            }
+        }
+        items.push(item);
     }
 }
 
@@ -173,6 +190,7 @@ fn locals_blocks(content: &Value, names: &Names, items: &mut Vec<Item>) {
         for (name, value) in body {
             let mut item = Item::new(ItemKind::Local { name: name.clone() }, names.locate(name));
             item.refs = value_refs(value);
+            item.value = Some(argument_expression(value));
             items.push(item);
         }
     }
@@ -186,6 +204,10 @@ fn output_blocks(content: &Value, names: &Names, items: &mut Vec<Item>) {
             for (key, value) in body {
                 match key.as_str() {
                     "depends_on" => item.depends_on = bare_refs(value),
+                    "value" => {
+                        item.value = Some(argument_expression(value));
+                        item.refs.extend(value_refs(value));
+                    }
                     _ => item.refs.extend(value_refs(value)),
                 }
             }
@@ -227,10 +249,7 @@ fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item, kept: K
         match key.as_str() {
             "depends_on" => item.depends_on = bare_refs(value),
             "provider" => item.provider = value.as_str().map(str::to_string),
-            "count" | "for_each" => {
-                item.repetition = Repetition::of_argument(key).expect("count or for_each");
-                item.refs.extend(value_refs(value));
-            }
+            "count" | "for_each" => repeat(item, key, value),
             "lifecycle" => {
                 for body in bodies(value) {
                     for (k, v) in body {
@@ -251,7 +270,7 @@ fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item, kept: K
                 item.refs.extend(value_refs(value));
             }
             key if kept.contains(&key) => {
-                item.kept.insert(key.to_string(), expression(value));
+                item.kept.insert(key.to_string(), kept_expression(value));
                 item.refs.extend(value_refs(value));
             }
             _ => item.refs.extend(value_refs(value)),
@@ -259,9 +278,73 @@ fn resource_body(body: &serde_json::Map<String, Value>, item: &mut Item, kept: K
     }
 }
 
-/// An argument's JSON value as the expression Terraform reads: a string is a template
-/// (`"${var.days}"`), anything else a literal.
-fn expression(value: &Value) -> hcl::Expression {
+/// A managed resource block's (type, name) and body.
+pub type ResourceBody = ((String, String), hcl::Body);
+
+/// The managed resource blocks of a `.tf.json` file as `hcl::Body`s, for evaluating their
+/// arguments per instance (`tfscope cost`), keyed by (type, name), in file order. Nested blocks
+/// written as arrays of objects evaluate as lists of objects, as HCL blocks do; one written as a
+/// single object stays an object, since only the provider's schema tells it from a map.
+pub fn resource_bodies(file: &str, text: &str) -> Result<Vec<ResourceBody>, Error> {
+    let root = root_object(file, text)?;
+    let mut out = Vec::new();
+    for (kind, by_name) in root.get("resource").map(objects).unwrap_or_default() {
+        for (name, body) in objects(by_name) {
+            let mut builder = hcl::Body::builder();
+            for (key, value) in bodies(body).into_iter().flatten() {
+                if !matches!(
+                    key.as_str(),
+                    "lifecycle" | "provisioner" | "connection" | "dynamic"
+                ) {
+                    let attribute = hcl::Attribute::new(key.as_str(), argument_expression(value));
+                    builder = builder.add_attribute(attribute);
+                }
+            }
+            out.push(((kind.clone(), name.clone()), builder.build()));
+        }
+    }
+    Ok(out)
+}
+
+/// A JSON value as the expression Terraform evaluates: a string that is one interpolation
+/// (`"${var.cpu}"`) is that expression, any other string a template, arrays and objects
+/// element by element, anything else a literal.
+fn argument_expression(value: &Value) -> hcl::Expression {
+    match value {
+        Value::String(s) => {
+            let single = s
+                .strip_prefix("${")
+                .and_then(|r| r.strip_suffix('}'))
+                .filter(|inner| !inner.contains("${"));
+            match single.and_then(|inner| inner.parse::<hcl::Expression>().ok()) {
+                Some(expr) => expr,
+                None => hcl::Expression::from(hcl::TemplateExpr::QuotedString(s.clone())),
+            }
+        }
+        Value::Array(items) => {
+            hcl::Expression::Array(items.iter().map(argument_expression).collect())
+        }
+        Value::Object(map) => hcl::Expression::Object(
+            map.iter()
+                .map(|(k, v)| (hcl::ObjectKey::from(k.as_str()), argument_expression(v)))
+                .collect(),
+        ),
+        other => hcl::to_expression(other).unwrap_or(hcl::Expression::Null),
+    }
+}
+
+/// `count` or `for_each` of a resource or module call: the repetition, its expression for
+/// instance keys, and its references.
+fn repeat(item: &mut Item, key: &str, value: &Value) {
+    item.repetition = Repetition::of_argument(key).expect("count or for_each");
+    item.repetition_expr = Some(argument_expression(value));
+    item.repetition_at = Some(item.location.clone());
+    item.refs.extend(value_refs(value));
+}
+
+/// A kept argument as written: a string stays a template (`"${var.days}"`, which evaluates
+/// like [`argument_expression`] but reads as in the file in messages), anything else a literal.
+fn kept_expression(value: &Value) -> hcl::Expression {
     match value {
         Value::String(s) => hcl::Expression::from(hcl::TemplateExpr::QuotedString(s.clone())),
         other => hcl::to_expression(other).unwrap_or(hcl::Expression::Null),
@@ -309,15 +392,6 @@ fn bare_refs(value: &Value) -> Vec<Reference> {
             .collect(),
         _ => Vec::new(),
     }
-}
-
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    (start + column.saturating_sub(1)).min(text.len())
 }
 
 #[cfg(test)]

@@ -290,6 +290,11 @@ pub fn is_config_file(name: &str) -> bool {
     !ignored && (name.ends_with(".tf") || name.ends_with(".tf.json"))
 }
 
+/// A configuration file in Terraform's JSON syntax (`*.tf.json`).
+pub fn is_json_file(name: &str) -> bool {
+    name.ends_with(".tf.json")
+}
+
 type DirResult = Result<(Vec<Item>, Vec<Warning>), Error>;
 
 fn parse_dir(dir: &Path, detail: Detail) -> DirResult {
@@ -302,7 +307,7 @@ fn parse_dir(dir: &Path, detail: Detail) -> DirResult {
                 source,
             })?;
             let display = display_path(path);
-            if display.ends_with(".json") {
+            if is_json_file(&display) {
                 crate::load::json::parse_json_file(&display, &text, detail.kept)
             } else {
                 parse_file_with(&display, &text, detail)

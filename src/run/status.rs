@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::classify::Classification;
-use crate::error::{Error, StateError};
+use crate::error::{offset_of, Error, StateError};
 use crate::graph::{ResourceGraph, UnitKind};
 
 /// [`resources_in_state`] of a document's text; `origin` says where it came from, for errors,
@@ -26,16 +26,6 @@ pub fn resources_in_state_text(text: &str, origin: String) -> Result<BTreeSet<St
         }))
     })?;
     resources_in_state(&doc).map_err(|message| Error::state(origin, message))
-}
-
-/// The byte offset of a 1-based line and column (in bytes, as serde_json counts them).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    (start + column.saturating_sub(1)).min(text.len())
 }
 
 pub fn resources_in_state(doc: &Value) -> Result<BTreeSet<String>, String> {

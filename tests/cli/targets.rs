@@ -133,3 +133,79 @@ fn an_empty_target_list_fails_loudly() {
     assert_eq!(stdout(&out), "");
     assert_snapshot!(result(&out));
 }
+
+/// The root of `count_for_each` in Terraform's JSON syntax: the same variables, count and
+/// for_each, with expressions in `"${...}"`.
+const COUNT_FOR_EACH_JSON: &str = r#"{
+  "variable": {
+    "azs": { "type": "list(string)", "default": ["us-east-1a", "us-east-1b"] },
+    "services": { "type": "map(object({ cpu = number }))", "default": { "api": { "cpu": 256 } } }
+  },
+  "resource": {
+    "aws_vpc": { "main": { "cidr_block": "10.0.0.0/16" } },
+    "aws_subnet": {
+      "private": {
+        "count": "${length(var.azs)}",
+        "vpc_id": "${aws_vpc.main.id}",
+        "availability_zone": "${var.azs[count.index]}",
+        "cidr_block": "${cidrsubnet(aws_vpc.main.cidr_block, 8, count.index)}"
+      }
+    },
+    "aws_ecs_cluster": { "main": { "name": "main" } }
+  },
+  "module": {
+    "svc": {
+      "source": "./svc",
+      "for_each": "${var.services}",
+      "name": "${each.key}",
+      "cpu": "${each.value.cpu}",
+      "cluster_id": "${aws_ecs_cluster.main.id}",
+      "subnet_ids": "${aws_subnet.private[*].id}"
+    }
+  }
+}"#;
+
+#[test]
+fn a_json_root_expands_count_and_for_each_like_the_same_hcl() {
+    let hcl = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("count_for_each"));
+    let tmp = tempfile::tempdir().unwrap();
+    let json = tmp.path();
+    for dir in ["svc", "environments"] {
+        std::fs::create_dir(json.join(dir)).unwrap();
+        for entry in std::fs::read_dir(hcl.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, json.join(dir).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(json.join("main.tf.json"), COUNT_FOR_EACH_JSON).unwrap();
+    let runs: [&[&str]; 4] = [
+        &["targets", "--scope", "runtime", "--env", "prod", "."],
+        &[
+            "targets",
+            "--scope",
+            "base",
+            "--destroy",
+            "--expand",
+            "--env",
+            "prod",
+            ".",
+        ],
+        &["plan", "--scope", "all", "--env", "prod", "."],
+        &["cost", "--env", "prod", "--format", "json", "."],
+    ];
+    for args in runs {
+        let from_hcl = crate::tfscope_in(&hcl, args);
+        let from_json = crate::tfscope_in(json, args);
+        assert_eq!(code(&from_hcl), 0, "{}", result(&from_hcl));
+        assert_eq!(
+            result(&from_json),
+            result(&from_hcl),
+            "tfscope {}",
+            args.join(" ")
+        );
+    }
+    // The keys come from prod.tfvars: three services, two subnets.
+    let targets = crate::tfscope_in(json, runs[1]);
+    assert!(stdout(&targets).contains("module.svc[\"worker\"].aws_s3_bucket.uploads"));
+    assert!(stdout(&targets).contains("module.svc[\"web\"].aws_ecs_service.this"));
+}
