@@ -33,6 +33,16 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// The location of a byte offset of `text`, read from `file`.
+    pub fn location(&self, file: &str, text: &str, offset: usize) -> Location {
+        let (line, column) = self.line_col(text, offset);
+        Location {
+            file: file.to_string(),
+            line,
+            column,
+        }
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
@@ -292,7 +302,7 @@ pub fn locate(
     text: &str,
     span: std::ops::Range<usize>,
 ) -> (Location, NamedSource<String>, SourceSpan) {
-    let (line, column) = LineIndex::new(text).line_col(text, span.start);
+    let location = LineIndex::new(text).location(file, text, span.start);
     let start = span.start.min(text.len());
     let len = span
         .end
@@ -300,11 +310,6 @@ pub fn locate(
         .max(1)
         .min(text.len().saturating_sub(start))
         .max(usize::from(start < text.len()));
-    let location = Location {
-        file: file.to_string(),
-        line,
-        column,
-    };
     (
         location,
         NamedSource::new(file, text.to_string()),

@@ -158,12 +158,8 @@ const RULE_KEYS: &[&str] = &[
 
 impl Reader<'_> {
     fn location(&self, span: Option<std::ops::Range<usize>>) -> Location {
-        let (line, column) = self.index.line_col(self.text, span.map_or(0, |s| s.start));
-        Location {
-            file: self.file.to_string(),
-            line,
-            column,
-        }
+        self.index
+            .location(self.file, self.text, span.map_or(0, |s| s.start))
     }
 
     /// An error at `span` (the file's start when none), with the line and a caret.

@@ -103,12 +103,8 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn location(&self, span: Option<std::ops::Range<usize>>) -> Location {
-        let (line, column) = self.index.line_col(self.text, span.map_or(0, |s| s.start));
-        Location {
-            file: self.file.to_string(),
-            line,
-            column,
-        }
+        self.index
+            .location(self.file, self.text, span.map_or(0, |s| s.start))
     }
 
     fn error(&self, span: Option<std::ops::Range<usize>>, message: String) -> Error {
@@ -364,14 +360,7 @@ impl Cx<'_> {
     }
 
     fn module_call(&self, name: &str, body: Body, location: Location) -> Item {
-        let mut call = ModuleCall {
-            name: name.to_string(),
-            source: None,
-            version: None,
-            inputs: BTreeMap::new(),
-            input_exprs: BTreeMap::new(),
-            providers: BTreeMap::new(),
-        };
+        let mut call = ModuleCall::named(name);
         let mut item = Item::new(
             ItemKind::Variable {
                 name: String::new(),

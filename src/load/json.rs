@@ -2,8 +2,6 @@
 //! expressions inside `"${...}"` string templates. Produces the same [`FileModel`] as
 //! [`crate::load::hcl`]; locations point at the block's name in the file.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use crate::error::{offset_of, Error, LineIndex, Location};
@@ -65,12 +63,7 @@ impl Names<'_> {
     fn locate(&self, name: &str) -> Location {
         let needle = format!("\"{name}\"");
         let offset = self.text.find(&needle).unwrap_or(0);
-        let (line, column) = self.index.line_col(self.text, offset);
-        Location {
-            file: self.file.to_string(),
-            line,
-            column,
-        }
+        self.index.location(self.file, self.text, offset)
     }
 }
 
@@ -114,14 +107,7 @@ fn module_blocks(content: &Value, names: &Names, items: &mut Vec<Item>) {
 /// One module call: its source and version, meta-arguments, providers, and every other
 /// argument as an input.
 fn module_call(name: &str, body: &Value, location: Location) -> Item {
-    let mut call = ModuleCall {
-        name: name.to_string(),
-        source: None,
-        version: None,
-        inputs: BTreeMap::new(),
-        input_exprs: BTreeMap::new(),
-        providers: BTreeMap::new(),
-    };
+    let mut call = ModuleCall::named(name);
     let mut item = Item::new(
         ItemKind::Variable {
             name: String::new(),

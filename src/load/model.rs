@@ -104,6 +104,20 @@ pub struct ModuleCall {
     pub providers: BTreeMap<String, String>,
 }
 
+impl ModuleCall {
+    /// A call with a name and nothing else yet.
+    pub fn named(name: &str) -> ModuleCall {
+        ModuleCall {
+            name: name.to_string(),
+            source: None,
+            version: None,
+            inputs: BTreeMap::new(),
+            input_exprs: BTreeMap::new(),
+            providers: BTreeMap::new(),
+        }
+    }
+}
+
 /// One declaration with everything tfscope needs to know about it.
 #[derive(Debug, Clone)]
 pub struct Item {
