@@ -64,8 +64,8 @@ pub fn check(graph: &ResourceGraph, class: &Classification, strict: bool) -> Vec
             ),
         });
     }
-    for (u, c) in class.units.iter().enumerate() {
-        let unit = &graph.units[u];
+    for u in graph.unit_ids() {
+        let (unit, c) = (&graph.units[u], &class.units[u]);
         if c.stateful
             && unit.kind == UnitKind::Managed
             && !class.protected.contains(&c.scope)
@@ -84,8 +84,9 @@ pub fn check(graph: &ResourceGraph, class: &Classification, strict: bool) -> Vec
             });
         }
     }
-    let routine =
-        (0..class.units.len()).filter(|&u| !class.protected.contains(&class.units[u].scope));
+    let routine = graph
+        .unit_ids()
+        .filter(|&u| !class.protected.contains(&class.units[u].scope));
     for h in crate::classify::hazard::hazards(graph, class, routine) {
         findings.push(Finding {
             kind: FindingKind::RecreateHazard,

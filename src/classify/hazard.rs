@@ -16,7 +16,7 @@ use crate::classify::Classification;
 use crate::error::Location;
 use crate::eval::instances::{ArgumentValue, Scalar};
 use crate::eval::{format_number, Value};
-use crate::graph::{ResourceGraph, Unit, UnitKind};
+use crate::graph::{ResourceGraph, Unit, UnitId, UnitKind};
 
 /// A run of the routine cycle that a hazard breaks.
 #[derive(
@@ -247,7 +247,7 @@ pub struct Hazard {
 pub fn hazards(
     graph: &ResourceGraph,
     class: &Classification,
-    units: impl IntoIterator<Item = usize>,
+    units: impl IntoIterator<Item = UnitId>,
 ) -> Vec<Hazard> {
     hazards_in(HazardCatalog::builtin(), graph, class, units)
 }
@@ -257,9 +257,9 @@ pub fn hazards_in(
     catalog: &HazardCatalog,
     graph: &ResourceGraph,
     class: &Classification,
-    units: impl IntoIterator<Item = usize>,
+    units: impl IntoIterator<Item = UnitId>,
 ) -> Vec<Hazard> {
-    let units: BTreeSet<usize> = units.into_iter().collect();
+    let units: BTreeSet<UnitId> = units.into_iter().collect();
     let mut out: Vec<Hazard> = units
         .into_iter()
         .filter_map(|u| {
@@ -417,7 +417,8 @@ mod tests {
     /// configuration, whose `tfscope.hcl` is `config`.
     fn found(files: &[(&str, &str)], config: &str) -> Vec<Hazard> {
         let (graph, class) = crate::testing::analyse(files, config);
-        let routine = (0..graph.units.len())
+        let routine = graph
+            .unit_ids()
             .filter(|&u| !class.protected.contains(&class.units[u].scope))
             .collect::<Vec<_>>();
         hazards(&graph, &class, routine)
@@ -730,7 +731,7 @@ data "aws_s3_bucket" "read" {
             )],
             "",
         );
-        let all = hazards(&graph, &class, 0..graph.units.len());
+        let all = hazards(&graph, &class, graph.unit_ids());
         let fixes: Vec<(&str, &str)> = all
             .iter()
             .map(|h| (h.address.as_str(), h.fix.as_str()))

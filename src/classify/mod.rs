@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use crate::classify::catalog::{Catalog, Entry, Layer};
 use crate::classify::config::Config;
 use crate::error::Warning;
-use crate::graph::{Direction, ResourceGraph, Unit, UnitKind};
+use crate::graph::{Direction, HubMemo, ResourceGraph, Unit, UnitId, UnitKind};
 use settle::settle;
 
 /// What decided a unit's scope.
@@ -69,8 +69,8 @@ pub struct Classified {
 /// A dependency from an earlier scope onto a later one that the user's own rules or tags caused.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Violation {
-    pub dependent: usize,
-    pub dependency: usize,
+    pub dependent: UnitId,
+    pub dependency: UnitId,
 }
 
 #[derive(Debug, Clone)]
@@ -80,14 +80,14 @@ pub struct Classification {
     pub units: Vec<Classified>,
     pub violations: Vec<Violation>,
     /// Units that got the default scope because nothing classified them.
-    pub unclassified: Vec<usize>,
+    pub unclassified: Vec<UnitId>,
     /// Scopes whose stateful resources are protected (no `allow_destroy` needed).
     pub protected: Vec<usize>,
     pub warnings: Vec<Warning>,
 }
 
 impl Classification {
-    pub fn scope_name(&self, unit: usize) -> &str {
+    pub fn scope_name(&self, unit: UnitId) -> &str {
         &self.scopes[self.units[unit].scope]
     }
 }
@@ -111,11 +111,9 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
     settle(graph, config, &follows, &mut units);
     let violations = violations(graph, &units);
     warn_unused_rules(config, &rule_hits, &mut warnings);
-    let unclassified = units
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| matches!(c.decision, Decision::Default { .. }))
-        .map(|(i, _)| i)
+    let unclassified = graph
+        .unit_ids()
+        .filter(|&u| matches!(units[u].decision, Decision::Default { .. }))
         .collect();
     Classification {
         scopes: config.scopes.clone(),
@@ -285,9 +283,9 @@ fn violations(graph: &ResourceGraph, units: &[Classified]) -> Vec<Violation> {
     // The latest scope among each unit's direct dependencies tells which units have a
     // violation; only those are walked dependency by dependency.
     let mut violations = Vec::new();
-    let mut latest = HashMap::new();
-    for from in 0..graph.units.len() {
-        let leaf = |d: usize| Some(units[d].scope);
+    let mut latest = HubMemo::default();
+    for from in graph.unit_ids() {
+        let leaf = |d: UnitId| Some(units[d].scope);
         let reads = graph.fold_adjacent(
             Direction::Dependencies,
             from,

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::classify::config::Config;
 use crate::classify::{Classified, Decision};
-use crate::graph::{Direction, ResourceGraph, UnitKind};
+use crate::graph::{Direction, HubMemo, ResourceGraph, UnitId, UnitKind};
 use crate::load::address::ModulePath;
 
 /// Promotion, attachments and data sources, until nothing moves. Each round:
@@ -46,11 +46,11 @@ struct Settling<'g> {
     graph: &'g ResourceGraph,
     config: &'g Config,
     follows: &'g [Option<Vec<String>>],
-    dependents_first: Vec<usize>,
-    dependencies_first: Vec<usize>,
+    dependents_first: Vec<UnitId>,
+    dependencies_first: Vec<UnitId>,
     catalog_reason: Vec<String>,
     /// The managed resources of each module, for unread data sources.
-    managed_in: HashMap<&'g ModulePath, Vec<usize>>,
+    managed_in: HashMap<&'g ModulePath, Vec<UnitId>>,
     /// Each unit's module as a number, for the same-module preference of promotion.
     module_of: Vec<usize>,
 }
@@ -59,7 +59,7 @@ struct Settling<'g> {
 /// principal the attachment grants to.
 struct Joined {
     scope: usize,
-    to: usize,
+    to: UnitId,
     grant: bool,
 }
 
@@ -75,8 +75,9 @@ impl<'g> Settling<'g> {
         let mut dependencies_first = dependents_first.clone();
         dependencies_first.reverse();
         let catalog_reason: Vec<String> = units.iter().map(|c| c.reason.clone()).collect();
-        let mut managed_in: HashMap<&ModulePath, Vec<usize>> = HashMap::new();
-        for (d, unit) in graph.units.iter().enumerate() {
+        let mut managed_in: HashMap<&ModulePath, Vec<UnitId>> = HashMap::new();
+        for d in graph.unit_ids() {
+            let unit = &graph.units[d];
             if unit.kind == UnitKind::Managed {
                 managed_in.entry(&unit.module).or_default().push(d);
             }
@@ -107,7 +108,7 @@ impl<'g> Settling<'g> {
     /// the round.
     fn follow_attachments(&self, units: &mut [Classified], first: bool) -> bool {
         let mut moved = false;
-        let mut latest_behind = HashMap::new();
+        let mut latest_behind = HubMemo::default();
         for &u in &self.dependencies_first {
             let Some(principal_args) = &self.follows[u] else {
                 continue;
@@ -125,15 +126,15 @@ impl<'g> Settling<'g> {
     /// address on a tie.
     fn joined(
         &self,
-        u: usize,
+        u: UnitId,
         principal_args: &[String],
         units: &[Classified],
-        latest_behind: &mut HashMap<usize, Option<(usize, usize)>>,
+        latest_behind: &mut HubMemo<(usize, UnitId)>,
     ) -> Option<Joined> {
         let graph = self.graph;
         let leaf =
-            |d: usize| (graph.units[d].kind == UnitKind::Managed).then(|| (units[d].scope, d));
-        let later = |a: (usize, usize), b: (usize, usize)| {
+            |d: UnitId| (graph.units[d].kind == UnitKind::Managed).then(|| (units[d].scope, d));
+        let later = |a: (usize, UnitId), b: (usize, UnitId)| {
             let a_wins =
                 a.0.cmp(&b.0)
                     .then_with(|| graph.units[b.1].address.cmp(&graph.units[a.1].address))
@@ -144,18 +145,8 @@ impl<'g> Settling<'g> {
                 b
             }
         };
-        let mut principal: Option<(usize, usize)> = None;
-        for &d in graph.arg_deps[u]
-            .iter()
-            .filter(|(name, _)| principal_args.contains(name))
-            .flat_map(|(_, set)| set.iter())
-        {
-            let found = graph.fold_node(Direction::Dependencies, d, &leaf, &later, latest_behind);
-            principal = match (principal, found) {
-                (Some(a), Some(b)) => Some(later(a, b)),
-                (a, b) => a.or(b),
-            };
-        }
+        let named = |name: &str| principal_args.iter().any(|a| a == name);
+        let principal = graph.fold_arguments(u, named, &leaf, &later, latest_behind);
         let grant = principal.is_some();
         let latest = principal.or_else(|| {
             graph.fold_adjacent(Direction::Dependencies, u, &leaf, &later, latest_behind)
@@ -165,7 +156,7 @@ impl<'g> Settling<'g> {
 
     /// Moves attachment `u` to the scope of what it joins, with the reason; whether its scope
     /// changed.
-    fn follow(&self, u: usize, joined: Joined, units: &mut [Classified], first: bool) -> bool {
+    fn follow(&self, u: UnitId, joined: Joined, units: &mut [Classified], first: bool) -> bool {
         let Joined { scope, to, grant } = joined;
         // From the first round on, scopes only move earlier; where promotion already put
         // the unit where its principal (or what it joins) is, that is the better reason.
@@ -198,7 +189,7 @@ impl<'g> Settling<'g> {
     /// attachments, what a hub leads to was settled before any unit behind it reads it.
     fn promote(&self, units: &mut [Classified], first: bool) -> bool {
         let mut moved = false;
-        let mut earliest_behind = HashMap::new();
+        let mut earliest_behind = HubMemo::default();
         for &u in &self.dependents_first {
             let earliest = self.earliest_dependent(u, units, &mut earliest_behind);
             if units[u].decision == Decision::DataSource {
@@ -213,11 +204,11 @@ impl<'g> Settling<'g> {
     /// The earliest scope among the units that depend on `u`, with the dependent that names it.
     fn earliest_dependent(
         &self,
-        u: usize,
+        u: UnitId,
         units: &[Classified],
-        earliest_behind: &mut HashMap<usize, Option<Earliest>>,
-    ) -> Option<(usize, usize)> {
-        let leaf = |d: usize| Some(Earliest::of(d, units[d].scope, self.module_of[d]));
+        earliest_behind: &mut HubMemo<Earliest>,
+    ) -> Option<(usize, UnitId)> {
+        let leaf = |d: UnitId| Some(Earliest::of(d, units[d].scope, self.module_of[d]));
         let earlier = |a: Earliest, b: Earliest| a.merge(b, self.graph);
         self.graph
             .fold_adjacent(Direction::Dependents, u, &leaf, &earlier, earliest_behind)
@@ -228,8 +219,8 @@ impl<'g> Settling<'g> {
     /// what it reads and its module; after the first round only ever earlier. Whether it moved.
     fn place_data_source(
         &self,
-        u: usize,
-        earliest: Option<(usize, usize)>,
+        u: UnitId,
+        earliest: Option<(usize, UnitId)>,
         units: &mut [Classified],
         first: bool,
     ) -> bool {
@@ -251,15 +242,15 @@ impl<'g> Settling<'g> {
 
     /// The scope of data source `u`, which no unit reads, with the reason: the latest of what it
     /// reads and of the managed resources of its module, else the default scope.
-    fn unread_data_source(&self, u: usize, units: &[Classified]) -> (usize, String) {
+    fn unread_data_source(&self, u: UnitId, units: &[Classified]) -> (usize, String) {
         // What it reads has not been settled in this round yet: no summary is kept.
-        let leaf = |d: usize| Some(units[d].scope);
+        let leaf = |d: UnitId| Some(units[d].scope);
         let reads = self.graph.fold_adjacent(
             Direction::Dependencies,
             u,
             &leaf,
             &std::cmp::max,
-            &mut HashMap::new(),
+            &mut HubMemo::default(),
         );
         let module = self.module_latest(units, &self.graph.units[u].module);
         match reads.max(module) {
@@ -286,7 +277,7 @@ impl<'g> Settling<'g> {
 
     /// Moves unit `u` to `scope`, where its dependent `by` is, if that is earlier and the unit
     /// is not explicit; whether it moved.
-    fn promote_unit(&self, u: usize, scope: usize, by: usize, units: &mut [Classified]) -> bool {
+    fn promote_unit(&self, u: UnitId, scope: usize, by: UnitId, units: &mut [Classified]) -> bool {
         let unit = &mut units[u];
         if scope < unit.scope && !unit.decision.is_explicit() {
             let by_addr = self.graph.units[by].address.clone();
@@ -309,12 +300,12 @@ impl<'g> Settling<'g> {
 #[derive(Debug, Clone)]
 struct Earliest {
     scope: usize,
-    first: usize,
-    by_module: BTreeMap<usize, usize>,
+    first: UnitId,
+    by_module: BTreeMap<usize, UnitId>,
 }
 
 impl Earliest {
-    fn of(d: usize, scope: usize, module: usize) -> Earliest {
+    fn of(d: UnitId, scope: usize, module: usize) -> Earliest {
         Earliest {
             scope,
             first: d,
@@ -323,7 +314,7 @@ impl Earliest {
     }
 
     fn merge(self, other: Earliest, graph: &ResourceGraph) -> Earliest {
-        let before = |a: usize, b: usize| graph.units[a].address <= graph.units[b].address;
+        let before = |a: UnitId, b: UnitId| graph.units[a].address <= graph.units[b].address;
         match self.scope.cmp(&other.scope) {
             std::cmp::Ordering::Less => self,
             std::cmp::Ordering::Greater => other,
@@ -348,7 +339,7 @@ impl Earliest {
     }
 
     /// The dependent that names the promotion of a unit in `module`.
-    fn pick(&self, module: usize) -> (usize, usize) {
+    fn pick(&self, module: usize) -> (usize, UnitId) {
         let by = self.by_module.get(&module).copied().unwrap_or(self.first);
         (self.scope, by)
     }

@@ -27,6 +27,7 @@ use crate::load::address::ModulePath;
 use crate::load::model::Repetition;
 
 pub use build::build;
+pub use walk::HubMemo;
 
 /// Why one node depends on another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -48,6 +49,50 @@ pub enum UnitKind {
     Data,
     /// A module call whose source is not available locally: targeted as a whole.
     OpaqueModule,
+}
+
+/// A unit of a [`ResourceGraph`]: its position in `units`, and in every per-unit vector a later
+/// stage keeps beside it (the classification's units). Walks yield these; node numbers, which
+/// also count hubs, stay inside this module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UnitId(usize);
+
+impl UnitId {
+    /// The position in `units` (and in any vector kept per unit).
+    pub fn index(self) -> usize {
+        self.0
+    }
+
+    /// The unit at position `index` (callers keep it below the number of units).
+    pub fn at(index: usize) -> UnitId {
+        UnitId(index)
+    }
+}
+
+impl<T> std::ops::Index<UnitId> for Vec<T> {
+    type Output = T;
+    fn index(&self, u: UnitId) -> &T {
+        &self[u.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<UnitId> for Vec<T> {
+    fn index_mut(&mut self, u: UnitId) -> &mut T {
+        &mut self[u.0]
+    }
+}
+
+impl<T> std::ops::Index<UnitId> for [T] {
+    type Output = T;
+    fn index(&self, u: UnitId) -> &T {
+        &self[u.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<UnitId> for [T] {
+    fn index_mut(&mut self, u: UnitId) -> &mut T {
+        &mut self[u.0]
+    }
 }
 
 /// A targetable thing: a resource, a data source, or an opaque module call.
@@ -124,10 +169,16 @@ pub struct Absent {
 
 impl ResourceGraph {
     /// The unit with this address.
-    pub fn find(&self, address: &str) -> Option<usize> {
+    pub fn find(&self, address: &str) -> Option<UnitId> {
         self.units
             .binary_search_by(|u| u.address.as_str().cmp(address))
             .ok()
+            .map(UnitId)
+    }
+
+    /// Every unit, in address order.
+    pub fn unit_ids(&self) -> impl DoubleEndedIterator<Item = UnitId> + ExactSizeIterator {
+        (0..self.units.len()).map(UnitId)
     }
 
     /// Direct dependents of each node (the reverse of `deps`).
@@ -166,8 +217,6 @@ mod tests {
     //! The dependency graph: module wiring, depends_on, providers, cycles, and walks through hubs.
 
     use super::*;
-
-    use std::collections::HashMap;
 
     use crate::testing::graph as graph_of;
 
@@ -348,12 +397,16 @@ module "inner" {
     #[test]
     fn walks_through_hubs_agree_with_the_unit_level_graph() {
         let g = shared_module_calls(4);
-        let n = g.units.len();
-        let unit_deps: Vec<BTreeMap<usize, EdgeKind>> = (0..n).map(|u| g.unit_deps(u)).collect();
+        let units: Vec<UnitId> = g.unit_ids().collect();
+        let unit_deps: Vec<BTreeMap<UnitId, EdgeKind>> =
+            units.iter().map(|&u| g.unit_deps(u)).collect();
         // Direct dependents are the reverse of direct dependencies.
-        for u in 0..n {
-            let from_deps: BTreeSet<usize> =
-                (0..n).filter(|&d| unit_deps[d].contains_key(&u)).collect();
+        for &u in &units {
+            let from_deps: BTreeSet<UnitId> = units
+                .iter()
+                .copied()
+                .filter(|&d| unit_deps[d].contains_key(&u))
+                .collect();
             assert_eq!(
                 g.unit_dependents(u)
                     .keys()
@@ -363,8 +416,12 @@ module "inner" {
             );
         }
         // Dependents first, smallest ready unit first: Kahn's order on the unit-level graph.
-        let mut remaining: Vec<usize> = (0..n).map(|u| g.unit_dependents(u).len()).collect();
-        let mut ready: BTreeSet<usize> = (0..n).filter(|&u| remaining[u] == 0).collect();
+        let mut remaining: Vec<usize> = units.iter().map(|&u| g.unit_dependents(u).len()).collect();
+        let mut ready: BTreeSet<UnitId> = units
+            .iter()
+            .copied()
+            .filter(|&u| remaining[u] == 0)
+            .collect();
         let mut naive = Vec::new();
         while let Some(u) = ready.pop_first() {
             naive.push(u);
@@ -377,18 +434,21 @@ module "inner" {
         }
         assert_eq!(g.dependents_first(), naive);
         // A fold over the neighbours is the fold over `unit_deps`, memo or not.
-        let mut memo = HashMap::new();
-        for (u, deps) in unit_deps.iter().enumerate() {
-            let leaf = |d: usize| Some(g.units[d].address.clone());
+        let mut memo = HubMemo::default();
+        for &u in &units {
+            let leaf = |d: UnitId| Some(g.units[d].address.clone());
             let first =
                 g.fold_adjacent(Direction::Dependencies, u, &leaf, &std::cmp::min, &mut memo);
-            let expected = deps.keys().map(|&d| g.units[d].address.clone()).min();
+            let expected = unit_deps[u]
+                .keys()
+                .map(|&d| g.units[d].address.clone())
+                .min();
             assert_eq!(first, expected, "{}", g.units[u].address);
         }
         // Reach through hubs yields units only: the closure of one shared VPC's dependents.
         let vpc = g.find("module.shared.aws_vpc.a").unwrap();
         let cascade = g.reach(Direction::Dependents, [vpc], true);
-        assert!(cascade.iter().all(|&u| g.is_unit(u)));
+        assert!(cascade.iter().all(|u| g.is_unit(u.index())));
         assert_eq!(
             cascade.len(),
             4 * 3,

@@ -4,7 +4,18 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::{Direction, EdgeKind, ResourceGraph};
+use super::{Direction, EdgeKind, ResourceGraph, UnitId};
+
+/// What the hubs behind a fold lead to, kept across the folds of one pass
+/// ([`ResourceGraph::fold_adjacent`]).
+#[derive(Debug)]
+pub struct HubMemo<S>(HashMap<usize, Option<S>>);
+
+impl<S> Default for HubMemo<S> {
+    fn default() -> Self {
+        HubMemo(HashMap::new())
+    }
+}
 
 impl ResourceGraph {
     /// Every node's direct edges along `direction`.
@@ -18,17 +29,17 @@ impl ResourceGraph {
     /// The units unit `u` depends on directly, looking through hubs, with the weakest edge kind
     /// on the strongest path. Linear in what it returns; for one unit at a time (a pass over
     /// every unit uses [`ResourceGraph::fold_adjacent`]).
-    pub fn unit_deps(&self, u: usize) -> BTreeMap<usize, EdgeKind> {
-        self.adjacent_units(Direction::Dependencies, u)
+    pub fn unit_deps(&self, u: UnitId) -> BTreeMap<UnitId, EdgeKind> {
+        self.adjacent_units(Direction::Dependencies, u.0)
     }
 
     /// The units that depend on unit `u` directly, looking through hubs.
-    pub fn unit_dependents(&self, u: usize) -> BTreeMap<usize, EdgeKind> {
-        self.adjacent_units(Direction::Dependents, u)
+    pub fn unit_dependents(&self, u: UnitId) -> BTreeMap<UnitId, EdgeKind> {
+        self.adjacent_units(Direction::Dependents, u.0)
     }
 
     /// [`ResourceGraph::unit_deps`] or [`ResourceGraph::unit_dependents`], by `direction`.
-    fn adjacent_units(&self, direction: Direction, n: usize) -> BTreeMap<usize, EdgeKind> {
+    fn adjacent_units(&self, direction: Direction, n: usize) -> BTreeMap<UnitId, EdgeKind> {
         let edges = self.edges(direction);
         let mut out = BTreeMap::new();
         // Value edges first: a unit reached by an all-value path is a value dependency.
@@ -41,7 +52,7 @@ impl ResourceGraph {
                         continue;
                     }
                     if self.is_unit(t) {
-                        out.entry(t).or_insert(kind);
+                        out.entry(UnitId(t)).or_insert(kind);
                     } else {
                         stack.push(t);
                     }
@@ -56,9 +67,9 @@ impl ResourceGraph {
     pub fn reach(
         &self,
         direction: Direction,
-        seeds: impl IntoIterator<Item = usize>,
+        seeds: impl IntoIterator<Item = UnitId>,
         value_only: bool,
-    ) -> BTreeSet<usize> {
+    ) -> BTreeSet<UnitId> {
         let edges = self.edges(direction);
         // A bitmap keeps the walk linear in the edges it follows.
         let mut seen = vec![false; edges.len()];
@@ -72,7 +83,7 @@ impl ResourceGraph {
             }
         };
         for s in seeds {
-            visit(s, &mut seen, &mut queue);
+            visit(s.0, &mut seen, &mut queue);
         }
         while let Some(u) = queue.pop() {
             visit(u, &mut seen, &mut queue);
@@ -80,7 +91,7 @@ impl ResourceGraph {
         seen[..self.units.len()]
             .iter()
             .enumerate()
-            .filter_map(|(u, &s)| s.then_some(u))
+            .filter_map(|(u, &s)| s.then_some(UnitId(u)))
             .collect()
     }
 
@@ -91,10 +102,22 @@ impl ResourceGraph {
     pub fn fold_adjacent<S: Clone>(
         &self,
         direction: Direction,
-        n: usize,
-        leaf: &impl Fn(usize) -> Option<S>,
+        u: UnitId,
+        leaf: &impl Fn(UnitId) -> Option<S>,
         merge: &impl Fn(S, S) -> S,
-        memo: &mut HashMap<usize, Option<S>>,
+        memo: &mut HubMemo<S>,
+    ) -> Option<S> {
+        self.fold_behind(direction, u.0, leaf, merge, memo)
+    }
+
+    /// [`ResourceGraph::fold_adjacent`] from node `n`, a unit or a hub.
+    fn fold_behind<S: Clone>(
+        &self,
+        direction: Direction,
+        n: usize,
+        leaf: &impl Fn(UnitId) -> Option<S>,
+        merge: &impl Fn(S, S) -> S,
+        memo: &mut HubMemo<S>,
     ) -> Option<S> {
         let mut acc: Option<S> = None;
         for &t in self.edges(direction)[n].keys() {
@@ -107,31 +130,56 @@ impl ResourceGraph {
         acc
     }
 
+    /// [`ResourceGraph::fold_adjacent`] over the dependencies written in the arguments of unit
+    /// `u` that `named` picks (`role = aws_iam_role.x.name`), looking through hubs.
+    pub fn fold_arguments<S: Clone>(
+        &self,
+        u: UnitId,
+        named: impl Fn(&str) -> bool,
+        leaf: &impl Fn(UnitId) -> Option<S>,
+        merge: &impl Fn(S, S) -> S,
+        memo: &mut HubMemo<S>,
+    ) -> Option<S> {
+        let mut acc: Option<S> = None;
+        for &d in self.arg_deps[u.0]
+            .iter()
+            .filter(|(name, _)| named(name))
+            .flat_map(|(_, set)| set.iter())
+        {
+            let s = self.fold_node(Direction::Dependencies, d, leaf, merge, memo);
+            acc = match (acc, s) {
+                (Some(a), Some(b)) => Some(merge(a, b)),
+                (a, b) => a.or(b),
+            };
+        }
+        acc
+    }
+
     /// [`ResourceGraph::fold_adjacent`] seen from a node: `leaf(n)` for a unit, and for a hub
     /// the fold over the units behind it, computed once and kept in `memo`.
-    pub fn fold_node<S: Clone>(
+    fn fold_node<S: Clone>(
         &self,
         direction: Direction,
         n: usize,
-        leaf: &impl Fn(usize) -> Option<S>,
+        leaf: &impl Fn(UnitId) -> Option<S>,
         merge: &impl Fn(S, S) -> S,
-        memo: &mut HashMap<usize, Option<S>>,
+        memo: &mut HubMemo<S>,
     ) -> Option<S> {
         if self.is_unit(n) {
-            return leaf(n);
+            return leaf(UnitId(n));
         }
-        if let Some(s) = memo.get(&n) {
+        if let Some(s) = memo.0.get(&n) {
             return s.clone();
         }
-        let s = self.fold_adjacent(direction, n, leaf, merge, memo);
-        memo.insert(n, s.clone());
+        let s = self.fold_behind(direction, n, leaf, merge, memo);
+        memo.0.insert(n, s.clone());
         s
     }
 
     /// Unit ids in an order where every unit comes after all units that depend on it (through
     /// hubs), taking the smallest ready unit first. Hubs are passed as soon as they are ready,
     /// so the order is the one the unit-level graph would give.
-    pub fn dependents_first(&self) -> Vec<usize> {
+    pub fn dependents_first(&self) -> Vec<UnitId> {
         let n = self.deps.len();
         let mut remaining: Vec<usize> = self.rdeps.iter().map(BTreeMap::len).collect();
         let mut ready: BTreeSet<usize> = BTreeSet::new();
@@ -151,7 +199,7 @@ impl ResourceGraph {
                 Some(h) => h,
                 None => match ready.pop_first() {
                     Some(u) => {
-                        order.push(u);
+                        order.push(UnitId(u));
                         u
                     }
                     None => break,

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::classify::check::Finding;
 use crate::classify::Classification;
-use crate::graph::{ResourceGraph, UnitKind};
+use crate::graph::{ResourceGraph, UnitId, UnitKind};
 use crate::run::resume::Resume;
 use crate::run::verify::{Item, PhaseCheck, Verification};
 use crate::run::Outcome;
@@ -75,8 +75,8 @@ impl serde::Serialize for ClassifyJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let (graph, class) = (self.graph, self.class);
-        let resources = graph.units.iter().enumerate().map(|(u, unit)| {
-            let c = &class.units[u];
+        let resources = graph.unit_ids().map(|u| {
+            let (unit, c) = (&graph.units[u], &class.units[u]);
             ClassifiedJson {
                 address: &unit.address,
                 resource_type: &unit.resource_type,
@@ -129,7 +129,8 @@ pub fn classify_text(graph: &ResourceGraph, class: &Classification) -> String {
         .max()
         .unwrap_or(0);
     for (k, scope) in class.scopes.iter().enumerate() {
-        let members: Vec<usize> = (0..graph.units.len())
+        let members: Vec<UnitId> = graph
+            .unit_ids()
             .filter(|&u| class.units[u].scope == k)
             .collect();
         let _ = writeln!(out, "{scope} ({})", count(members.len(), "resource"));

@@ -122,7 +122,8 @@ pub fn status(
         .iter()
         .enumerate()
         .map(|(k, name)| {
-            let expected: Vec<&str> = (0..graph.units.len())
+            let expected: Vec<&str> = graph
+                .unit_ids()
                 .filter(|&u| class.units[u].scope == k && graph.units[u].kind == UnitKind::Managed)
                 .map(|u| graph.units[u].address.as_str())
                 .collect();

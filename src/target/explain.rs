@@ -3,7 +3,7 @@
 
 use crate::classify::Classification;
 use crate::error::{Error, Location};
-use crate::graph::{Absent, EdgeKind, ResourceGraph, UnitKind};
+use crate::graph::{Absent, EdgeKind, ResourceGraph, UnitId, UnitKind};
 use crate::load::address::parse_address;
 use crate::target::{self, Action, Selection};
 
@@ -60,7 +60,8 @@ pub fn explain_module(
         .contains_key(&path)
         .then(|| ModuleExplanation {
             module: path.to_string(),
-            resources: (0..graph.units.len())
+            resources: graph
+                .unit_ids()
                 .filter(|&u| graph.units[u].module.starts_with(&path))
                 .map(|u| Related {
                     address: graph.units[u].address.clone(),
@@ -92,7 +93,7 @@ pub fn explain(
 ) -> Result<Explanation, Error> {
     let u = find(graph, address)?;
     let unit = &graph.units[u];
-    let related = |edges: &std::collections::BTreeMap<usize, EdgeKind>| {
+    let related = |edges: &std::collections::BTreeMap<UnitId, EdgeKind>| {
         edges
             .iter()
             .map(|(&d, &via)| Related {
@@ -157,7 +158,7 @@ pub fn explain(
 }
 
 /// Finds a unit by address, accepting instance keys (`x.y["a"]`); suggests near matches.
-fn find(graph: &ResourceGraph, address: &str) -> Result<usize, Error> {
+fn find(graph: &ResourceGraph, address: &str) -> Result<UnitId, Error> {
     if let Some(u) = graph.find(address) {
         return Ok(u);
     }

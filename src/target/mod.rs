@@ -14,7 +14,7 @@ use crate::classify::config::Config;
 use crate::classify::Classification;
 use crate::error::{Error, Warning};
 use crate::eval::instances::Instances;
-use crate::graph::{Direction, ResourceGraph, UnitKind};
+use crate::graph::{Direction, ResourceGraph, UnitId, UnitKind};
 use crate::load::address::ModulePath;
 use crate::load::model::Repetition;
 
@@ -58,7 +58,7 @@ impl Selection {
 /// One target: a unit, or a whole module call.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Target {
-    Unit(usize),
+    Unit(UnitId),
     Module(ModulePath),
 }
 
@@ -67,12 +67,12 @@ pub enum Target {
 pub struct Targets {
     pub action: Action,
     /// The units the list is meant to cover.
-    pub want: BTreeSet<usize>,
+    pub want: BTreeSet<UnitId>,
     pub targets: Vec<Target>,
     /// Everything Terraform selects with these targets (all edge kinds).
-    pub closure: BTreeSet<usize>,
+    pub closure: BTreeSet<UnitId>,
     /// Units in `closure` outside the allowed scopes. Empty unless there are violations.
-    pub outside: Vec<usize>,
+    pub outside: Vec<UnitId>,
 }
 
 /// The units a selection covers for an action, and the scopes its closure may touch.
@@ -81,13 +81,13 @@ pub fn wanted<'a>(
     class: &'a Classification,
     selection: Selection,
     action: Action,
-) -> (BTreeSet<usize>, impl Fn(usize) -> bool + 'a) {
-    let scope = move |u: usize| class.units[u].scope;
+) -> (BTreeSet<UnitId>, impl Fn(UnitId) -> bool + 'a) {
+    let scope = move |u: UnitId| class.units[u].scope;
     let selection = match (action, selection) {
         (Action::Destroy, Selection::Through(_)) => Selection::All,
         (_, s) => s,
     };
-    let in_want = move |u: usize| match (action, selection) {
+    let in_want = move |u: UnitId| match (action, selection) {
         (Action::Apply, Selection::All) => true,
         (Action::Apply, Selection::Scope(k)) => scope(u) == k,
         (_, Selection::Through(k)) => scope(u) <= k,
@@ -96,15 +96,12 @@ pub fn wanted<'a>(
             scope(u) >= k && graph.units[u].kind != UnitKind::Data
         }
     };
-    let allowed = move |u: usize| match (action, selection) {
+    let allowed = move |u: UnitId| match (action, selection) {
         (_, Selection::All) => true,
         (Action::Apply, Selection::Scope(k)) | (_, Selection::Through(k)) => scope(u) <= k,
         (Action::Destroy, Selection::Scope(k)) => scope(u) >= k,
     };
-    (
-        (0..graph.units.len()).filter(|&u| in_want(u)).collect(),
-        allowed,
-    )
+    (graph.unit_ids().filter(|&u| in_want(u)).collect(), allowed)
 }
 
 /// Computes the target list covering `want`. For apply the closure follows dependencies (all edge
@@ -112,15 +109,15 @@ pub fn wanted<'a>(
 /// and only value edges count when dropping implied targets, since Terraform records only those.
 pub fn compute(
     graph: &ResourceGraph,
-    want: BTreeSet<usize>,
-    allowed: impl Fn(usize) -> bool,
+    want: BTreeSet<UnitId>,
+    allowed: impl Fn(UnitId) -> bool,
     action: Action,
     expand: bool,
 ) -> Targets {
     debug_assert!(want.iter().all(|&u| allowed(u)));
     let (direction, value_only) = closure_direction(action);
     let implied = graph.reach(direction, want.iter().copied(), value_only);
-    let minimal: BTreeSet<usize> = if expand {
+    let minimal: BTreeSet<UnitId> = if expand {
         want.clone()
     } else {
         want.difference(&implied).copied().collect()
@@ -148,7 +145,7 @@ pub fn compute(
     }
     targets.sort_by_key(|t| target_sort_key(graph, t));
 
-    let seeds: Vec<usize> = want.iter().copied().collect();
+    let seeds: Vec<UnitId> = want.iter().copied().collect();
     let mut closure = graph.reach(direction, seeds, false);
     closure.extend(want.iter().copied());
     let outside = closure.iter().copied().filter(|&u| !allowed(u)).collect();
@@ -173,15 +170,15 @@ fn closure_direction(action: Action) -> (Direction, bool) {
 
 /// What a target list must cover, for deciding which module calls collapse into one target.
 struct Cover<'a, F> {
-    want: &'a BTreeSet<usize>,
-    minimal: &'a BTreeSet<usize>,
+    want: &'a BTreeSet<UnitId>,
+    minimal: &'a BTreeSet<UnitId>,
     allowed: &'a F,
     action: Action,
 }
 
 /// The module calls whose every unit is wanted, outer calls first: each becomes one
 /// `-target=module.m` in place of its units.
-fn collapsed_modules<'g, F: Fn(usize) -> bool>(
+fn collapsed_modules<'g, F: Fn(UnitId) -> bool>(
     graph: &'g ResourceGraph,
     cover: &Cover<'_, F>,
 ) -> Vec<&'g ModulePath> {
@@ -195,8 +192,8 @@ fn collapsed_modules<'g, F: Fn(usize) -> bool>(
         if collapsed.iter().any(|c| m.starts_with(c)) {
             continue;
         }
-        let everything: &[usize] = inside_of.get(m).map_or(&[], Vec::as_slice);
-        let inside: Vec<usize> = everything
+        let everything: &[UnitId] = inside_of.get(m).map_or(&[], Vec::as_slice);
+        let inside: Vec<UnitId> = everything
             .iter()
             .copied()
             .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
@@ -222,9 +219,10 @@ fn collapsed_modules<'g, F: Fn(usize) -> bool>(
 }
 
 /// The units inside each module call, nested calls included, in one pass.
-fn units_inside_modules(graph: &ResourceGraph) -> BTreeMap<&ModulePath, Vec<usize>> {
-    let mut inside_of: BTreeMap<&ModulePath, Vec<usize>> = BTreeMap::new();
-    for (u, unit) in graph.units.iter().enumerate() {
+fn units_inside_modules(graph: &ResourceGraph) -> BTreeMap<&ModulePath, Vec<UnitId>> {
+    let mut inside_of: BTreeMap<&ModulePath, Vec<UnitId>> = BTreeMap::new();
+    for u in graph.unit_ids() {
+        let unit = &graph.units[u];
         for n in 1..=unit.module.0.len() {
             let prefix = ModulePath(unit.module.0[..n].to_vec());
             if let Some((m, _)) = graph.modules.get_key_value(&prefix) {
@@ -401,7 +399,7 @@ mod tests {
             (render(&self.graph, &t.targets, &self.instances), t)
         }
 
-        fn names(&self, set: &BTreeSet<usize>) -> Vec<String> {
+        fn names(&self, set: &BTreeSet<UnitId>) -> Vec<String> {
             set.iter()
                 .map(|&u| self.graph.units[u].address.clone())
                 .collect()
@@ -438,7 +436,7 @@ data "aws_region" "current" {}
             assert!(t.closure.contains(u));
         }
         // Dependencies pulled in from base:
-        let pulled: BTreeSet<usize> = t.closure.difference(&t.want).copied().collect();
+        let pulled: BTreeSet<UnitId> = t.closure.difference(&t.want).copied().collect();
         assert_eq!(t.want.len(), 5);
         assert_eq!(
             f.names(&pulled),

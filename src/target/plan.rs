@@ -6,9 +6,9 @@
 use crate::classify::Classification;
 use crate::error::{Error, Warning};
 use crate::eval::instances::Instances;
-use crate::graph::{Direction, ResourceGraph, UnitKind};
+use crate::graph::{Direction, HubMemo, ResourceGraph, UnitId, UnitKind};
 use crate::target::{self, Action, Selection, Targets};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Plan {
@@ -168,9 +168,9 @@ fn blast_radius(
 ) -> (Vec<Touch>, Vec<Touch>) {
     // The first address, among the units of the closure next to a unit, that explains why
     // it is touched; what each hub leads to is computed once per phase.
-    let mut first_behind = HashMap::new();
-    let mut why = |u: usize| -> String {
-        let leaf = |d: usize| {
+    let mut first_behind = HubMemo::default();
+    let mut why = |u: UnitId| -> String {
+        let leaf = |d: UnitId| {
             t.closure
                 .contains(&d)
                 .then(|| graph.units[d].address.as_str())
@@ -182,12 +182,12 @@ fn blast_radius(
         let first = graph.fold_adjacent(direction, u, &leaf, &std::cmp::min, &mut first_behind);
         format!("{verb} {}", first.unwrap_or("?"))
     };
-    let mut touch = |u: usize| Touch {
+    let mut touch = |u: UnitId| Touch {
         address: graph.units[u].address.clone(),
         scope: class.scope_name(u).to_string(),
         why: why(u),
     };
-    let outside_set: BTreeSet<usize> = t.outside.iter().copied().collect();
+    let outside_set: BTreeSet<UnitId> = t.outside.iter().copied().collect();
     let also = t
         .closure
         .iter()
@@ -244,12 +244,13 @@ fn phase_want<'a>(
     class: &'a Classification,
     scope: usize,
     action: Action,
-) -> (BTreeSet<usize>, impl Fn(usize) -> bool + 'a) {
-    let want = (0..graph.units.len())
+) -> (BTreeSet<UnitId>, impl Fn(UnitId) -> bool + 'a) {
+    let want = graph
+        .unit_ids()
         .filter(|&u| class.units[u].scope == scope)
         .filter(|&u| action == Action::Apply || graph.units[u].kind != UnitKind::Data)
         .collect();
-    let allowed = move |u: usize| match action {
+    let allowed = move |u: UnitId| match action {
         Action::Apply => class.units[u].scope <= scope,
         Action::Destroy => class.units[u].scope >= scope,
     };

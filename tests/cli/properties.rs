@@ -31,7 +31,7 @@ fn selected(graph: &ResourceGraph, rendered: &str) -> BTreeSet<usize> {
                 name,
             }
             .to_string();
-            graph.find(&addr).into_iter().collect()
+            graph.find(&addr).map(|u| u.index()).into_iter().collect()
         }
     }
 }
@@ -85,7 +85,7 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                 let rendered = target::render(graph, &t.targets, instances).unwrap();
                 let want: BTreeSet<usize> = want
                     .iter()
-                    .map(|&u| full.find(&graph.units[u].address).unwrap())
+                    .map(|&u| full.find(&graph.units[u].address).unwrap().index())
                     .collect();
                 checked += 1;
                 if want.is_empty() {
