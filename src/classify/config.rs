@@ -15,19 +15,61 @@ use crate::load::address::ModulePath;
 
 pub const FILE_NAME: &str = "tfscope.hcl";
 
+/// A declared scope: its position in the configuration's `scopes`, so earlier compares less
+/// (applied first, destroyed last). `Vec`s and slices kept per scope index by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ScopeId(usize);
+
+impl ScopeId {
+    /// The position in `scopes` (and in any vector kept per scope).
+    pub fn index(self) -> usize {
+        self.0
+    }
+
+    /// The scope at position `index` of `scopes`.
+    pub fn at(index: usize) -> ScopeId {
+        ScopeId(index)
+    }
+
+    /// Every scope of a list of `n`, earliest first.
+    pub fn all(n: usize) -> impl DoubleEndedIterator<Item = ScopeId> + ExactSizeIterator {
+        (0..n).map(ScopeId)
+    }
+}
+
+impl<T> std::ops::Index<ScopeId> for Vec<T> {
+    type Output = T;
+    fn index(&self, s: ScopeId) -> &T {
+        &self[s.0]
+    }
+}
+
+impl<T> std::ops::Index<ScopeId> for [T] {
+    type Output = T;
+    fn index(&self, s: ScopeId) -> &T {
+        &self[s.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<ScopeId> for Vec<T> {
+    fn index_mut(&mut self, s: ScopeId) -> &mut T {
+        &mut self[s.0]
+    }
+}
+
 /// Validated settings; scope references are indices into `scopes` (earlier = applied first).
 #[derive(Debug, Clone)]
 pub struct Config {
     pub scopes: Vec<String>,
     /// Where unclassified resources go: the earliest scope unless `default_scope` says otherwise.
-    pub default_scope: usize,
+    pub default_scope: ScopeId,
     pub tag_keys: Vec<String>,
     /// Scopes whose stateful resources need no `allow_destroy` (default: where catalog base goes).
-    pub protected: Vec<usize>,
-    pub catalog_base: usize,
-    pub catalog_runtime: usize,
+    pub protected: Vec<ScopeId>,
+    pub catalog_base: ScopeId,
+    pub catalog_runtime: ScopeId,
     /// Category → scope overrides for catalog matches.
-    pub categories: Vec<(String, usize)>,
+    pub categories: Vec<(String, ScopeId)>,
     pub rules: Vec<Rule>,
     /// Where the config came from, if a file.
     pub file: Option<String>,
@@ -41,7 +83,7 @@ pub struct Rule {
     pub address: Vec<GlobMatcher>,
     pub resource_type: Vec<GlobMatcher>,
     pub module: Vec<ModulePath>,
-    pub scope: Option<usize>,
+    pub scope: Option<ScopeId>,
     pub reason: Option<String>,
     pub allow_destroy: Option<bool>,
     pub stateful: Option<bool>,
@@ -60,11 +102,11 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             scopes: vec!["base".into(), "runtime".into()],
-            default_scope: 0,
+            default_scope: ScopeId(0),
             tag_keys: vec!["Scope".into(), "scope".into()],
-            protected: vec![0],
-            catalog_base: 0,
-            catalog_runtime: 1,
+            protected: vec![ScopeId(0)],
+            catalog_base: ScopeId(0),
+            catalog_runtime: ScopeId(1),
             categories: Vec::new(),
             rules: Vec::new(),
             file: None,
@@ -73,12 +115,12 @@ impl Default for Config {
 }
 
 impl Config {
-    pub fn scope_index(&self, name: &str) -> Option<usize> {
-        self.scopes.iter().position(|s| s == name)
+    pub fn scope_index(&self, name: &str) -> Option<ScopeId> {
+        self.scopes.iter().position(|s| s == name).map(ScopeId)
     }
 
     /// Resolves a user-given scope name, with the list of valid ones on error.
-    pub fn require_scope(&self, name: &str) -> Result<usize, Error> {
+    pub fn require_scope(&self, name: &str) -> Result<ScopeId, Error> {
         self.scope_index(name).ok_or_else(|| Error::UnknownScope {
             name: name.to_string(),
             known: self.scopes.clone(),
@@ -86,7 +128,7 @@ impl Config {
     }
 
     /// Where a catalog match lands.
-    pub fn catalog_scope(&self, layer: Layer, category: &str) -> usize {
+    pub fn catalog_scope(&self, layer: Layer, category: &str) -> ScopeId {
         self.categories
             .iter()
             .find(|(c, _)| c == category)
@@ -99,7 +141,7 @@ impl Config {
 
     /// The protected scopes when the file names none: where catalog base goes, and where the
     /// `data` and `data-config` categories go.
-    fn default_protected(&self) -> Vec<usize> {
+    fn default_protected(&self) -> Vec<ScopeId> {
         let mut protected = vec![self.catalog_base];
         for (category, scope) in &self.categories {
             if matches!(category.as_str(), "data" | "data-config") && !protected.contains(scope) {
@@ -227,19 +269,28 @@ impl Reader<'_> {
         }
     }
 
-    fn scope(&self, scopes: &[String], attr: &Attribute) -> Result<usize, Error> {
+    fn scope(&self, scopes: &[String], attr: &Attribute) -> Result<ScopeId, Error> {
         self.named_scope(scopes, &self.string(attr)?, attr)
     }
 
     /// The index of scope `name`, which `attr` gives, or an error listing the declared scopes.
-    fn named_scope(&self, scopes: &[String], name: &str, attr: &Attribute) -> Result<usize, Error> {
-        scopes.iter().position(|s| s == name).ok_or_else(|| {
-            self.err(
-                attr.value.span(),
-                format!("unknown scope {name:?}"),
-                &format!("declared scopes: {}", scopes.join(", ")),
-            )
-        })
+    fn named_scope(
+        &self,
+        scopes: &[String],
+        name: &str,
+        attr: &Attribute,
+    ) -> Result<ScopeId, Error> {
+        scopes
+            .iter()
+            .position(|s| s == name)
+            .map(ScopeId)
+            .ok_or_else(|| {
+                self.err(
+                    attr.value.span(),
+                    format!("unknown scope {name:?}"),
+                    &format!("declared scopes: {}", scopes.join(", ")),
+                )
+            })
     }
 
     /// The whole file: `scopes` first, since the other settings name scopes; then every
@@ -284,11 +335,12 @@ impl Reader<'_> {
             }
         }
         let last = scopes.len() - 1;
-        config.catalog_base = scopes.iter().position(|s| s == "base").unwrap_or(0);
-        config.catalog_runtime = scopes.iter().position(|s| s == "runtime").unwrap_or(last);
+        let position = |name: &str| scopes.iter().position(|s| s == name);
+        config.catalog_base = ScopeId(position("base").unwrap_or(0));
+        config.catalog_runtime = ScopeId(position("runtime").unwrap_or(last));
         // What tfscope does not understand is kept: the earliest scope, which no `down` of a
         // later scope destroys.
-        config.default_scope = 0;
+        config.default_scope = ScopeId(0);
         config.scopes = scopes;
         Ok(())
     }
@@ -313,7 +365,7 @@ impl Reader<'_> {
     }
 
     /// `protected_scopes`: a list of declared scope names.
-    fn protected_scopes(&self, scopes: &[String], attr: &Attribute) -> Result<Vec<usize>, Error> {
+    fn protected_scopes(&self, scopes: &[String], attr: &Attribute) -> Result<Vec<ScopeId>, Error> {
         self.strings(attr)?
             .iter()
             .map(|n| self.named_scope(scopes, n, attr))
@@ -467,8 +519,12 @@ mod tests {
     fn defaults_are_base_then_runtime() {
         let c = Config::default();
         assert_eq!(c.scopes, vec!["base", "runtime"]);
-        assert_eq!(c.default_scope, 0, "what tfscope does not know is kept");
-        assert_eq!(c.catalog_scope(Layer::Base, "network"), 0);
+        assert_eq!(
+            c.default_scope,
+            ScopeId(0),
+            "what tfscope does not know is kept"
+        );
+        assert_eq!(c.catalog_scope(Layer::Base, "network"), ScopeId(0));
     }
 
     #[test]
@@ -501,13 +557,13 @@ rule {
         )
         .unwrap();
         assert_eq!(c.scopes.len(), 5);
-        assert_eq!(c.default_scope, 3);
+        assert_eq!(c.default_scope, ScopeId(3));
         assert_eq!(c.tag_keys, vec!["Layer"]);
-        assert_eq!(c.catalog_scope(Layer::Base, "data"), 1);
-        assert_eq!(c.catalog_scope(Layer::Base, "load-balancer"), 2);
-        assert_eq!(c.catalog_scope(Layer::Base, "network"), 0);
-        assert_eq!(c.catalog_scope(Layer::Runtime, "compute"), 3);
-        assert_eq!(c.protected, vec![0, 1]);
+        assert_eq!(c.catalog_scope(Layer::Base, "data"), ScopeId(1));
+        assert_eq!(c.catalog_scope(Layer::Base, "load-balancer"), ScopeId(2));
+        assert_eq!(c.catalog_scope(Layer::Base, "network"), ScopeId(0));
+        assert_eq!(c.catalog_scope(Layer::Runtime, "compute"), ScopeId(3));
+        assert_eq!(c.protected, vec![ScopeId(0), ScopeId(1)]);
         assert_eq!(c.rules.len(), 2);
         assert_eq!(c.rules[1].name, "#2");
         let m = ModulePath::root().child("monitoring").child("inner");

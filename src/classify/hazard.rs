@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
+use crate::classify::config::ScopeId;
 use crate::classify::Classification;
 use crate::error::Location;
 use crate::eval::instances::{ArgumentValue, Scalar};
@@ -297,7 +298,7 @@ pub fn hazards_in(
 /// What to do about a hazard of a unit in `scope`: the setting that avoids it, or moving the
 /// unit to the earliest protected scope (one `down` keeps). A unit already in a protected
 /// scope is destroyed only on purpose, so only the setting is offered.
-fn fix(rule: &Rule, class: &Classification, scope: usize) -> String {
+fn fix(rule: &Rule, class: &Classification, scope: ScopeId) -> String {
     if class.protected.contains(&scope) {
         return rule
             .fix

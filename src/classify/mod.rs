@@ -14,7 +14,7 @@ mod settle;
 use std::collections::HashMap;
 
 use crate::classify::catalog::{Catalog, Entry, Layer};
-use crate::classify::config::Config;
+use crate::classify::config::{Config, ScopeId};
 use crate::error::Warning;
 use crate::graph::{Direction, HubMemo, ResourceGraph, Unit, UnitId, UnitKind};
 use settle::settle;
@@ -59,7 +59,7 @@ impl Decision {
 
 #[derive(Debug, Clone)]
 pub struct Classified {
-    pub scope: usize,
+    pub scope: ScopeId,
     pub decision: Decision,
     pub reason: String,
     pub stateful: bool,
@@ -82,11 +82,16 @@ pub struct Classification {
     /// Units that got the default scope because nothing classified them.
     pub unclassified: Vec<UnitId>,
     /// Scopes whose stateful resources are protected (no `allow_destroy` needed).
-    pub protected: Vec<usize>,
+    pub protected: Vec<ScopeId>,
     pub warnings: Vec<Warning>,
 }
 
 impl Classification {
+    /// Every scope with its name, earliest first.
+    pub fn each_scope(&self) -> impl DoubleEndedIterator<Item = (ScopeId, &String)> {
+        ScopeId::all(self.scopes.len()).zip(&self.scopes)
+    }
+
     pub fn scope_name(&self, unit: UnitId) -> &str {
         &self.scopes[self.units[unit].scope]
     }
@@ -126,7 +131,7 @@ pub fn classify(graph: &ResourceGraph, config: &Config, catalog: &Catalog) -> Cl
 }
 
 /// A scope, what decided it and the reason to give.
-type Decided = (usize, Decision, String);
+type Decided = (ScopeId, Decision, String);
 
 /// One unit's scope before promotion (rules, then tags, then the catalog, else the default),
 /// with the catalog entry a managed unit matched. Counts the rules that match in `rule_hits`.

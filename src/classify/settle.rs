@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::classify::config::Config;
+use crate::classify::config::{Config, ScopeId};
 use crate::classify::{Classified, Decision};
 use crate::graph::{Direction, HubMemo, ResourceGraph, UnitId, UnitKind};
 use crate::load::address::ModulePath;
@@ -58,7 +58,7 @@ struct Settling<'g> {
 /// What an attachment joins: the managed resource `to` and its scope; `grant` when `to` is the
 /// principal the attachment grants to.
 struct Joined {
-    scope: usize,
+    scope: ScopeId,
     to: UnitId,
     grant: bool,
 }
@@ -129,12 +129,12 @@ impl<'g> Settling<'g> {
         u: UnitId,
         principal_args: &[String],
         units: &[Classified],
-        latest_behind: &mut HubMemo<(usize, UnitId)>,
+        latest_behind: &mut HubMemo<(ScopeId, UnitId)>,
     ) -> Option<Joined> {
         let graph = self.graph;
         let leaf =
             |d: UnitId| (graph.units[d].kind == UnitKind::Managed).then(|| (units[d].scope, d));
-        let later = |a: (usize, UnitId), b: (usize, UnitId)| {
+        let later = |a: (ScopeId, UnitId), b: (ScopeId, UnitId)| {
             let a_wins =
                 a.0.cmp(&b.0)
                     .then_with(|| graph.units[b.1].address.cmp(&graph.units[a.1].address))
@@ -207,7 +207,7 @@ impl<'g> Settling<'g> {
         u: UnitId,
         units: &[Classified],
         earliest_behind: &mut HubMemo<Earliest>,
-    ) -> Option<(usize, UnitId)> {
+    ) -> Option<(ScopeId, UnitId)> {
         let leaf = |d: UnitId| Some(Earliest::of(d, units[d].scope, self.module_of[d]));
         let earlier = |a: Earliest, b: Earliest| a.merge(b, self.graph);
         self.graph
@@ -220,7 +220,7 @@ impl<'g> Settling<'g> {
     fn place_data_source(
         &self,
         u: UnitId,
-        earliest: Option<(usize, UnitId)>,
+        earliest: Option<(ScopeId, UnitId)>,
         units: &mut [Classified],
         first: bool,
     ) -> bool {
@@ -242,7 +242,7 @@ impl<'g> Settling<'g> {
 
     /// The scope of data source `u`, which no unit reads, with the reason: the latest of what it
     /// reads and of the managed resources of its module, else the default scope.
-    fn unread_data_source(&self, u: UnitId, units: &[Classified]) -> (usize, String) {
+    fn unread_data_source(&self, u: UnitId, units: &[Classified]) -> (ScopeId, String) {
         // What it reads has not been settled in this round yet: no summary is kept.
         let leaf = |d: UnitId| Some(units[d].scope);
         let reads = self.graph.fold_adjacent(
@@ -269,7 +269,7 @@ impl<'g> Settling<'g> {
     }
 
     /// The latest scope among the managed resources of `module`.
-    fn module_latest(&self, units: &[Classified], module: &ModulePath) -> Option<usize> {
+    fn module_latest(&self, units: &[Classified], module: &ModulePath) -> Option<ScopeId> {
         self.managed_in
             .get(module)
             .and_then(|ds| ds.iter().map(|&d| units[d].scope).max())
@@ -277,7 +277,13 @@ impl<'g> Settling<'g> {
 
     /// Moves unit `u` to `scope`, where its dependent `by` is, if that is earlier and the unit
     /// is not explicit; whether it moved.
-    fn promote_unit(&self, u: UnitId, scope: usize, by: UnitId, units: &mut [Classified]) -> bool {
+    fn promote_unit(
+        &self,
+        u: UnitId,
+        scope: ScopeId,
+        by: UnitId,
+        units: &mut [Classified],
+    ) -> bool {
         let unit = &mut units[u];
         if scope < unit.scope && !unit.decision.is_explicit() {
             let by_addr = self.graph.units[by].address.clone();
@@ -299,13 +305,13 @@ impl<'g> Settling<'g> {
 /// (a dependent from the unit's own module is the likelier reason a reader looks for).
 #[derive(Debug, Clone)]
 struct Earliest {
-    scope: usize,
+    scope: ScopeId,
     first: UnitId,
     by_module: BTreeMap<usize, UnitId>,
 }
 
 impl Earliest {
-    fn of(d: UnitId, scope: usize, module: usize) -> Earliest {
+    fn of(d: UnitId, scope: ScopeId, module: usize) -> Earliest {
         Earliest {
             scope,
             first: d,
@@ -339,7 +345,7 @@ impl Earliest {
     }
 
     /// The dependent that names the promotion of a unit in `module`.
-    fn pick(&self, module: usize) -> (usize, UnitId) {
+    fn pick(&self, module: usize) -> (ScopeId, UnitId) {
         let by = self.by_module.get(&module).copied().unwrap_or(self.first);
         (self.scope, by)
     }

@@ -13,6 +13,7 @@ use super::evaluate::{Instance, Uncounted};
 use super::price::{Entry, InstanceContext, PriceList};
 use super::schedule::Schedule;
 use super::HOURS_PER_MONTH;
+use crate::classify::config::ScopeId;
 use crate::classify::Classification;
 use crate::graph::{ResourceGraph, UnitKind};
 
@@ -81,7 +82,7 @@ pub struct Request<'a> {
     pub usage: &'a Usage,
     pub schedules: &'a [Schedule],
     /// First scope that schedules tear down.
-    pub down_from: usize,
+    pub down_from: ScopeId,
     pub env: Option<String>,
 }
 
@@ -91,7 +92,7 @@ fn round(x: f64) -> f64 {
 
 /// One priced component of an instance, kept to re-price it under each schedule.
 struct Priced<'a> {
-    scope: usize,
+    scope: ScopeId,
     component: Component,
     instance: &'a Instance,
     entry: &'a Entry,
@@ -141,7 +142,7 @@ pub fn estimate(
     let mut used_regions: Vec<&str> = priced.iter().map(|p| p.entry.region.as_str()).collect();
     used_regions.sort();
     used_regions.dedup();
-    let totals = |hours_for: &dyn Fn(usize) -> f64| {
+    let totals = |hours_for: &dyn Fn(ScopeId) -> f64| {
         per_scope(&priced, class.scopes.len(), request.usage, hours_for)
     };
     let always = totals(&|_| HOURS_PER_MONTH);
@@ -189,7 +190,7 @@ fn usage_of<'a>(usage: &'a Usage, resource_type: &str) -> &'a Map<String, Value>
 /// in `priced` too, and what could not be priced in `unpriced`.
 fn price_instance<'a>(
     inst: &'a Instance,
-    scope: usize,
+    scope: ScopeId,
     request: &Request<'a>,
     priced: &mut Vec<Priced<'a>>,
     unpriced: &mut Vec<Unpriced>,
@@ -281,7 +282,7 @@ fn per_scope(
     priced: &[Priced],
     scopes: usize,
     usage: &Usage,
-    hours_for: &dyn Fn(usize) -> f64,
+    hours_for: &dyn Fn(ScopeId) -> f64,
 ) -> Vec<f64> {
     let mut totals = vec![0.0; scopes];
     // The components of one instance are adjacent: one context serves them all.
@@ -347,8 +348,8 @@ fn named(class: &Classification, totals: &[f64]) -> Vec<ScopeCost> {
         .collect()
 }
 
-fn down_from_name(class: &Classification, k: usize) -> String {
-    class.scopes.get(k).cloned().unwrap_or_default()
+fn down_from_name(class: &Classification, k: ScopeId) -> String {
+    class.scopes.get(k.index()).cloned().unwrap_or_default()
 }
 
 fn assumptions(regions: &[&str], usage: &Usage, down: String) -> Vec<String> {
@@ -457,7 +458,7 @@ resource "aws_iam_role" "r" {}
                 prices: &catalog,
                 usage: &usage,
                 schedules: &schedules,
-                down_from: 1,
+                down_from: crate::classify::config::ScopeId::at(1),
                 env: None,
             },
         );

@@ -50,9 +50,7 @@ fn ident(name: &str) -> String {
 pub fn render(graph: &ResourceGraph, class: &Classification) -> String {
     let managed = |u: &UnitId| graph.units[*u].kind == UnitKind::Managed;
     let scopes: Vec<ScopeList> = class
-        .scopes
-        .iter()
-        .enumerate()
+        .each_scope()
         .map(|(k, name)| ScopeList {
             name: hcl_string(name),
             ident: ident(name),

@@ -128,7 +128,7 @@ pub fn classify_text(graph: &ResourceGraph, class: &Classification) -> String {
         .map(|u| u.address.len())
         .max()
         .unwrap_or(0);
-    for (k, scope) in class.scopes.iter().enumerate() {
+    for (k, scope) in class.each_scope() {
         let members: Vec<UnitId> = graph
             .unit_ids()
             .filter(|&u| class.units[u].scope == k)
@@ -151,9 +151,7 @@ pub fn classify_text(graph: &ResourceGraph, class: &Classification) -> String {
         out.push('\n');
     }
     let counts: Vec<String> = class
-        .scopes
-        .iter()
-        .enumerate()
+        .each_scope()
         .map(|(k, s)| {
             format!(
                 "{s} {}",

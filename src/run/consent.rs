@@ -103,11 +103,12 @@ mod tests {
     //! What down refuses without explicit consent, and what up never needs.
 
     use super::*;
+    use crate::classify::config::ScopeId;
     use crate::target::plan::tests::plan_of;
 
     #[test]
     fn consent_to_cascade_and_to_lose_data_needs_auto_approve_too() {
-        let base = Selection::Scope(0);
+        let base = Selection::Scope(ScopeId::at(0));
         let down_base = plan_of(base, Action::Destroy);
         let refused = |c: Consent| {
             check_consent(&down_base, base, c)
@@ -140,7 +141,7 @@ mod tests {
         };
         assert_eq!(refused(all), None);
         // Runtime alone neither cascades nor holds data; `all` never "cascades".
-        let runtime = Selection::Scope(1);
+        let runtime = Selection::Scope(ScopeId::at(1));
         assert!(check_consent(
             &plan_of(runtime, Action::Destroy),
             runtime,

@@ -118,9 +118,7 @@ pub fn status(
     env: Option<String>,
 ) -> Status {
     let scopes = class
-        .scopes
-        .iter()
-        .enumerate()
+        .each_scope()
         .map(|(k, name)| {
             let expected: Vec<&str> = graph
                 .unit_ids()

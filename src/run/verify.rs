@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use crate::classify::config::ScopeId;
 use crate::classify::Classification;
 use crate::eval::instances::Instances;
 use crate::graph::{ResourceGraph, UnitKind};
@@ -263,7 +264,7 @@ pub struct Verifier<'a> {
 
 impl Verifier<'_> {
     /// The scope index and name of the managed resource an instance belongs to.
-    fn scope_of(&self, instance: &str) -> Option<usize> {
+    fn scope_of(&self, instance: &str) -> Option<ScopeId> {
         let u = self.graph.find(&resource_address(instance)?)?;
         (self.graph.units[u].kind == UnitKind::Managed).then(|| self.class.units[u].scope)
     }
@@ -279,11 +280,10 @@ impl Verifier<'_> {
 
     /// Compares Terraform's saved plan for `phase` with the phase's promise.
     pub fn check(&self, phase: &Phase, saved: &SavedPlan) -> PhaseCheck {
-        let k = self
+        let (k, _) = self
             .class
-            .scopes
-            .iter()
-            .position(|s| *s == phase.scope)
+            .each_scope()
+            .find(|(_, s)| **s == phase.scope)
             .expect("a phase's scope is a configured scope");
         let mut check = PhaseCheck {
             number: phase.number,
@@ -307,7 +307,7 @@ impl Verifier<'_> {
         check
     }
 
-    fn check_destroy(&self, k: usize, phase: &Phase, saved: &SavedPlan, check: &mut PhaseCheck) {
+    fn check_destroy(&self, k: ScopeId, phase: &Phase, saved: &SavedPlan, check: &mut PhaseCheck) {
         // The instances in state of what the phase destroys: its scope and the later-scope
         // resources that depend on it (in a run, earlier phases have already removed the rest of
         // the later scopes; `verify` plans every phase against the same state).
@@ -376,7 +376,7 @@ impl Verifier<'_> {
         }
     }
 
-    fn check_apply(&self, k: usize, phase: &Phase, saved: &SavedPlan, check: &mut PhaseCheck) {
+    fn check_apply(&self, k: ScopeId, phase: &Phase, saved: &SavedPlan, check: &mut PhaseCheck) {
         let allowed = |address: &str| {
             self.allow_replace
                 .iter()
@@ -442,7 +442,7 @@ impl Verifier<'_> {
     /// plan, as a change or a no-op.
     fn check_apply_complete(
         &self,
-        k: usize,
+        k: ScopeId,
         phase: &Phase,
         saved: &SavedPlan,
         check: &mut PhaseCheck,

@@ -104,7 +104,7 @@ pub fn explain(
             .collect::<Vec<_>>()
     };
     let mut effects = Vec::new();
-    for (k, name) in class.scopes.iter().enumerate() {
+    for (k, name) in class.each_scope() {
         let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), Action::Apply);
         let up_t = target::compute(graph, want, allowed, Action::Apply, false);
         let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), Action::Destroy);

@@ -10,7 +10,7 @@ pub mod plan;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::classify::config::Config;
+use crate::classify::config::{Config, ScopeId};
 use crate::classify::Classification;
 use crate::error::{Error, Warning};
 use crate::eval::instances::Instances;
@@ -38,10 +38,10 @@ impl Action {
 /// Which scopes a command is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Selection {
-    Scope(usize),
+    Scope(ScopeId),
     /// Every scope up to and including this one, in order (`up --through K`). An apply
     /// selection: destroying the first scope takes everything, so for destroy it means all.
-    Through(usize),
+    Through(ScopeId),
     All,
 }
 
@@ -366,6 +366,7 @@ mod tests {
     //! Target lists: minimal, closed over Terraform's rules, never crossing into other scopes.
 
     use super::*;
+    use crate::classify::config::ScopeId;
 
     struct Fixture {
         graph: ResourceGraph,
@@ -427,7 +428,7 @@ data "aws_region" "current" {}
     #[test]
     fn apply_runtime_is_minimal_and_its_closure_stays_out_of_later_scopes() {
         let f = fixture(&[("main.tf", APP)], "");
-        let (r, t) = f.targets(Selection::Scope(1), Action::Apply, false);
+        let (r, t) = f.targets(Selection::Scope(ScopeId::at(1)), Action::Apply, false);
         // The service implies the listener, target group and cluster; the data source that
         // nothing reads is runtime by default and stays a target of its own.
         assert_eq!(r, vec!["aws_ecs_service.svc", "data.aws_region.current"]);
@@ -447,7 +448,7 @@ data "aws_region" "current" {}
     #[test]
     fn destroy_runtime_never_touches_base() {
         let f = fixture(&[("main.tf", APP)], "");
-        let (r, t) = f.targets(Selection::Scope(1), Action::Destroy, false);
+        let (r, t) = f.targets(Selection::Scope(ScopeId::at(1)), Action::Destroy, false);
         // The service depends on the cluster; the listener (and the service) on the target group.
         assert_eq!(r, vec!["aws_ecs_cluster.c", "aws_lb_target_group.tg"]);
         assert!(t.outside.is_empty());
@@ -465,7 +466,7 @@ data "aws_region" "current" {}
     #[test]
     fn destroy_base_honestly_takes_runtime_with_it() {
         let f = fixture(&[("main.tf", APP)], "");
-        let (r, t) = f.targets(Selection::Scope(0), Action::Destroy, false);
+        let (r, t) = f.targets(Selection::Scope(ScopeId::at(0)), Action::Destroy, false);
         // The VPC's dependents are everything but the cluster (and data sources are never
         // destroyed), so the cluster must be named too.
         assert_eq!(r, vec!["aws_ecs_cluster.c", "aws_vpc.v"]);
@@ -475,9 +476,9 @@ data "aws_region" "current" {}
     #[test]
     fn expand_lists_every_resource() {
         let f = fixture(&[("main.tf", APP)], "");
-        let (r, _) = f.targets(Selection::Scope(1), Action::Destroy, true);
+        let (r, _) = f.targets(Selection::Scope(ScopeId::at(1)), Action::Destroy, true);
         assert_eq!(r.len(), 4);
-        let (r, _) = f.targets(Selection::Scope(0), Action::Apply, true);
+        let (r, _) = f.targets(Selection::Scope(ScopeId::at(0)), Action::Apply, true);
         assert_eq!(r, vec!["aws_lb.lb", "aws_subnet.s", "aws_vpc.v"]);
     }
 
@@ -512,7 +513,7 @@ resource "aws_s3_bucket" "names" {}
     fn a_module_wholly_in_the_set_is_one_target_and_keyed_parts_get_keys() {
         let f = keyed("toset([\"api\", \"web\"])");
         // Base is module.net plus the bucket inside each instance of the keyed module.
-        let (r, t) = f.targets(Selection::Scope(0), Action::Apply, false);
+        let (r, t) = f.targets(Selection::Scope(ScopeId::at(0)), Action::Apply, false);
         assert!(t
             .targets
             .contains(&Target::Module(ModulePath::root().child("net"))));
@@ -528,7 +529,7 @@ resource "aws_s3_bucket" "names" {}
         // module.svc depends on module.net, so it alone covers everything else.
         let (r, _) = f.targets(Selection::All, Action::Apply, false);
         assert_eq!(r, vec!["aws_s3_bucket.names", "module.svc"]);
-        let (r, _) = f.targets(Selection::Scope(1), Action::Destroy, false);
+        let (r, _) = f.targets(Selection::Scope(ScopeId::at(1)), Action::Destroy, false);
         assert_eq!(
             r,
             vec![
@@ -541,7 +542,7 @@ resource "aws_s3_bucket" "names" {}
     #[test]
     fn unknown_keys_refuse_only_a_partial_target_and_name_the_expression() {
         let f = keyed("toset(aws_s3_bucket.names.tags_all)");
-        let (r, _) = f.try_targets(Selection::Scope(1), Action::Destroy, false);
+        let (r, _) = f.try_targets(Selection::Scope(ScopeId::at(1)), Action::Destroy, false);
         let err = r.unwrap_err().to_string();
         assert!(
             err.contains("for_each = toset(aws_s3_bucket.names.tags_all)")
@@ -563,9 +564,9 @@ resource "aws_s3_bucket" "names" {}
             )],
             "rule \"roles\" {\n  type = \"aws_iam_role\"\n  scope = \"runtime\"\n}\n",
         );
-        let (_, t) = f.targets(Selection::Scope(1), Action::Destroy, false);
+        let (_, t) = f.targets(Selection::Scope(ScopeId::at(1)), Action::Destroy, false);
         assert_eq!(t.outside, vec![f.graph.find("aws_db_instance.db").unwrap()]);
-        let (_, t) = f.targets(Selection::Scope(0), Action::Apply, false);
+        let (_, t) = f.targets(Selection::Scope(ScopeId::at(0)), Action::Apply, false);
         assert_eq!(t.outside, vec![f.graph.find("aws_iam_role.r").unwrap()]);
     }
 }

@@ -3,6 +3,7 @@
 //! the exact terraform command, and the blast radius: what else Terraform touches and why.
 //! Owns the plan data type; rendering is in `report`.
 
+use crate::classify::config::ScopeId;
 use crate::classify::Classification;
 use crate::error::{Error, Warning};
 use crate::eval::instances::Instances;
@@ -94,13 +95,14 @@ pub fn plan(
 }
 
 /// The scopes that get a phase, in the order they run: destroy runs later scopes first.
-fn phase_scopes(action: Action, selection: Selection, n: usize) -> Vec<usize> {
+fn phase_scopes(action: Action, selection: Selection, n: usize) -> Vec<ScopeId> {
+    let all = ScopeId::all(n);
     match (action, selection) {
         (Action::Apply, Selection::Scope(k)) => vec![k],
-        (Action::Apply, Selection::Through(k)) => (0..=k).collect(),
-        (Action::Apply, Selection::All) => (0..n).collect(),
-        (Action::Destroy, Selection::Scope(k)) => (k..n).rev().collect(),
-        (Action::Destroy, Selection::All | Selection::Through(_)) => (0..n).rev().collect(),
+        (Action::Apply, Selection::Through(k)) => all.filter(|&s| s <= k).collect(),
+        (Action::Apply, Selection::All) => all.collect(),
+        (Action::Destroy, Selection::Scope(k)) => all.rev().filter(|&s| s >= k).collect(),
+        (Action::Destroy, Selection::All | Selection::Through(_)) => all.rev().collect(),
     }
 }
 
@@ -108,7 +110,7 @@ fn phase_scopes(action: Action, selection: Selection, n: usize) -> Vec<usize> {
 fn phase(
     graph: &ResourceGraph,
     class: &Classification,
-    scope: usize,
+    scope: ScopeId,
     request: &PlanRequest<'_>,
 ) -> Result<Option<Phase>, Error> {
     let action = request.action;
@@ -242,7 +244,7 @@ impl Plan {
 fn phase_want<'a>(
     graph: &'a ResourceGraph,
     class: &'a Classification,
-    scope: usize,
+    scope: ScopeId,
     action: Action,
 ) -> (BTreeSet<UnitId>, impl Fn(UnitId) -> bool + 'a) {
     let want = graph
@@ -286,11 +288,11 @@ pub(crate) mod tests {
 
     #[test]
     fn through_applies_every_scope_up_to_one_in_order() {
-        let p = plan_of(Selection::Through(1), Action::Apply);
+        let p = plan_of(Selection::Through(ScopeId::at(1)), Action::Apply);
         let scopes: Vec<&str> = p.phases.iter().map(|p| p.scope.as_str()).collect();
         assert_eq!(scopes, ["base", "runtime"]);
         assert_eq!(p.scope, "through runtime");
-        let p = plan_of(Selection::Through(0), Action::Apply);
+        let p = plan_of(Selection::Through(ScopeId::at(0)), Action::Apply);
         let scopes: Vec<&str> = p.phases.iter().map(|p| p.scope.as_str()).collect();
         assert_eq!(scopes, ["base"]);
         assert_eq!(p.phases[0].touches, ["aws_db_instance.db"]);

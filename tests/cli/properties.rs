@@ -77,7 +77,7 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
         class.units[u].scope
     };
     let mut checked = 0;
-    for k in 0..class.scopes.len() {
+    for (k, _) in class.each_scope() {
         for action in [Action::Apply, Action::Destroy] {
             for expand in [false, true] {
                 let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), action);
@@ -109,7 +109,7 @@ fn check_root(root: &Path, env: Option<&Path>) -> usize {
                 let ctx = format!(
                     "{} scope {} {:?} expand={expand}: {rendered:?}",
                     root.display(),
-                    class.scopes[k],
+                    class.scopes[k.index()],
                     action
                 );
                 match action {

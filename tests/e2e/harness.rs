@@ -60,7 +60,7 @@ impl Scopes {
             .find(config_address)
             .unwrap_or_else(|| panic!("{config_address} is not in tfscope's graph"));
         assert_eq!(self.graph.units[u].kind, UnitKind::Managed);
-        self.class.units[u].scope
+        self.class.units[u].scope.index()
     }
 }
 

@@ -336,7 +336,7 @@ pub fn refuses_a_broken_promise(version: &str) {
         &a.graph,
         &a.class,
         tfscope::target::plan::PlanRequest {
-            selection: tfscope::target::Selection::Scope(1),
+            selection: tfscope::target::Selection::Scope(tfscope::classify::config::ScopeId::at(1)),
             action: tfscope::target::Action::Destroy,
             expand: false,
             instances: &a.instances,
