@@ -55,6 +55,47 @@ pub fn warn(warnings: impl IntoIterator<Item = Warning>, quiet: bool) {
     }
 }
 
+/// Who answers a question on stdin. A person at a terminal is asked first and answers after;
+/// a pipe or a file has answered already.
+#[derive(Debug)]
+pub enum Answerer {
+    Terminal,
+    Given(String),
+}
+
+impl Answerer {
+    /// Whoever is on stdin: a terminal, or the first line of a pipe or file; `None` when there
+    /// is no line to read (`/dev/null`, an empty pipe, a closed stdin), which is no answer.
+    pub fn on_stdin() -> Option<Answerer> {
+        use std::io::IsTerminal;
+        if std::io::stdin().is_terminal() {
+            return Some(Answerer::Terminal);
+        }
+        read_line().map(Answerer::Given)
+    }
+
+    /// Asks `question` on stderr and returns the answer (`None`: end of input at the terminal).
+    /// A given answer is echoed after the question, as a terminal would show it.
+    pub fn ask(self, question: &str) -> Option<String> {
+        eprint!("{question}");
+        match self {
+            Answerer::Terminal => read_line(),
+            Answerer::Given(answer) => {
+                eprintln!("{answer}");
+                Some(answer)
+            }
+        }
+    }
+}
+
+/// One line of stdin without its line ending; `None` at end of input.
+fn read_line() -> Option<String> {
+    use std::io::BufRead;
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line).unwrap_or(0);
+    (read > 0).then(|| line.trim_end_matches(['\n', '\r']).to_string())
+}
+
 /// Renders an error as a diagnostic with the offending line, without colour when NO_COLOR is
 /// set or stderr is not a terminal.
 pub fn render_error(e: &Error) -> String {

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::classify::check::Finding;
 use crate::classify::Classification;
 use crate::graph::{ResourceGraph, UnitId, UnitKind};
+use crate::run::consent::Confirmation;
 use crate::run::resume::Resume;
 use crate::run::verify::{Item, PhaseCheck, Verification};
 use crate::run::Outcome;
@@ -273,6 +274,32 @@ pub fn plan_text(plan: &Plan) -> String {
                 let _ = writeln!(out, "    {} ({}): {}", t.address, t.scope, t.why);
             }
         }
+    }
+    out
+}
+
+/// What `down` shows before it asks for the scope name to be typed back: what it cascades
+/// into, the stateful resources it destroys, and the commands that then run without prompts.
+pub fn confirmation_text(confirmation: &Confirmation, plan: &Plan, commands: &[String]) -> String {
+    let mut out = String::new();
+    if !confirmation.cascade.is_empty() {
+        let _ = writeln!(
+            out,
+            "tfscope: WARNING: destroying {} also destroys the later scope(s) that depend on it: {}",
+            plan.scope,
+            confirmation.cascade.join(", ")
+        );
+    }
+    if !confirmation.stateful.is_empty() {
+        let _ = writeln!(
+            out,
+            "tfscope: WARNING: this destroys stateful resources and their data: {}",
+            confirmation.stateful.join(", ")
+        );
+    }
+    let _ = writeln!(out, "tfscope: this runs, without further prompts:");
+    for command in commands {
+        let _ = writeln!(out, "    {command}");
     }
     out
 }

@@ -13,10 +13,53 @@ pub struct Consent {
     pub allow_stateful: bool,
 }
 
+/// What typing the scope name back confirms, for a `down` run without `--auto-approve`: the
+/// later scopes it takes along, and the stateful resources it destroys (`--allow-stateful`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    /// `runtime (25 resources)` for each later scope the plan cascades into.
+    pub cascade: Vec<String>,
+    /// Stateful resources without `allow_destroy` that the plan destroys.
+    pub stateful: Vec<String>,
+}
+
 /// What `up`/`down` refuse before Terraform runs: a plan that touches a scope it must not (scope
 /// violations); a `down` that cascades into later scopes, or destroys stateful resources without
 /// `allow_destroy`, unless `--auto-approve` comes with `--allow-cascade` / `--allow-stateful`.
 pub fn check_consent(plan: &Plan, selection: Selection, consent: Consent) -> Result<(), Error> {
+    refuse_crossing(plan)?;
+    if plan.action == Action::Apply {
+        return Ok(());
+    }
+    let cascade = cascaded(plan, selection);
+    let stateful = unprotected_stateful(plan);
+    let cascade_accepted = consent.auto_approve && consent.allow_cascade;
+    let loss_accepted = consent.auto_approve && consent.allow_stateful;
+    let cascade_refused = !cascade.is_empty() && !cascade_accepted;
+    let stateful_refused = !stateful.is_empty() && !loss_accepted;
+    match (cascade_refused, stateful_refused) {
+        (false, false) => Ok(()),
+        (true, false) => Err(refuse_cascade(plan, &cascade)),
+        (false, true) => Err(refuse_stateful(plan, &stateful)),
+        (true, true) => Err(refuse_both(plan, &cascade, &stateful)),
+    }
+}
+
+/// For a `down` without `--auto-approve`: what typing the scope name back would confirm, or
+/// `None` when typing cannot consent (data loss without `--allow-stateful`, scope violations)
+/// or nothing needs consent. What it confirms is then run without further prompts.
+pub fn confirmation(plan: &Plan, selection: Selection, consent: Consent) -> Option<Confirmation> {
+    refuse_crossing(plan).ok()?;
+    let stateful = unprotected_stateful(plan);
+    if plan.action == Action::Apply || (!stateful.is_empty() && !consent.allow_stateful) {
+        return None;
+    }
+    let cascade = cascaded(plan, selection);
+    (!cascade.is_empty() || !stateful.is_empty()).then_some(Confirmation { cascade, stateful })
+}
+
+/// A plan that touches a scope it must not: refused whatever was agreed.
+fn refuse_crossing(plan: &Plan) -> Result<(), Error> {
     let verb = match plan.action {
         Action::Apply => "up",
         Action::Destroy => "down",
@@ -26,21 +69,22 @@ pub fn check_consent(plan: &Plan, selection: Selection, consent: Consent) -> Res
         .iter()
         .flat_map(|p| p.outside.iter().map(|t| t.address.as_str()))
         .collect();
-    if !crossing.is_empty() {
-        return Err(Error::Refused {
-            message: format!(
-                "refusing to {verb} {}: scope violations make it touch {}",
-                plan.scope,
-                crossing.join(", ")
-            ),
-            help: Some("run `tfscope check` and fix the rules or tags behind them".into()),
-        });
-    }
-    if plan.action == Action::Apply {
+    if crossing.is_empty() {
         return Ok(());
     }
-    // Phases of other scopes: bringing this one down takes them too.
-    let cascaded: Vec<String> = match selection {
+    Err(Error::Refused {
+        message: format!(
+            "refusing to {verb} {}: scope violations make it touch {}",
+            plan.scope,
+            crossing.join(", ")
+        ),
+        help: Some("run `tfscope check` and fix the rules or tags behind them".into()),
+    })
+}
+
+/// The phases of other scopes, with their sizes: bringing this one down takes them too.
+fn cascaded(plan: &Plan, selection: Selection) -> Vec<String> {
+    match selection {
         Selection::All | Selection::Through(_) => Vec::new(),
         Selection::Scope(_) => plan
             .phases
@@ -51,37 +95,51 @@ pub fn check_consent(plan: &Plan, selection: Selection, consent: Consent) -> Res
                 format!("{} ({n} resources)", p.scope)
             })
             .collect(),
-    };
-    let cascade_accepted = consent.auto_approve && consent.allow_cascade;
-    if !cascaded.is_empty() && !cascade_accepted {
-        return Err(Error::Refused {
-            message: format!(
-                "refusing to bring {} down: it takes later scopes with it: {}",
-                plan.scope,
-                cascaded.join(", ")
-            ),
-            help: Some("Terraform destroys everything that depends on what it destroys; pass --auto-approve --allow-cascade to accept it".into()),
-        });
     }
-    let stateful: Vec<&str> = plan
-        .phases
+}
+
+/// The stateful resources the plan destroys that no rule lets go (`allow_destroy`).
+fn unprotected_stateful(plan: &Plan) -> Vec<String> {
+    plan.phases
         .iter()
         .flat_map(|p| p.stateful_at_risk.iter())
         .filter(|r| !r.allow_destroy)
-        .map(|r| r.address.as_str())
-        .collect();
-    let loss_accepted = consent.auto_approve && consent.allow_stateful;
-    if !stateful.is_empty() && !loss_accepted {
-        return Err(Error::Refused {
-            message: format!(
-                "refusing to bring {} down: it destroys stateful resources: {}",
-                plan.scope,
-                stateful.join(", ")
-            ),
-            help: Some("pass --auto-approve --allow-stateful to accept losing their data, or add rules with allow_destroy = true".into()),
-        });
+        .map(|r| r.address.clone())
+        .collect()
+}
+
+fn refuse_cascade(plan: &Plan, cascade: &[String]) -> Error {
+    Error::Refused {
+        message: format!(
+            "refusing to bring {} down: it takes later scopes with it: {}",
+            plan.scope,
+            cascade.join(", ")
+        ),
+        help: Some("Terraform destroys everything that depends on what it destroys; type the scope name when asked, or pass --auto-approve --allow-cascade, to accept it".into()),
     }
-    Ok(())
+}
+
+fn refuse_both(plan: &Plan, cascade: &[String], stateful: &[String]) -> Error {
+    Error::Refused {
+        message: format!(
+            "refusing to bring {} down: it takes later scopes with it: {}; it destroys stateful resources: {}",
+            plan.scope,
+            cascade.join(", "),
+            stateful.join(", ")
+        ),
+        help: Some("pass --allow-stateful to accept losing their data and confirm the cascade when asked (or add --auto-approve --allow-cascade), or add rules with allow_destroy = true".into()),
+    }
+}
+
+fn refuse_stateful(plan: &Plan, stateful: &[String]) -> Error {
+    Error::Refused {
+        message: format!(
+            "refusing to bring {} down: it destroys stateful resources: {}",
+            plan.scope,
+            stateful.join(", ")
+        ),
+        help: Some("pass --allow-stateful to accept losing their data (then type the scope name when asked, or add --auto-approve), or add rules with allow_destroy = true".into()),
+    }
 }
 
 /// `--from-phase N` names a phase of this plan; `dry_run` is the command that lists them.
@@ -156,6 +214,39 @@ mod tests {
             Consent::default()
         )
         .is_ok());
+    }
+
+    #[test]
+    fn typing_the_scope_name_confirms_a_cascade_but_data_loss_needs_the_flag_too() {
+        let base = Selection::Scope(ScopeId::at(0));
+        let down_base = plan_of(base, Action::Destroy);
+        let allow_stateful = Consent {
+            allow_stateful: true,
+            ..Consent::default()
+        };
+        assert_eq!(
+            confirmation(&down_base, base, allow_stateful),
+            Some(Confirmation {
+                cascade: vec!["runtime (1 resources)".into()],
+                stateful: vec!["aws_db_instance.db".into()],
+            })
+        );
+        assert_eq!(confirmation(&down_base, base, Consent::default()), None);
+        // Both refused at once: one message names both.
+        let both = check_consent(&down_base, base, Consent::default()).unwrap_err();
+        assert!(both.to_string().contains(
+            "takes later scopes with it: runtime (1 resources); it destroys stateful resources: aws_db_instance.db"
+        ));
+        // Nothing to confirm: runtime alone, and any apply.
+        let runtime = Selection::Scope(ScopeId::at(1));
+        assert_eq!(
+            confirmation(&plan_of(runtime, Action::Destroy), runtime, allow_stateful),
+            None
+        );
+        assert_eq!(
+            confirmation(&plan_of(base, Action::Apply), base, allow_stateful),
+            None
+        );
     }
 
     #[test]

@@ -107,7 +107,7 @@ impl Invocation {
     /// verified phase runs (plan to a file, show it, apply exactly it).
     pub fn dry_run(&self, phase: &Phase, verified: bool) -> Vec<String> {
         if !verified {
-            return vec![phase.command.clone()];
+            return vec![self.command(phase.action, &phase.targets)];
         }
         let file = Path::new("PLANFILE");
         vec![

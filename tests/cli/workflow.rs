@@ -230,6 +230,93 @@ fn down_that_cascades_or_destroys_state_is_refused_without_consent() {
 }
 
 #[test]
+fn down_asks_for_the_scope_name_where_the_rules_need_consent() {
+    let fake = Fake::new();
+    let base = [
+        "down",
+        "--no-verify",
+        "--scope",
+        "base",
+        "--env",
+        "dev",
+        "--allow-stateful",
+    ];
+    let question = "tfscope: type the scope name (base) to confirm: ";
+    // A wrong answer: the question, what would have run, then nothing ran.
+    let out = fake.command(&base).write_stdin("no\n").output().unwrap();
+    assert_eq!(code(&out), 1, "{}", result(&out));
+    let err = stderr(&out);
+    assert!(err.contains("tfscope: WARNING: destroying base also destroys the later scope(s) that depend on it: runtime (25 resources)"), "{err}");
+    assert!(
+        err.contains(
+            "this destroys stateful resources and their data: module.data.aws_db_instance.this"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("/terraform -chdir=modules destroy -var-file=../environments/dev.tfvars -auto-approve -target=module.app"), "{err}");
+    assert!(err.contains(&format!("{question}no\n")), "{err}");
+    assert!(
+        err.contains("tfscope: aborted: nothing was destroyed."),
+        "{err}"
+    );
+    assert!(
+        !Path::new(&fake.log()).exists(),
+        "terraform ran: {:?}",
+        fake.calls()
+    );
+    // No answer at all: the refusal, as without a question.
+    let out = fake.command(&base).write_stdin("").output().unwrap();
+    assert_eq!(code(&out), 2, "{}", result(&out));
+    assert!(!stderr(&out).contains(question), "{}", result(&out));
+    // Without --allow-stateful typing cannot consent to losing the data: no question.
+    let out = fake
+        .command(&base[..6])
+        .write_stdin("base\n")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", result(&out));
+    assert!(
+        stderr(&out).contains("help: pass --allow-stateful"),
+        "{}",
+        result(&out)
+    );
+    assert!(!stderr(&out).contains(question), "{}", result(&out));
+    assert!(
+        !Path::new(&fake.log()).exists(),
+        "terraform ran: {:?}",
+        fake.calls()
+    );
+    // The scope name: every phase runs, later scope first, without Terraform's prompts.
+    let out = fake.command(&base).write_stdin("base\n").output().unwrap();
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let calls = fake.calls();
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert!(
+        calls[1].contains("destroy") && calls[1].contains("-auto-approve"),
+        "{calls:?}"
+    );
+    assert!(
+        calls[2].contains("destroy") && calls[2].contains("-auto-approve"),
+        "{calls:?}"
+    );
+    // A failure then says how to resume: with the same flags, so it asks again.
+    std::fs::remove_file(fake.log()).unwrap();
+    let out = fake
+        .command(&base)
+        .env("FAKE_TF_FAIL", "module.network")
+        .write_stdin("base\n")
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains(
+            "resume with: tfscope down --scope base --env dev --allow-stateful --no-verify --from-phase 2"
+        ),
+        "{}",
+        result(&out)
+    );
+}
+
+#[test]
 fn stateful_runtime_resources_need_allow_stateful() {
     let fake = Fake::new();
     let tmp = tempfile::tempdir().unwrap();

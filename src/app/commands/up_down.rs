@@ -4,14 +4,16 @@
 use super::{prepare, CommandResult, Prepared};
 use crate::app::args::{DownArgs, RunArgs, UpArgs, Which};
 use crate::app::exit::Exit;
-use crate::app::printer::{warn, Out};
+use crate::app::printer::{warn, Answerer, Out};
 use crate::app::settings::{Global, Settings};
 use crate::load::address::shell_quote;
 use crate::output::report;
-use crate::run::consent::{check_consent, check_from_phase, Consent};
+use crate::run::consent::{check_consent, check_from_phase, confirmation, Confirmation, Consent};
+use crate::run::invocation::Invocation;
 use crate::run::resume::Resume;
 use crate::run::verify::Verifier;
 use crate::run::{Outcome as Ran, Run};
+use crate::target::plan::Plan;
 use crate::target::{Action, Selection};
 
 /// `up`: no consent beyond the prompt is ever needed to create.
@@ -69,13 +71,10 @@ fn run(
         warnings.push(plan.nothing_to(verb));
         return Ok((Exit::Ok, warnings));
     }
-    check_consent(&plan, selection, consent)?;
+    let to_confirm = consent_or_question(&plan, selection, consent, &args)?;
     warnings.extend(plan.hazard_warnings());
-    check_from_phase(
-        &plan,
-        args.from_phase,
-        &format!("tfscope {verb} {which} --dry-run"),
-    )?;
+    let dry_run = format!("tfscope {verb} {which} --dry-run");
+    check_from_phase(&plan, args.from_phase, &dry_run)?;
     let verified = !args.no_verify;
     if args.dry_run {
         for phase in plan.phases.iter().filter(|p| p.number >= args.from_phase) {
@@ -89,26 +88,79 @@ fn run(
     if !verified {
         warnings.push(crate::run::unverified_warning());
     }
-    // Warnings now, before Terraform's output.
+    // Warnings now, before the question and Terraform's output.
     warn(warnings.drain(..), settings.quiet);
+    if let Some((confirmation, answerer)) = to_confirm {
+        if !confirm(&plan, &confirmation, answerer, &mut invocation, &args) {
+            eprintln!("tfscope: aborted: nothing was destroyed.");
+            return Ok((Exit::Findings, warnings));
+        }
+    }
     let verifier = Verifier {
         graph: &a.graph,
         class: &a.class,
         instances: &a.instances,
         allow_replace,
     };
-    let verifier = verified.then_some(&verifier);
     let job = Run {
         plan: &plan,
         invocation: &invocation,
         root: &a.dir,
         from_phase: args.from_phase,
-        verifier,
+        verifier: verified.then_some(&verifier),
     };
     let ran = crate::run::run(&job, &mut std::io::stderr(), &mut std::io::stdin().lock())?;
     let resume = resume(verb, which, &args, consent, allow_replace);
     eprint!("{}", report::run_outcome_text(&ran, &plan, verb, &resume));
     Ok((exit_of(&ran), warnings))
+}
+
+/// Consent before anything runs: none needed (`None`), or what the rules refuse but someone
+/// on stdin may still confirm by typing the scope name (a `down` without `--auto-approve`);
+/// otherwise the refusal. Stdin is read only when typing can consent.
+fn consent_or_question(
+    plan: &Plan,
+    selection: Selection,
+    consent: Consent,
+    args: &RunArgs,
+) -> Result<Option<(Confirmation, Answerer)>, crate::error::Error> {
+    let Err(refusal) = check_consent(plan, selection, consent) else {
+        return Ok(None);
+    };
+    let asking = plan.action == Action::Destroy && !args.auto_approve && !args.dry_run;
+    let confirmable = asking
+        .then(|| confirmation(plan, selection, consent))
+        .flatten();
+    match confirmable.and_then(|c| Answerer::on_stdin().map(|a| (c, a))) {
+        Some(question) => Ok(Some(question)),
+        None => Err(refusal),
+    }
+}
+
+/// Shows what the `down` cascades into and destroys, and the commands that will run, then asks
+/// for the scope name; typing it is consent to run every phase without further prompts.
+fn confirm(
+    plan: &Plan,
+    confirmation: &Confirmation,
+    answerer: Answerer,
+    invocation: &mut Invocation,
+    args: &RunArgs,
+) -> bool {
+    invocation.auto_approve = true;
+    let commands: Vec<String> = plan
+        .phases
+        .iter()
+        .filter(|p| p.number >= args.from_phase)
+        .flat_map(|p| invocation.dry_run(p, !args.no_verify))
+        .collect();
+    eprint!(
+        "{}",
+        report::confirmation_text(confirmation, plan, &commands)
+    );
+    let question = format!("tfscope: type the scope name ({}) to confirm: ", plan.scope);
+    let confirmed = answerer.ask(&question).as_deref() == Some(plan.scope.as_str());
+    invocation.auto_approve = confirmed;
+    confirmed
 }
 
 /// The command that resumes this one at a phase.
