@@ -234,7 +234,8 @@ fn infra_down_of_runtime_destroys_it_once_and_lets_terraform_ask() {
 #[test]
 fn infra_down_of_base_warns_and_needs_the_scope_typed() {
     let fake = Fake::new();
-    let warning = "infra-down: WARNING: destroying base also destroys the later scope(s) that depend on it: runtime";
+    let warning = "tfscope: WARNING: destroying base also destroys the later scope(s) that depend on it: runtime (25 resources)";
+    let question = "tfscope: type the scope name (base) to confirm: ";
 
     // A wrong answer aborts before anything runs.
     let out = make(
@@ -242,15 +243,12 @@ fn infra_down_of_base_warns_and_needs_the_scope_typed() {
         &["infra-down", "SCOPE=base", "ALLOW_STATEFUL=true"],
         Some("no\n"),
     );
-    assert_ne!(code(&out), 0, "{}", result(&out));
+    assert_ne!(code(&out), 0, "make fails: {}", result(&out));
     let err = stderr(&out);
     assert!(err.contains(warning), "{err}");
+    assert!(err.contains(question), "{err}");
     assert!(
-        err.contains("infra-down: type the scope name (base) to confirm:"),
-        "{err}"
-    );
-    assert!(
-        err.contains("infra-down: aborted: nothing was destroyed."),
+        err.contains("tfscope: aborted: nothing was destroyed."),
         "{err}"
     );
     assert!(
@@ -259,38 +257,32 @@ fn infra_down_of_base_warns_and_needs_the_scope_typed() {
         fake.calls()
     );
 
-    // No answer at all (EOF) aborts too.
+    // No answer at all (EOF) is tfscope's refusal, without a question.
     let out = make(
         &fake,
         &["infra-down", "SCOPE=base", "ALLOW_STATEFUL=true"],
         Some(""),
     );
-    assert_ne!(code(&out), 0, "{}", result(&out));
-    assert!(stderr(&out).contains("aborted: nothing was destroyed"));
+    assert_ne!(code(&out), 0, "make fails: {}", result(&out));
+    assert!(!stderr(&out).contains(question), "{}", result(&out));
     assert!(
         !fake.log().exists(),
         "terraform never ran: {:?}",
         fake.calls()
     );
 
-    // Without ALLOW_STATEFUL, tfscope refuses to lose the database, whatever the answer, and
-    // the Makefile shows its message before asking anything.
+    // Without ALLOW_STATEFUL, tfscope refuses to lose the database whatever the answer, and
+    // asks nothing.
     for answer in ["no\n", "base\n"] {
         let out = make(&fake, &["infra-down", "SCOPE=base"], Some(answer));
-        assert_ne!(code(&out), 0, "{}", result(&out));
+        assert_ne!(code(&out), 0, "make fails: {}", result(&out));
         let err = stderr(&out);
-        assert!(err.contains(warning), "{err}");
-        assert!(err.contains("it destroys stateful resources: "), "{err}");
         assert!(err.contains("module.data.aws_db_instance.this"), "{err}");
         assert!(
-            err.contains("infra-down: tfscope refused; nothing was destroyed."),
-            "{err}"
-        );
-        assert!(
-            err.contains("SCOPE=base ALLOW_STATEFUL=true"),
+            err.contains("help: pass --allow-stateful"),
             "says how to accept it: {err}"
         );
-        assert!(!err.contains("to confirm"), "no pointless prompt: {err}");
+        assert!(!err.contains("to confirm"), "no pointless question: {err}");
         assert!(
             !fake.log().exists(),
             "terraform never ran: {:?}",
@@ -307,9 +299,10 @@ fn infra_down_of_base_warns_and_needs_the_scope_typed() {
     assert_eq!(code(&out), 0, "{}", result(&out));
     let err = stderr(&out);
     assert!(err.contains(warning), "{err}");
+    assert!(err.contains(&format!("{question}base\n")), "{err}");
     assert!(
         err.contains(&format!(
-            "+ {TFSCOPE} down --scope base --env dev --auto-approve --allow-cascade --allow-stateful --no-verify --tf "
+            "+ {TFSCOPE} down --scope base --env dev --allow-stateful --no-verify --tf "
         )),
         "{err}"
     );
@@ -342,7 +335,9 @@ fn infra_down_of_base_with_auto_needs_allow_stateful_too() {
     assert_eq!(code(&out), 0, "{}", result(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("infra-down: WARNING: destroying base also destroys the later scope(s) that depend on it: runtime"),
+        err.contains(&format!(
+            "+ {TFSCOPE} down --scope base --env dev --auto-approve --allow-cascade --allow-stateful --no-verify --tf "
+        )),
         "{err}"
     );
     assert!(!err.contains("to confirm"), "AUTO=true asks nothing: {err}");
@@ -377,13 +372,12 @@ fn infra_down_of_all_is_no_cascade_but_still_guards_the_data() {
 }
 
 #[test]
-fn infra_down_of_an_unknown_scope_says_nothing_was_destroyed() {
+fn infra_down_of_an_unknown_scope_fails_before_terraform_runs() {
     let fake = Fake::new();
     let out = make(&fake, &["infra-down", "SCOPE=nope"], None);
     assert_ne!(code(&out), 0, "{}", result(&out));
     let err = stderr(&out);
     assert!(err.contains("unknown scope \"nope\""), "{err}");
-    assert!(err.contains("nothing was destroyed"), "{err}");
     assert!(
         !fake.log().exists(),
         "terraform never ran: {:?}",
