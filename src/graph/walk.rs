@@ -119,15 +119,8 @@ impl ResourceGraph {
         merge: &impl Fn(S, S) -> S,
         memo: &mut HubMemo<S>,
     ) -> Option<S> {
-        let mut acc: Option<S> = None;
-        for &t in self.edges(direction)[n].keys() {
-            let s = self.fold_node(direction, t, leaf, merge, memo);
-            acc = match (acc, s) {
-                (Some(a), Some(b)) => Some(merge(a, b)),
-                (a, b) => a.or(b),
-            };
-        }
-        acc
+        let nodes = self.edges(direction)[n].keys().copied();
+        self.fold_nodes(direction, nodes, leaf, merge, memo)
     }
 
     /// [`ResourceGraph::fold_adjacent`] over the dependencies written in the arguments of unit
@@ -140,13 +133,25 @@ impl ResourceGraph {
         merge: &impl Fn(S, S) -> S,
         memo: &mut HubMemo<S>,
     ) -> Option<S> {
-        let mut acc: Option<S> = None;
-        for &d in self.arg_deps[u.0]
+        let nodes = self.arg_deps[u.0]
             .iter()
             .filter(|(name, _)| named(name))
-            .flat_map(|(_, set)| set.iter())
-        {
-            let s = self.fold_node(Direction::Dependencies, d, leaf, merge, memo);
+            .flat_map(|(_, set)| set.iter().copied());
+        self.fold_nodes(Direction::Dependencies, nodes, leaf, merge, memo)
+    }
+
+    /// `merge` over [`ResourceGraph::fold_node`] of each of `nodes`.
+    fn fold_nodes<S: Clone>(
+        &self,
+        direction: Direction,
+        nodes: impl Iterator<Item = usize>,
+        leaf: &impl Fn(UnitId) -> Option<S>,
+        merge: &impl Fn(S, S) -> S,
+        memo: &mut HubMemo<S>,
+    ) -> Option<S> {
+        let mut acc: Option<S> = None;
+        for n in nodes {
+            let s = self.fold_node(direction, n, leaf, merge, memo);
             acc = match (acc, s) {
                 (Some(a), Some(b)) => Some(merge(a, b)),
                 (a, b) => a.or(b),
