@@ -3,6 +3,7 @@
 //! ([`schedule`]), the per-instance arguments prices read ([`evaluate`]), the estimate
 //! ([`estimate`]) and its reports ([`render`]); [`estimate_root`] runs them for an analysis.
 
+pub mod calendar;
 pub mod estimate;
 pub mod evaluate;
 pub mod price;
