@@ -1,7 +1,8 @@
 //! Cost reports: what each scope costs per month, offline, and what tearing the later scopes
 //! down on a schedule saves. Prices and their quantity expressions ([`price`]), schedules
-//! ([`schedule`]), the per-instance arguments prices read ([`evaluate`]), the estimate
-//! ([`estimate`]) and its reports ([`render`]); [`estimate_root`] runs them for an analysis.
+//! ([`schedule`], and as a calendar in a time zone: [`calendar`]), the per-instance arguments
+//! prices read ([`evaluate`]), the estimate ([`estimate`]) and its reports ([`render`]);
+//! [`estimate_root`] runs them for an analysis.
 
 pub mod calendar;
 pub mod estimate;
