@@ -255,7 +255,8 @@ fn price_instance<'a>(
     components
 }
 
-/// Managed resources whose type has no price at all, one line per type.
+/// Managed resources whose type has no price at all, one line per type: left unpriced on
+/// purpose (with the price list's reason), or a type the price list does not know.
 fn unlisted_types(graph: &ResourceGraph, catalog: &PriceList) -> Vec<Unpriced> {
     let mut missing: BTreeMap<&str, usize> = BTreeMap::new();
     for u in graph.units.iter().filter(|u| u.kind == UnitKind::Managed) {
@@ -269,9 +270,12 @@ fn unlisted_types(graph: &ResourceGraph, catalog: &PriceList) -> Vec<Unpriced> {
         .into_iter()
         .map(|(t, n)| Unpriced {
             address: t.to_string(),
-            reason: format!(
-                "{n} resource(s) of a type the price catalog does not list; not counted"
-            ),
+            reason: match catalog.unpriced.get(t) {
+                Some(why) => format!("{n} resource(s) not priced: {why}; not counted"),
+                None => format!(
+                    "{n} resource(s) of a type the price catalog does not list; not counted"
+                ),
+            },
         })
         .collect()
 }

@@ -5,6 +5,7 @@
 //! [`estimate_root`] runs them for an analysis.
 
 pub mod calendar;
+pub mod coverage;
 pub mod estimate;
 pub mod evaluate;
 pub mod price;

@@ -29,22 +29,110 @@ pub const UNITS: &[&str] = &[
     "AZ-hour",
 ];
 
+/// The built-in price files, one per provider family (format: `data/prices/README.md`).
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "data/prices/aws.toml",
+        include_str!("../../data/prices/aws.toml"),
+    ),
+    (
+        "data/prices/google.toml",
+        include_str!("../../data/prices/google.toml"),
+    ),
+    (
+        "data/prices/azure.toml",
+        include_str!("../../data/prices/azure.toml"),
+    ),
+    (
+        "data/prices/generic.toml",
+        include_str!("../../data/prices/generic.toml"),
+    ),
+];
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     #[serde(default)]
     price: Vec<toml::Spanned<RawEntry>>,
     #[serde(default)]
-    free: Vec<Free>,
+    free: Vec<toml::Spanned<TypeGroup>>,
+    #[serde(default)]
+    unpriced: Vec<toml::Spanned<TypeGroup>>,
+    #[serde(default)]
+    region: Vec<toml::Spanned<Region>>,
 }
 
-/// Types with no charge of their own, with where that is stated.
+/// Types (names or `*` globs) with no charge of their own (`[[free]]`, with where that is
+/// stated), or deliberately left unpriced (`[[unpriced]]`, with why).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Free {
-    #[allow(dead_code)]
+struct TypeGroup {
+    #[serde(alias = "reason")]
     source: String,
     types: Vec<String>,
+}
+
+/// A region's prices relative to a provider's base region, for entries without an exact
+/// `regional` figure for it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// The type prefix the factor applies to: `aws`, `google`, `azurerm`.
+    pub provider: String,
+    pub name: String,
+    pub factor: f64,
+    pub source: String,
+    pub date: String,
+    pub note: Option<String>,
+}
+
+/// Type names and globs, each with the text that explains it (a source or a reason).
+#[derive(Debug, Clone, Default)]
+pub struct TypeSet {
+    exact: BTreeMap<String, String>,
+    globs: Vec<(String, globset::GlobMatcher, String)>,
+}
+
+impl TypeSet {
+    fn add(&mut self, pattern: String, why: String) -> Result<(), String> {
+        if pattern.contains('*') {
+            let glob = globset::Glob::new(&pattern).map_err(|e| format!("{pattern}: {e}"))?;
+            self.globs.push((pattern, glob.compile_matcher(), why));
+            // Longest pattern first: the most specific explanation wins.
+            self.globs
+                .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        } else {
+            self.exact.insert(pattern, why);
+        }
+        Ok(())
+    }
+
+    /// Why `resource_type` is in the set (its source or reason), or `None`.
+    pub fn get(&self, resource_type: &str) -> Option<&str> {
+        self.exact
+            .get(resource_type)
+            .map(String::as_str)
+            .or_else(|| {
+                self.globs
+                    .iter()
+                    .find(|(_, m, _)| m.is_match(resource_type))
+                    .map(|(_, _, why)| why.as_str())
+            })
+    }
+
+    pub fn contains(&self, resource_type: &str) -> bool {
+        self.get(resource_type).is_some()
+    }
+
+    fn extend(&mut self, other: TypeSet) {
+        self.exact.extend(other.exact);
+        for (pattern, m, why) in other.globs {
+            self.globs.retain(|g| g.0 != pattern);
+            self.globs.push((pattern, m, why));
+        }
+        self.globs
+            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +150,8 @@ struct RawEntry {
     when: Option<String>,
     #[serde(default)]
     usage: BTreeMap<String, f64>,
+    #[serde(default)]
+    regional: BTreeMap<String, f64>,
     note: Option<String>,
 }
 
@@ -79,6 +169,8 @@ pub struct Entry {
     pub when: Option<Expression>,
     /// Default usage values; a usage file overrides them.
     pub usage: BTreeMap<String, f64>,
+    /// Exact prices in other regions than `region`, per unit.
+    pub regional: BTreeMap<String, f64>,
     pub note: Option<String>,
 }
 
@@ -86,23 +178,30 @@ pub struct Entry {
 pub struct PriceList {
     pub entries: Vec<Entry>,
     /// Types known to have no charge of their own.
-    pub free: std::collections::BTreeSet<String>,
+    pub free: TypeSet,
+    /// Types deliberately not priced, with the reason.
+    pub unpriced: TypeSet,
+    /// Regional factors per provider.
+    pub regions: Vec<Region>,
 }
 
 impl PriceList {
-    /// The catalog shipped in `data/prices.toml`; its validity is checked by the tests.
+    /// The prices shipped in `data/prices/`; their validity is checked by the tests.
     pub fn builtin() -> PriceList {
-        PriceList::parse(
-            Path::new("data/prices.toml"),
-            include_str!("../../data/prices.toml"),
-        )
-        .expect("the built-in price catalog parses (see price tests)")
+        let mut list = PriceList::default();
+        for (path, text) in BUILTIN {
+            list.extend(
+                PriceList::parse(Path::new(path), text)
+                    .expect("the built-in prices parse (see price tests)"),
+            );
+        }
+        list
     }
 
     /// Parses a catalog file read from `path`. An error points at the bad entry (or, for
     /// invalid TOML, the bad token) with the line and a caret.
     pub fn parse(path: &Path, text: &str) -> Result<PriceList, Error> {
-        let help = || Some("see data/prices.toml for the format of an entry".to_string());
+        let help = || Some("see data/prices/README.md for the format of an entry".to_string());
         let file: File = toml::from_str(text)
             .map_err(|e| Error::input(path, text, e.span(), e.message().to_string(), help()))?;
         let mut entries = Vec::new();
@@ -136,21 +235,61 @@ impl PriceList {
                 source: raw.source,
                 date: raw.date,
                 usage: raw.usage,
+                regional: raw.regional,
                 note: raw.note,
             });
         }
-        let free = file.free.into_iter().flat_map(|f| f.types).collect();
-        Ok(PriceList { entries, free })
+        let sets = |groups: Vec<toml::Spanned<TypeGroup>>| -> Result<TypeSet, Error> {
+            let mut set = TypeSet::default();
+            for spanned in groups {
+                let span = spanned.span();
+                let group = spanned.into_inner();
+                for t in group.types {
+                    set.add(t, group.source.clone()).map_err(|message| {
+                        Error::input(path, text, Some(span.clone()), message, help())
+                    })?;
+                }
+            }
+            Ok(set)
+        };
+        let free = sets(file.free)?;
+        let unpriced = sets(file.unpriced)?;
+        let mut regions = Vec::new();
+        for spanned in file.region {
+            let span = spanned.span();
+            let region = spanned.into_inner();
+            if !(region.factor > 0.0 && region.factor.is_finite()) {
+                let message = format!("region {:?}: factor must be above zero", region.name);
+                return Err(Error::input(path, text, Some(span), message, help()));
+            }
+            regions.push(region);
+        }
+        Ok(PriceList {
+            entries,
+            free,
+            unpriced,
+            regions,
+        })
     }
 
     /// Entries of `other` replace entries with the same type and component; others are added.
     pub fn extend(&mut self, other: PriceList) {
-        for e in other.entries {
-            self.entries
-                .retain(|x| !(x.resource_type == e.resource_type && x.component == e.component));
-            self.entries.push(e);
-        }
+        // A component priced per class has one entry per class: all of them replace all of ours.
+        let replaced: std::collections::BTreeSet<(&str, &str)> = other
+            .entries
+            .iter()
+            .map(|e| (e.resource_type.as_str(), e.component.as_str()))
+            .collect();
+        self.entries
+            .retain(|x| !replaced.contains(&(x.resource_type.as_str(), x.component.as_str())));
+        self.entries.extend(other.entries);
         self.free.extend(other.free);
+        self.unpriced.extend(other.unpriced);
+        for r in other.regions {
+            self.regions
+                .retain(|x| !(x.provider == r.provider && x.name == r.name));
+            self.regions.push(r);
+        }
     }
 
     pub fn for_type<'a>(&'a self, resource_type: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
@@ -546,6 +685,28 @@ when = 'self.instance_class == "db.t4g.micro"'
                 assert!(!key.is_empty(), "{} {}", e.resource_type, e.component);
             }
         }
+    }
+
+    #[test]
+    fn an_override_priced_per_class_keeps_every_class() {
+        let entry = |class: &str, price: f64| {
+            format!(
+                "[[price]]\ntype = \"aws_db_instance\"\ncomponent = \"instance hours\"\nunit = \"hour\"\n\
+                 price = {price}\nregion = \"us-east-1\"\nsource = \"s\"\ndate = \"2026-12\"\n\
+                 quantity = \"hours\"\nwhen = 'self.instance_class == \"{class}\"'\n\n"
+            )
+        };
+        let mut c = PriceList::builtin();
+        let before = c.for_type("aws_db_instance").count();
+        let mine = entry("db.t3.micro", 0.02) + &entry("db.t3.small", 0.04);
+        c.extend(PriceList::parse(Path::new("mine.toml"), &mine).unwrap());
+        let instance: Vec<f64> = c
+            .for_type("aws_db_instance")
+            .filter(|e| e.component == "instance hours")
+            .map(|e| e.price)
+            .collect();
+        assert_eq!(instance, vec![0.02, 0.04], "both classes of the override");
+        assert!(before > 2 && c.for_type("aws_db_instance").count() < before);
     }
 
     #[test]

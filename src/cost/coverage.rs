@@ -1,0 +1,114 @@
+//! Price coverage: for every resource type the classification catalog knows, whether the
+//! price list prices it, declares it free, or leaves it unpriced on purpose (with the reason),
+//! per provider. The tests hold each cloud to "no type left unexplained".
+
+use std::collections::BTreeMap;
+
+use crate::classify::catalog::{Catalog, PROVIDER_LISTS};
+
+use super::price::PriceList;
+
+/// What the price list says about one provider's catalogued types.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct PriceCoverage {
+    pub provider: String,
+    pub priced: Vec<String>,
+    pub free: Vec<String>,
+    /// Reason -> the types left unpriced for it.
+    pub unpriced: BTreeMap<String, Vec<String>>,
+    /// Types the price list says nothing about: each is a gap to fill.
+    pub missing: Vec<String>,
+}
+
+/// Coverage of `provider`'s type list (`aws`, `google`, `google-beta`, `azurerm`, ...), over
+/// the types the classification catalog knows.
+pub fn price_coverage(prices: &PriceList, catalog: &Catalog, provider: &str) -> PriceCoverage {
+    let mut out = PriceCoverage {
+        provider: provider.to_string(),
+        ..Default::default()
+    };
+    let Some((_, text)) = PROVIDER_LISTS.iter().find(|(p, _)| *p == provider) else {
+        return out;
+    };
+    let types = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter(|t| catalog.knows(t));
+    for t in types {
+        let name = t.to_string();
+        if prices.for_type(t).next().is_some() {
+            out.priced.push(name);
+        } else if prices.free.contains(t) {
+            out.free.push(name);
+        } else if let Some(reason) = prices.unpriced.get(t) {
+            out.unpriced
+                .entry(reason.to_string())
+                .or_default()
+                .push(name);
+        } else {
+            out.missing.push(name);
+        }
+    }
+    out
+}
+
+impl PriceCoverage {
+    /// `priced P, free F, unpriced U, missing M` for notes and test output.
+    pub fn summary(&self) -> String {
+        let unpriced: usize = self.unpriced.values().map(Vec::len).sum();
+        format!(
+            "{}: priced {}, free {}, unpriced {}, missing {}",
+            self.provider,
+            self.priced.len(),
+            self.free.len(),
+            unpriced,
+            self.missing.len()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Coverage sorts a provider's types into priced, free, unpriced-with-reason and missing.
+
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn types_sort_into_priced_free_unpriced_and_missing() {
+        let prices = PriceList::parse(
+            Path::new("p.toml"),
+            r#"
+[[price]]
+type = "aws_nat_gateway"
+component = "hours"
+unit = "hour"
+price = 0.045
+region = "us-east-1"
+source = "s"
+date = "2026-12"
+quantity = "hours"
+
+[[free]]
+source = "IAM is free"
+types = ["aws_iam_*"]
+
+[[unpriced]]
+reason = "billed per request only"
+types = ["aws_lambda_function"]
+"#,
+        )
+        .unwrap();
+        let c = price_coverage(&prices, Catalog::builtin(), "aws");
+        assert!(c.priced.contains(&"aws_nat_gateway".to_string()));
+        assert!(c.free.contains(&"aws_iam_role".to_string()));
+        assert_eq!(
+            c.unpriced["billed per request only"],
+            vec!["aws_lambda_function".to_string()]
+        );
+        assert!(c.missing.contains(&"aws_db_instance".to_string()));
+        assert!(!c.missing.contains(&"aws_iam_policy".to_string()));
+        assert!(c.summary().starts_with("aws: priced 1, free "));
+    }
+}
