@@ -308,4 +308,23 @@ fn azure_fixture_cost_report() {
         .unwrap();
     assert!(nights > 0.0, "{v}");
     assert_snapshot!(result(&out));
+    // The README's example is this report, shortened with `...`: every line it shows is here.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let example = readme
+        .split("$ tfscope cost tests/fixtures/cost_azure\n")
+        .nth(1)
+        .expect("README shows the Azure example")
+        .split("```")
+        .next()
+        .unwrap();
+    for line in example
+        .lines()
+        .filter(|l| !l.trim().is_empty() && l.trim() != "...")
+    {
+        assert!(
+            text.lines().any(|t| t == line),
+            "README line not in the report: {line:?}\n{text}"
+        );
+    }
 }
