@@ -1,10 +1,9 @@
 //! Cost reports: what each scope costs per month, offline, and what tearing the later scopes
 //! down on a schedule saves. Prices and their quantity expressions ([`price`]), schedules
-//! ([`schedule`], and as a calendar in a time zone: [`calendar`]), the per-instance arguments
+//! ([`schedule`], from a calendar in a time zone: [`crate::calendar`]), the per-instance arguments
 //! prices read ([`evaluate`]), the estimate ([`estimate`]) and its reports ([`render`]);
 //! [`estimate_root`] runs them for an analysis.
 
-pub mod calendar;
 pub mod coverage;
 pub mod estimate;
 pub mod evaluate;
