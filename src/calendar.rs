@@ -72,6 +72,22 @@ impl Weekly {
         Ok(Weekly { days: set, at })
     }
 
+    /// `minute hour * * weekdays` in the schedule's own zone (for runners that take a zone).
+    pub fn local_cron(&self) -> String {
+        let weekdays: Vec<i32> = (0..7)
+            .filter(|&d| self.days[d as usize])
+            .map(|d| (d + 1) % 7)
+            .collect::<BTreeSet<i32>>()
+            .into_iter()
+            .collect();
+        let weekdays = if weekdays.len() == 7 {
+            "*".to_string()
+        } else {
+            ranges(&weekdays)
+        };
+        format!("{} {} * * {weekdays}", self.at.minute(), self.at.hour())
+    }
+
     /// Whether it happens on `date`.
     fn on(&self, date: Date) -> bool {
         self.days[date.weekday().to_monday_zero_offset() as usize]
@@ -232,6 +248,59 @@ impl Calendar {
         self.events(at, at)
             .iter()
             .any(|&(t, e)| e == event && minute(t) == minute(at))
+    }
+
+    /// What a CI run started by the UTC cron line `cron` at `now` should do: the event whose
+    /// line it is, if the time the line fired for (its minute and hour, today or yesterday in
+    /// UTC, at or before `now`) is that event; nothing otherwise (the other offset's line, a
+    /// holiday's `up`, a line that is not this schedule's). Runners start late, never early.
+    pub fn due_for_cron(&self, cron: &str, now: Timestamp) -> Option<Event> {
+        let fields: Vec<&str> = cron.split_whitespace().collect();
+        let (Some(minute), Some(hour)) = (
+            fields.first().and_then(|m| m.parse::<i8>().ok()),
+            fields.get(1).and_then(|h| h.parse::<i8>().ok()),
+        ) else {
+            return None;
+        };
+        let time = Time::new(hour, minute, 0, 0).ok()?;
+        let today = now.to_zoned(TimeZone::UTC).date();
+        let fired = [today, today.yesterday().ok()?]
+            .into_iter()
+            .map(|d| {
+                d.to_datetime(time)
+                    .to_zoned(TimeZone::UTC)
+                    .ok()
+                    .map(|z| z.timestamp())
+            })
+            .find(|t| t.is_some_and(|t| t <= now))??;
+        let year = fired.to_zoned(self.zone.clone()).year();
+        let lines = self.utc_crons(year).ok()?;
+        lines
+            .iter()
+            .filter(|l| l.cron == cron.split_whitespace().collect::<Vec<_>>().join(" "))
+            .map(|l| l.event)
+            .find(|&e| self.is_due(e, fired))
+    }
+
+    /// The `event` due within the `window` before `now`, for runners that fire in the zone's
+    /// own time (GitLab's pipeline schedules): the instant it was due, if there was one.
+    pub fn due_within(
+        &self,
+        event: Event,
+        now: Timestamp,
+        window: jiff::SignedDuration,
+    ) -> Option<Timestamp> {
+        let since = now.checked_sub(window).ok()?;
+        self.events(since, now)
+            .into_iter()
+            .filter(|&(t, e)| e == event && t > since && t <= now)
+            .map(|(t, _)| t)
+            .next_back()
+    }
+
+    /// The date in the zone of an instant.
+    pub fn local_date(&self, at: Timestamp) -> Date {
+        at.to_zoned(self.zone.clone()).date()
     }
 
     /// UTC cron lines that fire at every `down` and `up` of `year`: one line per event and UTC
@@ -552,6 +621,70 @@ mod tests {
                 "{zone} 2027-{month}"
             );
         }
+    }
+
+    #[test]
+    fn a_late_run_finds_the_time_its_line_fired_for() {
+        let cal = berlin("Mon-Fri 19:00", "Mon-Fri 07:30", &["2027-03-10"]);
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        // Winter line at 18:00 UTC, run 40 minutes late: the 19:00 CET down.
+        let winter = "0 18 * 1-3,10-12 1-5";
+        assert_eq!(
+            cal.due_for_cron(winter, at("2027-03-01T18:40:00Z")),
+            Some(Event::Down)
+        );
+        // The same line after the change (19:00 UTC is 20:00 CEST): nothing.
+        assert_eq!(cal.due_for_cron(winter, at("2027-03-29T18:05:00Z")), None);
+        // The summer line fired at 17:00 UTC and ran just after midnight UTC: still that down.
+        let summer = "0 17 * 3-10 1-5";
+        assert_eq!(
+            cal.due_for_cron(summer, at("2027-03-30T00:10:00Z")),
+            Some(Event::Down)
+        );
+        // A holiday's up line: nothing; a line of another schedule: nothing.
+        assert_eq!(
+            cal.due_for_cron("30 6 * 1-3,10-12 1-5", at("2027-03-10T06:45:00Z")),
+            None
+        );
+        assert_eq!(
+            cal.due_for_cron("30 6 * 1-3,10-12 1-5", at("2027-03-11T06:45:00Z")),
+            Some(Event::Up)
+        );
+        assert_eq!(
+            cal.due_for_cron("0 3 * * *", at("2027-03-11T03:00:00Z")),
+            None
+        );
+        assert_eq!(
+            cal.due_for_cron("nonsense", at("2027-03-11T03:00:00Z")),
+            None
+        );
+        // In the zone's own time: the down 20 minutes ago is due within half an hour.
+        let window = jiff::SignedDuration::from_mins(30);
+        assert_eq!(
+            cal.due_within(Event::Down, at("2027-03-01T18:20:00Z"), window),
+            Some(at("2027-03-01T18:00:00Z"))
+        );
+        assert_eq!(
+            cal.due_within(Event::Down, at("2027-03-01T18:40:00Z"), window),
+            None
+        );
+        assert_eq!(
+            cal.due_within(Event::Up, at("2027-03-10T06:40:00Z"), window),
+            None,
+            "holiday"
+        );
+        assert_eq!(
+            Weekly::parse("Mon-Fri 19:05").unwrap().local_cron(),
+            "5 19 * * 1-5"
+        );
+        assert_eq!(
+            Weekly::parse("Sun,Sat 07:00").unwrap().local_cron(),
+            "0 7 * * 0,6"
+        );
+        assert_eq!(
+            Weekly::parse("daily 07:00").unwrap().local_cron(),
+            "0 7 * * *"
+        );
     }
 
     #[test]

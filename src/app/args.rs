@@ -156,6 +156,13 @@ pub enum Command {
         after_help = "Examples:\n  tfscope cost --env dev\n  tfscope cost --env prod --schedule nights --schedule weekends --schedule crunch=84\n  tfscope cost --env dev --usage usage.toml --prices my-prices.toml --format json\n\nPrices: data/prices/ (AWS us-east-1, Google us-central1, Azure East US; with sources); --prices adds or replaces entries.\nUsage file (TOML): one table per resource type, e.g. [aws_nat_gateway] gb_processed = 500."
     )]
     Cost(CostArgs),
+    /// Schedules of tfscope.hcl: list them, write the CI definition that runs them (--ci), or
+    /// tell a CI run whether its event is due (`due`).
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  tfscope schedule\n  tfscope schedule --ci github --out .github/workflows/tfscope-schedule.yml\n  tfscope schedule --ci gitlab --out tfscope-schedule.gitlab-ci.yml\n  tfscope schedule due nights --cron \"0 17 * 3-10 1-5\"\n\nA schedule block:\n  schedule \"nights\" {\n    timezone     = \"Europe/Berlin\"\n    down         = \"Mon-Fri 19:00\"\n    up           = \"Mon-Fri 07:30\"\n    holidays     = [\"2026-12-24\", \"2026-12-31\"]\n    environments = [\"dev\", \"staging\"]\n    scope        = \"runtime\"   # the default\n  }"
+    )]
+    Schedule(ScheduleArgs),
     /// Print a provider schema for the mock provider of the end-to-end tests (JSON).
     #[command(hide = true)]
     MockSchema(MockSchemaArgs),
@@ -335,6 +342,82 @@ pub struct RenderArgs {
     pub force: bool,
 }
 
+/// CI systems `tfscope schedule --ci` writes for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CiKind {
+    Github,
+    Gitlab,
+}
+
+// The arguments of `tfscope schedule`.
+#[derive(Debug, clap::Args)]
+pub struct ScheduleArgs {
+    #[command(subcommand)]
+    pub due: Option<ScheduleCommand>,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+    /// Write the CI definition for this system (default: list the schedules).
+    #[arg(long, value_enum)]
+    pub ci: Option<CiKind>,
+    /// Output file for --ci (default: stdout).
+    #[arg(long, value_name = "FILE", requires = "ci")]
+    pub out: Option<PathBuf>,
+    /// Replace --out even if tfscope did not generate it.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// The command the CI job installs tfscope with.
+    #[arg(
+        long,
+        value_name = "COMMAND",
+        default_value = "cargo install --locked tfscope"
+    )]
+    pub install: String,
+    /// The year whose clock changes the UTC cron lines follow (default: this year).
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i16).range(1970..=2200))]
+    pub year: Option<i16>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Print `action=down`, `action=up` or `action=none`: what a CI run of a schedule should do
+    /// now (for $GITHUB_OUTPUT, or eval in a shell). The reason goes to stderr.
+    Due(DueArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DueArgs {
+    /// The schedule's name in tfscope.hcl.
+    pub name: String,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+    /// The UTC cron line that started the run (GitHub: github.event.schedule).
+    #[arg(
+        long,
+        value_name = "CRON",
+        required_unless_present = "event",
+        conflicts_with = "event"
+    )]
+    pub cron: Option<String>,
+    /// The event a runner in the schedule's own time zone started for (GitLab).
+    #[arg(long, value_enum)]
+    pub event: Option<DueEvent>,
+    /// With --event: how many minutes late a run may start and still count.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60, requires = "event")]
+    pub within: u32,
+    /// Skip a down on or before this date in the schedule's zone (YYYY-MM-DD; empty: none).
+    #[arg(long, value_name = "DATE")]
+    pub keep_up_until: Option<String>,
+    /// The time to decide for (RFC 3339; default: now).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DueEvent {
+    Down,
+    Up,
+}
+
 // The arguments of `tfscope cost`.
 #[derive(Debug, clap::Args)]
 pub struct CostArgs {
@@ -344,10 +427,14 @@ pub struct CostArgs {
     /// environments/NAME.tfvars.
     #[arg(long)]
     pub env: Option<String>,
-    /// always, nights, weekends, nights-and-weekends, office-hours, or up-hours per week
-    /// (HOURS or NAME=HOURS); repeatable. Default: the built-in ones.
+    /// A `schedule` block of tfscope.hcl, always, nights, weekends, nights-and-weekends,
+    /// office-hours, or up-hours per week (HOURS or NAME=HOURS); repeatable. Default: the
+    /// built-in ones.
     #[arg(long = "schedule", value_name = "NAME|SPEC")]
     pub schedules: Vec<String>,
+    /// The year whose months a `schedule` block's up-hours average (default: this year).
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i16).range(1970..=2200))]
+    pub year: Option<i16>,
     /// The first scope schedules tear down (with every later one). Default: runtime, or the
     /// scope catalog runtime types land in.
     #[arg(long, value_name = "SCOPE")]

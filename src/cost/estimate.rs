@@ -52,6 +52,9 @@ pub struct ScheduleCost {
     pub savings_pct: f64,
     /// Monthly cost per scope under this schedule.
     pub scopes: Vec<ScopeCost>,
+    /// A `schedule` block's calendar: zone, times and each month's up-hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<super::schedule::CalendarHours>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -336,6 +339,7 @@ fn schedule_cost(
             0.0
         },
         scopes: named(class, totals),
+        calendar: schedule.calendar.clone(),
     }
 }
 

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::analysis::Analysis;
+use crate::classify::config::ScopeId;
 use crate::error::{read_file, Error};
 use estimate::{Estimate, Usage};
 use price::PriceList;
@@ -27,8 +28,11 @@ pub const HOURS_PER_MONTH: f64 = 730.0;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options<'a> {
     pub env: Option<&'a str>,
-    /// Schedules as written (`weekdays=12x5`); empty: the built-in ones.
+    /// Schedules as written: a `schedule` block's name, a built-in name or `NAME=HOURS`; empty:
+    /// the built-in ones.
     pub schedules: &'a [String],
+    /// The year whose months a `schedule` block's hours average (default: this year).
+    pub year: Option<i16>,
     /// The first scope a schedule takes down (default: the catalog's runtime scope).
     pub down: Option<&'a str>,
     /// A price file that extends (and overrides) the built-in prices.
@@ -64,26 +68,11 @@ pub fn estimate_root(
         }
         None => Default::default(),
     };
-    let schedules: Vec<Schedule> = if options.schedules.is_empty() {
-        Schedule::builtin()
-    } else {
-        let parsed: Result<Vec<Schedule>, Error> = options
-            .schedules
-            .iter()
-            .map(|s| {
-                Schedule::parse(s).map_err(|message| Error::Usage {
-                    flag: "--schedule",
-                    value: s.clone(),
-                    message,
-                    help: Some("`tfscope cost --help` lists the built-in schedules".into()),
-                })
-            })
-            .collect();
-        std::iter::once(Schedule::always()).chain(parsed?).collect()
-    };
-    let down_from = match options.down {
-        Some(name) => a.config.require_scope(name)?,
-        None => a.config.catalog_runtime,
+    let (schedules, declared_scope) = schedules(a, &options)?;
+    let down_from = match (options.down, declared_scope) {
+        (Some(name), _) => a.config.require_scope(name)?,
+        (None, Some(scope)) => scope,
+        (None, None) => a.config.catalog_runtime,
     };
     let types: BTreeSet<String> = catalog
         .entries
@@ -98,12 +87,69 @@ pub fn estimate_root(
         down_from,
         env: options.env.map(str::to_string),
     };
-    let estimate = estimate::estimate(
+    let mut estimate = estimate::estimate(
         &a.graph,
         &a.class,
         &evaluated.instances,
         &evaluated.uncounted,
         request,
     );
+    estimate
+        .assumptions
+        .extend(schedules.iter().filter_map(Schedule::describe));
     Ok((estimate, evaluated))
+}
+
+/// The schedules a report compares, and the scope the `schedule` blocks among them take down.
+/// A block applies only to the environments it lists, and blocks that take down different
+/// scopes cannot share one report.
+fn schedules(
+    a: &Analysis,
+    options: &Options<'_>,
+) -> Result<(Vec<Schedule>, Option<ScopeId>), Error> {
+    if options.schedules.is_empty() {
+        return Ok((Schedule::builtin(), None));
+    }
+    let mut out = vec![Schedule::always()];
+    let mut scope: Option<ScopeId> = None;
+    for spec in options.schedules {
+        let wrong = |message: String, help: String| Error::Usage {
+            flag: "--schedule",
+            value: spec.clone(),
+            message,
+            help: Some(help),
+        };
+        let Some(declared) = a.config.schedule(spec) else {
+            let parsed = Schedule::parse(spec).map_err(|m| {
+                wrong(m, "`tfscope cost --help` lists the built-in schedules; tfscope.hcl may declare more".into())
+            })?;
+            out.push(parsed);
+            continue;
+        };
+        if let Some(env) = options
+            .env
+            .filter(|e| !declared.environments.iter().any(|d| d == e))
+        {
+            return Err(wrong(
+                format!("schedule {spec:?} never takes environment {env:?} down"),
+                format!("it runs for: {}", declared.environments.join(", ")),
+            ));
+        }
+        if scope.is_some_and(|s| s != declared.scope) {
+            return Err(wrong(
+                "the schedules given take different scopes down".into(),
+                "compare schedules of one scope per report".into(),
+            ));
+        }
+        scope = Some(declared.scope);
+        let year = options.year.unwrap_or_else(|| {
+            jiff::Timestamp::now()
+                .to_zoned(declared.calendar.zone.clone())
+                .year()
+        });
+        out.push(
+            Schedule::from_calendar(declared, year).map_err(|m| wrong(m, "pass --year".into()))?,
+        );
+    }
+    Ok((out, scope))
 }

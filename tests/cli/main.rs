@@ -15,6 +15,7 @@ mod layout;
 mod makefile;
 mod plan;
 mod properties;
+mod schedule;
 mod status;
 mod targets;
 mod terraform;

@@ -14,6 +14,7 @@ pub fn run(args: CostArgs, global: &Global, out: &mut Out) -> CommandResult {
     let options = Options {
         env: settings.env.as_deref(),
         schedules: &args.schedules,
+        year: args.year,
         down: args.down.as_deref(),
         prices: args.prices.as_deref(),
         usage: args.usage.as_deref(),

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod mock_schema;
 pub mod plan;
 pub mod render;
+pub mod schedule;
 pub mod status;
 pub mod targets;
 pub mod up_down;
