@@ -98,6 +98,28 @@ fn day_index(name: &str) -> Option<usize> {
     DAYS.iter().position(|(n, _)| *n == name)
 }
 
+/// Hours between `from` and `to` that something is up, given whether it is up at `from` and the
+/// downs and ups that change it, in time order (those outside the interval are ignored).
+pub fn hours_up(
+    up_at_from: bool,
+    changes: &[(Timestamp, Event)],
+    from: Timestamp,
+    to: Timestamp,
+) -> f64 {
+    let (mut up, mut since, mut seconds) = (up_at_from, from, 0i64);
+    for &(t, e) in changes.iter().filter(|(t, _)| *t > from && *t < to) {
+        if up {
+            seconds += t.as_second() - since.as_second();
+        }
+        up = e == Event::Up;
+        since = t;
+    }
+    if up {
+        seconds += to.as_second() - since.as_second();
+    }
+    seconds as f64 / 3600.0
+}
+
 /// `minute hour * months weekdays` in UTC for `weekly`'s local time at `offset` seconds east of
 /// UTC. The UTC time may fall on the day before or after: the weekdays move with it.
 fn cron_line(weekly: &Weekly, offset: i32, months: &BTreeSet<i8>, every_month: bool) -> String {
@@ -204,24 +226,12 @@ impl Calendar {
     pub fn up_hours(&self, from: Timestamp, to: Timestamp) -> f64 {
         let events = self.events(from, to);
         // The state at `from`: the last event at or before it.
-        let mut up = events
+        let up = events
             .iter()
             .take_while(|(t, _)| *t <= from)
             .last()
             .is_none_or(|(_, e)| *e == Event::Up);
-        let mut since = from;
-        let mut seconds = 0i64;
-        for &(t, e) in events.iter().filter(|(t, _)| *t > from && *t < to) {
-            if up {
-                seconds += t.as_second() - since.as_second();
-            }
-            up = e == Event::Up;
-            since = t;
-        }
-        if up {
-            seconds += to.as_second() - since.as_second();
-        }
-        seconds as f64 / 3600.0
+        hours_up(up, &events, from, to)
     }
 
     /// Up-hours and all hours of a calendar month in the zone.
@@ -525,18 +535,7 @@ mod tests {
         to: Timestamp,
     ) -> f64 {
         let start_up = cal.up_hours(from, from.checked_add(1.second()).unwrap()) > 0.0;
-        let (mut up, mut since, mut seconds) = (start_up, from, 0i64);
-        for &(t, e) in ran.iter().filter(|(t, _)| *t > from && *t < to) {
-            if up {
-                seconds += t.as_second() - since.as_second();
-            }
-            up = e == Event::Up;
-            since = t;
-        }
-        if up {
-            seconds += to.as_second() - since.as_second();
-        }
-        seconds as f64 / 3600.0
+        hours_up(start_up, ran, from, to)
     }
 
     #[test]

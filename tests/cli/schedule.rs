@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+use tfscope::calendar::{hours_up, Event};
+
 use crate::{code, fixture, result, stderr, stdout, tfscope, tfscope_in};
 
 fn dir() -> String {
@@ -331,17 +333,11 @@ fn a_simulated_month_of_the_workflow_matches_the_calendar_across_the_clock_chang
         );
     }
     // Up-hours from what ran (down since Friday 26 February evening) against the calendar's.
-    let (mut up, mut since, mut seconds) = (false, start, 0i64);
-    for (t, action) in in_march {
-        if up {
-            seconds += t.as_second() - since.as_second();
-        }
-        up = action == "up";
-        since = *t;
-    }
-    if up {
-        seconds += end.as_second() - since.as_second();
-    }
+    let changes: Vec<(jiff::Timestamp, Event)> = in_march
+        .iter()
+        .map(|(t, a)| (*t, if a == "up" { Event::Up } else { Event::Down }))
+        .collect();
+    let hours = hours_up(false, &changes, start, end);
     let v = json(&[
         "cost",
         &dir(),
@@ -356,7 +352,7 @@ fn a_simulated_month_of_the_workflow_matches_the_calendar_across_the_clock_chang
     ]);
     let march = v["schedules"][1]["calendar"]["months"][2].as_f64().unwrap();
     assert_eq!(march, 23.0 * 11.5);
-    assert_eq!(seconds as f64 / 3600.0, march);
+    assert_eq!(hours, march);
 }
 
 #[test]
