@@ -538,4 +538,64 @@ resource "aws_iam_role" "r" {}
             "{reasons:?}"
         );
     }
+
+    // Schedules re-price hourly components: with a regional price they must use it, not the
+    // base region's.
+    #[test]
+    fn schedules_reprice_with_the_regional_price() {
+        let files = [(
+            "main.tf",
+            r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+resource "aws_ecs_task_definition" "t" {
+  cpu = "1024"
+}
+resource "aws_ecs_service" "s" {
+  task_definition = aws_ecs_task_definition.t.arn
+  desired_count   = 1
+}
+"#,
+        )];
+        let (graph, class) = crate::testing::analyse(&files, "");
+        let tmp = crate::testing::tree(&files);
+        let config = crate::load::load(tmp.path()).unwrap();
+        let prices = PRICES.replace(
+            "quantity = \"hours * self.desired_count",
+            "regional = { \"eu-west-1\" = 0.05 }\nquantity = \"hours * self.desired_count",
+        );
+        let catalog = PriceList::parse(std::path::Path::new("p"), &prices).unwrap();
+        let types: BTreeSet<String> = ["aws_ecs_service".to_string()].into();
+        let ev = super::super::evaluate::Evaluator::run(&config, None, &types).unwrap();
+        let schedules = vec![Schedule::always(), Schedule::parse("nights").unwrap()];
+        let usage = Usage::default();
+        let e = estimate(
+            &graph,
+            &class,
+            &ev.instances,
+            &ev.uncounted,
+            Request {
+                prices: &catalog,
+                usage: &usage,
+                schedules: &schedules,
+                down_from: crate::classify::config::ScopeId::at(1),
+                env: None,
+            },
+        );
+        let r = &e.resources[0];
+        assert_eq!(
+            (r.region.as_deref(), r.region_basis.as_str()),
+            (Some("eu-west-1"), "exact")
+        );
+        assert_eq!(r.components[0].price, 0.05);
+        // 1 vCPU x 730 h x $0.05 = 36.50; at night 365 h: 18.25.
+        assert_eq!(e.monthly, 36.5);
+        assert_eq!(e.schedules[1].monthly, 18.25);
+        assert!(
+            e.assumptions[0].contains("eu-west-1: exact for 1 component"),
+            "{:?}",
+            e.assumptions
+        );
+    }
 }
