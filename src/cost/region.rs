@@ -144,8 +144,6 @@ pub struct Tally {
     /// Region (`None`: not set) -> counts per basis.
     regions: BTreeMap<Option<String>, Counts>,
     global: usize,
-    /// Base regions of the entries priced at their base price.
-    base_regions: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Default)]
@@ -153,7 +151,8 @@ struct Counts {
     exact: usize,
     /// Factor (as written) -> components.
     factors: BTreeMap<String, usize>,
-    base: usize,
+    /// Components priced at their base region's price, per base region.
+    base: BTreeMap<String, usize>,
 }
 
 impl Tally {
@@ -168,20 +167,13 @@ impl Tally {
             Basis::Exact => counts.exact += 1,
             Basis::Factor(f) => *counts.factors.entry(Factor(*f).to_string()).or_default() += 1,
             Basis::NoRegion | Basis::Base => {
-                counts.base += 1;
-                self.base_regions.insert(entry.region.clone());
+                *counts.base.entry(entry.region.clone()).or_default() += 1;
             }
         }
     }
 
     /// One line: each region with how its components were priced, then the global ones.
     pub fn describe(&self) -> String {
-        let base = self
-            .base_regions
-            .iter()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("/");
         let mut parts = Vec::new();
         for (region, c) in &self.regions {
             let mut how = Vec::new();
@@ -191,13 +183,14 @@ impl Tally {
             for (f, n) in &c.factors {
                 how.push(format!("factor {f} for {}", components(*n)));
             }
-            match region {
-                Some(r) if c.base > 0 => how.push(format!(
-                    "{base} price for {} (no figure for {r}; it may differ)",
-                    components(c.base)
-                )),
-                None if c.base > 0 => how.push(format!("{base} price for {}", components(c.base))),
-                _ => {}
+            for (base, n) in &c.base {
+                how.push(match region {
+                    Some(r) => format!(
+                        "{base} price for {} (no figure for {r}; it may differ)",
+                        components(*n)
+                    ),
+                    None => format!("{base} price for {}", components(*n)),
+                });
             }
             let name = region.as_deref().unwrap_or("no region set");
             parts.push(format!("{name}: {}", how.join(", ")));
@@ -349,9 +342,11 @@ date = "2026-12"
         }
         let (_, basis) = price_in(&list.entries[1], Some("asia-east1"), &list.regions);
         t.add(&list.entries[1], Some("asia-east1"), &basis);
+        t.add(&list.entries[0], None, &Basis::NoRegion);
         assert_eq!(
             t.describe(),
-            "on-demand list prices, discounts not included; asia-east1: factor 1.08 for 2 \
+            "on-demand list prices, discounts not included; no region set: us-central1 price \
+             for 1 component; asia-east1: factor 1.08 for 2 \
              components; europe-west1: exact for 1 component; mars-north1: us-central1 price \
              for 1 component (no figure for mars-north1; it may differ); global (the same in every \
              region) for 1 component"
