@@ -95,10 +95,18 @@ impl Usage {
             let key = key.into_inner();
             let pattern = parse_key(&key).map_err(|why| {
                 wrong(
-                    Some(span),
+                    Some(span.clone()),
                     format!("usage key {key:?} is neither a resource type nor a resource address: {why}"),
                 )
             })?;
+            // `[aws_nat_gateway.this]` unquoted is a table inside a table, not an address.
+            if let Some((name, _)) = values.iter().find(|(_, v)| v.is_object()) {
+                let message = format!(
+                    "usage values are numbers, and {key}.{name} is a table: quote an address \
+                     key, as in [\"{key}.{name}\"]"
+                );
+                return Err(wrong(Some(span), message));
+            }
             tables.push(Table {
                 key,
                 pattern,
@@ -382,5 +390,13 @@ gb_processed = 1
             assert!(msg.contains(why), "{key}: {msg}");
         }
         assert!(Usage::parse(Path::new("u.toml"), "[aws_eip]\nx = [\n").is_err());
+        // An address left unquoted is a table inside a type's table.
+        let err = Usage::parse(Path::new("u.toml"), "[aws_eip.this]\nx = 1\n").unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "aws_eip.this is a table: quote an address key, as in [\"aws_eip.this\"]"
+            ),
+            "{err}"
+        );
     }
 }
