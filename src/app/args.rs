@@ -153,7 +153,7 @@ pub enum Command {
     Render(RenderArgs),
     /// What each scope costs per month, offline, and what schedules that tear later scopes down save.
     #[command(
-        after_help = "Examples:\n  tfscope cost --env dev\n  tfscope cost --env prod --schedule nights --schedule weekends --schedule crunch=84\n  tfscope cost --env dev --usage usage.toml --prices my-prices.toml --format json\n\nPrices: data/prices/ (AWS us-east-1, Google us-central1, Azure East US; with sources); --prices adds or replaces entries.\nUsage file (TOML): one table per resource type, e.g. [aws_nat_gateway] gb_processed = 500."
+        after_help = "Examples:\n  tfscope cost --env dev\n  tfscope cost --env prod --schedule nights --schedule weekends --schedule crunch=84\n  tfscope cost --env dev --usage usage.toml --prices my-prices.toml --format json\n\nPrices: data/prices/ (AWS us-east-1, Google us-central1, Azure East US; with sources); --prices adds or replaces entries.\nUsage file (TOML): one table per resource type or address ([*]: any key), e.g. [aws_nat_gateway] or [\"module.svc[*].aws_ecs_service.this\"], then gb_processed = 500."
     )]
     Cost(CostArgs),
     /// Schedules of tfscope.hcl: list them, write the CI definition that runs them (--ci), or
@@ -442,7 +442,7 @@ pub struct CostArgs {
     /// A price file in the format of data/prices/README.md that adds or replaces entries.
     #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
-    /// Usage values per resource type (TOML).
+    /// Usage values per resource type or address (TOML).
     #[arg(long, value_name = "FILE")]
     pub usage: Option<PathBuf>,
     /// Output format.

@@ -1,15 +1,18 @@
 //! Cost reports: what each scope costs per month, offline, and what tearing the later scopes
 //! down on a schedule saves. Prices and their quantity expressions ([`price`]), schedules
 //! ([`schedule`], from a calendar in a time zone: [`crate::calendar`]), the per-instance arguments
-//! prices read ([`evaluate`]), the estimate ([`estimate`]) and its reports ([`render`]);
+//! prices read ([`evaluate`]), the region each instance is priced in ([`region`]), usage values
+//! per type and address ([`usage`]), the estimate ([`estimate`]) and its reports ([`render`]);
 //! [`estimate_root`] runs them for an analysis.
 
 pub mod coverage;
 pub mod estimate;
 pub mod evaluate;
 pub mod price;
+pub mod region;
 pub mod render;
 pub mod schedule;
+pub mod usage;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -17,9 +20,10 @@ use std::path::Path;
 use crate::analysis::Analysis;
 use crate::classify::config::ScopeId;
 use crate::error::{read_file, Error};
-use estimate::{Estimate, Usage};
+use estimate::Estimate;
 use price::PriceList;
 use schedule::Schedule;
+use usage::Usage;
 
 /// Hours in a billing month, as cloud price pages count them.
 pub const HOURS_PER_MONTH: f64 = 730.0;
@@ -37,7 +41,7 @@ pub struct Options<'a> {
     pub down: Option<&'a str>,
     /// A price file that extends (and overrides) the built-in prices.
     pub prices: Option<&'a Path>,
-    /// Usage quantities per type (`gb_processed`, ...).
+    /// Usage values per type or address (`gb_processed`, ...).
     pub usage: Option<&'a Path>,
 }
 
@@ -52,21 +56,9 @@ pub fn estimate_root(
     if let Some(p) = options.prices {
         catalog.extend(PriceList::parse(p, &read_file(p)?)?);
     }
-    let usage: Usage = match options.usage {
-        Some(p) => {
-            let text = read_file(p)?;
-            toml::from_str(&text).map_err(|e| {
-                let help = "per resource type: `[aws_nat_gateway]` then `gb_processed = 500`";
-                Error::input(
-                    p,
-                    &text,
-                    e.span(),
-                    e.message().to_string(),
-                    Some(help.into()),
-                )
-            })?
-        }
-        None => Default::default(),
+    let usage = match options.usage {
+        Some(p) => Usage::parse(p, &read_file(p)?)?,
+        None => Usage::default(),
     };
     let (schedules, declared_scope) = schedules(a, &options)?;
     let down_from = match (options.down, declared_scope) {
