@@ -8,6 +8,8 @@ pub mod calendar;
 pub mod coverage;
 pub mod estimate;
 pub mod evaluate;
+pub mod history;
+pub mod infracost;
 pub mod price;
 pub mod render;
 pub mod schedule;
@@ -16,6 +18,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::analysis::Analysis;
+use crate::classify::config::ScopeId;
 use crate::error::{read_file, Error};
 use estimate::{Estimate, Usage};
 use price::PriceList;
@@ -36,6 +39,14 @@ pub struct Options<'a> {
     pub prices: Option<&'a Path>,
     /// Usage quantities per type (`gb_processed`, ...).
     pub usage: Option<&'a Path>,
+}
+
+/// The first scope schedules tear down: `--down NAME`, else where catalog runtime types land.
+pub fn down_scope(a: &Analysis, down: Option<&str>) -> Result<ScopeId, Error> {
+    match down {
+        Some(name) => a.config.require_scope(name),
+        None => Ok(a.config.catalog_runtime),
+    }
 }
 
 /// The estimate for an analysed root: prices (built-in plus `--prices`), usage, schedules, and
@@ -82,10 +93,7 @@ pub fn estimate_root(
             .collect();
         std::iter::once(Schedule::always()).chain(parsed?).collect()
     };
-    let down_from = match options.down {
-        Some(name) => a.config.require_scope(name)?,
-        None => a.config.catalog_runtime,
-    };
+    let down_from = down_scope(a, options.down)?;
     let types: BTreeSet<String> = catalog
         .entries
         .iter()
