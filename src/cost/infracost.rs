@@ -190,6 +190,38 @@ mod tests {
     }
 
     #[test]
+    fn the_schedule_is_the_first_that_tears_something_down_and_only_one() {
+        let always = ScheduleCost {
+            name: "always".into(),
+            up_hours_per_month: 730.0,
+            ..nights()
+        };
+        let weekends = ScheduleCost {
+            name: "weekends".into(),
+            up_hours_per_month: 521.43,
+            ..nights()
+        };
+        let estimate = |schedules: Vec<ScheduleCost>| Estimate {
+            currency: "USD",
+            env: None,
+            monthly: 0.0,
+            scopes: Vec::new(),
+            resources: Vec::new(),
+            unpriced: Vec::new(),
+            schedules,
+            assumptions: Vec::new(),
+        };
+        let builtin = estimate(vec![always.clone(), nights(), weekends.clone()]);
+        assert_eq!(pick_schedule(&builtin, &[]).unwrap().name, "nights");
+        let two = ["nights".to_string(), "weekends".to_string()];
+        let err = pick_schedule(&builtin, &two).unwrap_err().to_string();
+        assert!(err.contains("one schedule"), "{err}");
+        let only_always = estimate(vec![always.clone(), always]);
+        let err = pick_schedule(&only_always, &["always".into()]).unwrap_err();
+        assert!(err.to_string().contains("tears scopes down"), "{err}");
+    }
+
+    #[test]
     fn the_data_list_names_its_sources_and_the_keys_infracost_reads() {
         let file: DataFile = toml::from_str(DATA).unwrap();
         assert!(file

@@ -54,7 +54,8 @@ pub fn run(args: CostArgs, global: &Global, out: &mut Out) -> CommandResult {
         other => {
             return Err(Error::Usage {
                 flag: "--format",
-                value: format!("{other:?}").to_lowercase(),
+                value: clap::ValueEnum::to_possible_value(&other)
+                    .map_or_else(String::new, |v| v.get_name().to_string()),
                 message: "--actual prints a table or JSON".into(),
                 help: Some("pass --format table or --format json".into()),
             })
