@@ -32,6 +32,10 @@ pub struct RunArgs {
     /// Terraform or OpenTofu binary (default: $TFSCOPE_TERRAFORM, else terraform, else tofu on PATH).
     #[arg(long, value_name = "PATH")]
     pub tf: Option<PathBuf>,
+    /// History file each phase appends a line to (default: $TFSCOPE_HISTORY, else
+    /// DIR/.tfscope/history.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
     /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
     pub dir: Option<PathBuf>,
 }
@@ -99,6 +103,8 @@ pub enum CostFormat {
     Markdown,
     Json,
     Html,
+    /// An infracost usage file (YAML): `monthly_hrs` of the hourly resources a schedule tears down.
+    InfracostUsage,
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,7 +159,7 @@ pub enum Command {
     Render(RenderArgs),
     /// What each scope costs per month, offline, and what schedules that tear later scopes down save.
     #[command(
-        after_help = "Examples:\n  tfscope cost --env dev\n  tfscope cost --env prod --schedule nights --schedule weekends --schedule crunch=84\n  tfscope cost --env dev --usage usage.toml --prices my-prices.toml --format json\n\nPrices: data/prices/ (AWS us-east-1, Google us-central1, Azure East US; with sources); --prices adds or replaces entries.\nUsage file (TOML): one table per resource type or address ([*]: any key), e.g. [aws_nat_gateway] or [\"module.svc[*].aws_ecs_service.this\"], then gb_processed = 500."
+        after_help = "Examples:\n  tfscope cost --env dev\n  tfscope cost --env prod --schedule nights --schedule weekends --schedule crunch=84\n  tfscope cost --env dev --usage usage.toml --prices my-prices.toml --format json\n  tfscope cost --env dev --actual --since 2026-12-01      # what up/down really saved\n  tfscope cost --env dev --format infracost-usage --schedule nights > infracost-usage.yml\n\nPrices: data/prices/ (AWS us-east-1, Google us-central1, Azure East US; with sources); --prices adds or replaces entries.\nUsage file (TOML): one table per resource type or address ([*]: any key), e.g. [aws_nat_gateway] or [\"module.svc[*].aws_ecs_service.this\"], then gb_processed = 500."
     )]
     Cost(CostArgs),
     /// Schedules of tfscope.hcl: list them, write the CI definition that runs them (--ci), or
@@ -448,6 +454,26 @@ pub struct CostArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: CostFormat,
+    #[command(flatten)]
+    pub actual: ActualArgs,
+}
+
+/// `tfscope cost --actual`: what the history of `up`/`down` really saved.
+#[derive(Debug, clap::Args)]
+pub struct ActualArgs {
+    /// Report the hours each scope was really down, from the history `up`/`down` append, and
+    /// what that saved.
+    #[arg(long)]
+    pub actual: bool,
+    /// Start of the window (RFC 3339 time or YYYY-MM-DD, UTC; default: the history's first line).
+    #[arg(long, value_name = "DATE", requires = "actual")]
+    pub since: Option<String>,
+    /// The history file (default: $TFSCOPE_HISTORY, else DIR/.tfscope/history.jsonl).
+    #[arg(long, value_name = "FILE", requires = "actual")]
+    pub history: Option<PathBuf>,
+    /// End of the window instead of the current time (for tests).
+    #[arg(long, value_name = "DATE", requires = "actual", hide = true)]
+    pub now: Option<String>,
 }
 
 // The arguments of `tfscope mock-schema`.

@@ -34,6 +34,13 @@ pub struct Component {
     basis: Basis,
 }
 
+impl Component {
+    /// Whether it scales with the hours the resource is up (what schedules shorten).
+    pub fn hourly(&self) -> bool {
+        self.hourly
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceCost {
     pub address: String,

@@ -8,6 +8,8 @@
 pub mod coverage;
 pub mod estimate;
 pub mod evaluate;
+pub mod history;
+pub mod infracost;
 pub mod price;
 pub mod region;
 pub mod render;
@@ -45,6 +47,21 @@ pub struct Options<'a> {
     pub usage: Option<&'a Path>,
 }
 
+/// The first scope schedules tear down: `--down NAME`, else the scope of the `schedule` block
+/// among `schedules`, else where catalog runtime types land.
+pub fn down_scope(
+    a: &Analysis,
+    down: Option<&str>,
+    schedules: &[String],
+) -> Result<ScopeId, Error> {
+    let declared = schedules.iter().find_map(|s| a.config.schedule(s));
+    match (down, declared) {
+        (Some(name), _) => a.config.require_scope(name),
+        (None, Some(schedule)) => Ok(schedule.scope),
+        (None, None) => Ok(a.config.catalog_runtime),
+    }
+}
+
 /// The estimate for an analysed root: prices (built-in plus `--prices`), usage, schedules, and
 /// every priced instance evaluated with the environment's variables. The evaluated instances
 /// come back too, so that a command about to exit can leave them to the operating system.
@@ -60,12 +77,8 @@ pub fn estimate_root(
         Some(p) => Usage::parse(p, &read_file(p)?)?,
         None => Usage::default(),
     };
-    let (schedules, declared_scope) = schedules(a, &options)?;
-    let down_from = match (options.down, declared_scope) {
-        (Some(name), _) => a.config.require_scope(name)?,
-        (None, Some(scope)) => scope,
-        (None, None) => a.config.catalog_runtime,
-    };
+    let schedules = schedules(a, &options)?;
+    let down_from = down_scope(a, options.down, options.schedules)?;
     let types: BTreeSet<String> = catalog
         .entries
         .iter()
@@ -92,18 +105,18 @@ pub fn estimate_root(
     Ok((estimate, evaluated))
 }
 
-/// The schedules a report compares, and the scope the `schedule` blocks among them take down.
-/// A block applies only to the environments it lists, and blocks that take down different
-/// scopes cannot share one report.
-fn schedules(
-    a: &Analysis,
-    options: &Options<'_>,
-) -> Result<(Vec<Schedule>, Option<ScopeId>), Error> {
+/// The schedules a report compares. A `schedule` block applies only to the environments it
+/// lists, and blocks that take down different scopes (or another than `--down`) cannot share
+/// one report.
+fn schedules(a: &Analysis, options: &Options<'_>) -> Result<Vec<Schedule>, Error> {
     if options.schedules.is_empty() {
-        return Ok((Schedule::builtin(), None));
+        return Ok(Schedule::builtin());
     }
     let mut out = vec![Schedule::always()];
-    let mut scope: Option<ScopeId> = None;
+    let mut scope: Option<ScopeId> = options
+        .down
+        .map(|d| a.config.require_scope(d))
+        .transpose()?;
     for spec in options.schedules {
         let wrong = |message: String, help: String| Error::Usage {
             flag: "--schedule",
@@ -129,7 +142,10 @@ fn schedules(
         }
         if scope.is_some_and(|s| s != declared.scope) {
             return Err(wrong(
-                "the schedules given take different scopes down".into(),
+                format!(
+                    "schedule {spec:?} takes {} down, not the scope of --down or the other schedules",
+                    a.config.scopes[declared.scope.index()]
+                ),
                 "compare schedules of one scope per report".into(),
             ));
         }
@@ -143,5 +159,5 @@ fn schedules(
             Schedule::from_calendar(declared, year).map_err(|m| wrong(m, "pass --year".into()))?,
         );
     }
-    Ok((out, scope))
+    Ok(out)
 }

@@ -11,6 +11,8 @@ mod evaluation;
 mod explain;
 mod fidelity;
 mod help;
+mod history;
+mod infracost;
 mod layout;
 mod makefile;
 mod plan;

@@ -385,3 +385,42 @@ fn out_writes_atomically_and_keeps_a_file_it_did_not_generate() {
     assert_eq!(code(&out), 2, "{}", result(&out));
     assert!(stderr(&out).contains("declares no schedule"));
 }
+
+#[test]
+fn infracost_usage_and_down_follow_the_schedule_block() {
+    let d = dir();
+    let out = tfscope(&[
+        "cost",
+        &d,
+        "--env",
+        "dev",
+        "--format",
+        "infracost-usage",
+        "--schedule",
+        "nights",
+        "--year",
+        "2027",
+    ]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    assert!(
+        stdout(&out).contains("# schedule nights: runtime up 248.21 h a month"),
+        "{}",
+        result(&out)
+    );
+    let out = tfscope(&[
+        "cost",
+        &d,
+        "--env",
+        "dev",
+        "--schedule",
+        "nights",
+        "--down",
+        "base",
+    ]);
+    assert_eq!(code(&out), 2, "{}", result(&out));
+    assert!(
+        stderr(&out).contains("schedule \"nights\" takes runtime down"),
+        "{}",
+        result(&out)
+    );
+}

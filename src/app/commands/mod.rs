@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod check;
 pub mod classify;
 pub mod cost;
+pub mod cost_actual;
 pub mod explain;
 pub mod mock_schema;
 pub mod plan;
