@@ -16,6 +16,7 @@ mod infracost;
 mod layout;
 mod makefile;
 mod plan;
+mod prices_aws;
 mod properties;
 mod schedule;
 mod status;
