@@ -14,6 +14,7 @@ mod help;
 mod layout;
 mod makefile;
 mod plan;
+mod prices_google;
 mod properties;
 mod status;
 mod targets;
