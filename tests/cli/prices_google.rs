@@ -191,6 +191,45 @@ resource "google_container_node_pool" "pool" {
   cluster    = google_container_cluster.gke.id
   node_count = 2
 }
+
+resource "google_container_cluster" "zonal" {
+  location           = "europe-west1-b"
+  initial_node_count = 2
+  node_config {
+    machine_type = "e2-standard-2"
+  }
+}
+
+resource "google_container_cluster" "autopilot" {
+  location         = "europe-west1"
+  enable_autopilot = true
+}
+
+resource "google_redis_cluster" "cache" {
+  shard_count   = 3
+  replica_count = 1
+}
+
+resource "google_cloud_run_service" "v1" {
+  template {
+    metadata {
+      annotations = {
+        "autoscaling.knative.dev/minScale" = "2"
+      }
+    }
+    spec {
+      containers {
+        image = "gcr.io/cloudrun/hello"
+        resources {
+          limits = {
+            cpu    = "2000m"
+            memory = "1Gi"
+          }
+        }
+      }
+    }
+  }
+}
 "#,
     );
     // e2-standard-2 = 2 vCPU x $0.021811 + 8 GB x $0.002923 = $0.067006 an hour x 730 =
@@ -217,6 +256,29 @@ resource "google_container_node_pool" "pool" {
     );
     near(component(&v, pool, "node boot disk"), 60.0);
     near(resource(&v, "google_container_cluster.gke"), 73.0);
+    // A zonal Standard cluster keeping its default pool: $73 + 2 e2-standard-2 nodes x
+    // $0.067006 x 730 = $97.83 + 2 x 100 GB pd-balanced x $0.10 = $20.
+    near(
+        resource(&v, "google_container_cluster.zonal"),
+        73.0 + 2.0 * 0.067006 * 730.0 + 20.0,
+    );
+    // Autopilot with the usage defaults: $73 + 1 vCPU x 730 x $0.0445 = $32.485, + 2 GB x 730
+    // x $0.0049225 = $7.187, + 10 GB ephemeral x 730 x $0.0000548 = $0.40.
+    near(
+        resource(&v, "google_container_cluster.autopilot"),
+        73.0 + 32.485 + 7.18685 + 0.40004,
+    );
+    // Memorystore for Redis Cluster: 3 shards x (1 + 1 replica) = 6 REDIS_HIGHMEM_MEDIUM nodes x
+    // $0.1923 x 730 = $842.27.
+    near(
+        resource(&v, "google_redis_cluster.cache"),
+        6.0 * 0.1923 * 730.0,
+    );
+    // Cloud Run (v1) with the minScale annotation 2, cpu 2000m, 1Gi: idle minimum instances
+    // 2 x 2 vCPU x 730 x $0.009 = $26.28 and 2 x 1 GiB x 730 x $0.009 = $13.14.
+    let v1 = "google_cloud_run_service.v1";
+    near(component(&v, v1, "min instances vCPU"), 26.28);
+    near(component(&v, v1, "min instances memory"), 13.14);
     // A custom shape outside the table is reported, not counted as zero.
     let unpriced = v["unpriced"].to_string();
     assert!(
@@ -230,4 +292,28 @@ fn google_fixture_dev() {
     let out = tfscope(&["cost", FIXTURE, "--env", "dev"]);
     assert_eq!(code(&out), 0, "{}", result(&out));
     assert_snapshot!(result(&out));
+}
+
+#[test]
+fn the_readme_google_example_matches_the_report() {
+    let out = tfscope(&["cost", FIXTURE, "--env", "dev"]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let report = stdout(&out);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let example = readme
+        .split("$ tfscope cost tests/fixtures/cost_google --env dev\n")
+        .nth(1)
+        .expect("README shows the Google example");
+    let shown: Vec<&str> = example
+        .lines()
+        .take_while(|l| l.trim() != "..." && !l.starts_with("```"))
+        .collect();
+    assert!(shown.len() > 5, "{shown:?}");
+    for line in shown {
+        assert!(
+            report.lines().any(|l| l == line),
+            "README line {line:?} is not in:\n{report}"
+        );
+    }
 }
