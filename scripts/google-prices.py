@@ -169,7 +169,7 @@ price("google_compute_instance", "vCPU", "hour", 0.0257, "us-central1", VM, "hou
 DISK = "Compute Engine disk pricing: https://cloud.google.com/compute/disks-image-pricing"
 BOOT_T = 'try(self.boot_disk[0].initialize_params[0].type, "pd-standard")'
 BOOT_S = 'try(tonumber(self.boot_disk[0].initialize_params[0].size), 10)'
-DISK_PRICES = [("pd-standard", 0.04, "cross-checked"), ("pd-balanced", 0.1, "NOT CONFIRMED against a stored copy of the page"), ("pd-ssd", 0.17, "cross-checked")]
+DISK_PRICES = [("pd-standard", 0.04, "cross-checked"), ("pd-balanced", 0.1, "agrees with a stored Google pricing calculator estimate (30 GiB zonal balanced PD = USD 3.00: https://github.com/developmentseed/bioacoustics-api/files/11512854/google_cloud_pricing_calculator.pdf)"), ("pd-ssd", 0.17, "cross-checked")]
 KNOWN_DISKS = '{ "pd-standard" = true, "pd-balanced" = true, "pd-ssd" = true }'
 for t, p, conf in DISK_PRICES:
     price("google_compute_instance", "boot disk", "GB-month", p, "us-central1", DISK,
@@ -631,6 +631,7 @@ group("unpriced", U_USAGE, [
     "google_secure_source_manager_hook", "google_secure_source_manager_repository", "google_sourcerepo_repository", "google_colab_notebook_execution",
     "google_colab_schedule", "google_dns_policy", "google_dns_response_policy", "google_dns_response_policy_rule", "google_monitoring_alert_policy",
     "google_monitoring_custom_service", "google_monitoring_service", "google_monitoring_slo", "google_observability_*",
+    "google_os_config_*", "google_service_directory_*",
    
 ])
 U_CAP = "billed by provisioned capacity (nodes, instances, shapes, tiers or editions) that this price list does not model yet; add a price with --prices"
@@ -658,16 +659,18 @@ group("unpriced", U_CAP, [
 group("unpriced", "its VMs are billed as Compute Engine instances of its instance template, which it names in a nested version block the price engine does not follow (refs reach top-level arguments only)", [
     "google_compute_instance_group_manager", "google_compute_region_instance_group_manager",
 ])
-group("unpriced", "billed through a subscription, licence, support plan or organisation-level agreement, not per resource", [
+group("unpriced", "billed through a subscription, licence, support plan, domain registration or organisation-level agreement, not per resource", [
     "google_assured_workloads_workload", "google_access_context_manager_*", "google_project_access_approval_settings",
     "google_folder_access_approval_settings", "google_organization_access_approval_settings", "google_privileged_access_manager_*",
     "google_securityposture_*", "google_cloud_security_compliance_*", "google_gemini_*", "google_agent_*", "google_agentic_*",
     "google_license_manager_configuration", "google_cloud_support_support_event_subscription", "google_billing_subaccount",
-    "google_clouddomains_registration", "google_site_verification_*", "google_public_ca_external_account_key", "google_cloud_identity_*",
-    "google_os_config_*", "google_apphub_*", "google_firebase_*", "google_firebaserules_*", "google_iap_settings", "google_iap_tunnel_dest_group",
-    "google_iap_brand", "google_iap_client", "google_runtimeconfig_*", "google_deployment_manager_deployment", "google_config_deployment",
-    "google_apikeys_key", "google_service_directory_*", "google_compute_global_vm_extension_policy", "google_compute_zone_vm_extension_policy",
-    "google_compute_preview_feature", "google_compute_rollout_plan", "google_compute_instance_settings",
+    "google_clouddomains_registration", "google_cloud_identity_*",
+])
+group("unpriced", "no charge of its own is documented (what it configures or calls bills elsewhere), but it is not confirmed free", [
+    "google_site_verification_*", "google_public_ca_external_account_key", "google_apphub_*", "google_firebase_*", "google_firebaserules_*",
+    "google_iap_settings", "google_iap_tunnel_dest_group", "google_iap_brand", "google_iap_client", "google_runtimeconfig_*",
+    "google_deployment_manager_deployment", "google_config_deployment", "google_apikeys_key", "google_compute_global_vm_extension_policy",
+    "google_compute_zone_vm_extension_policy", "google_compute_preview_feature", "google_compute_rollout_plan", "google_compute_instance_settings",
 ])
 group("unpriced", "the configuration it sets is billed elsewhere by volume it does not show (Data Access audit logs as Cloud Logging ingestion, $0.50/GiB; firewall policy rules with Cloud NGFW Standard objects per GB processed)", [
     "google_project_iam_audit_config", "google_folder_iam_audit_config", "google_organization_iam_audit_config",
