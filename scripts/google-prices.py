@@ -380,11 +380,12 @@ quantity = "usage.gb_processed"
 usage = { gb_processed = 50 }
 note = "GiB processed per month, inbound and outbound (usage.gb_processed, default 50; the unit is GiB). Internet egress is not included. Cross-checked ($45.00 for 1,000 GB)."''')
 NET = "VPC network pricing (forwarding rules, IP addresses): https://cloud.google.com/vpc/network-pricing"
+LB = "Cloud Load Balancing pricing: https://cloud.google.com/load-balancing/pricing"
 for typ in ["google_compute_forwarding_rule", "google_compute_global_forwarding_rule"]:
-    price(typ, "forwarding rule", "hour", 0.025, "us-central1", NET, "hours",
-          "Load balancer / protocol forwarding rule: $0.025 an hour covers the first 5 rules of a project in a region; each rule beyond 5 costs $0.01 an hour (infracost's test prices every rule at that $0.01 rate). One rule per project and region is exact; 2 to 5 rules share the $0.025. Private Service Connect endpoints to Google APIs ($0.01/h) are not distinguished. The $0.025 is NOT CONFIRMED against a stored copy of the page.")
-    price(typ, "data processed", "GB", 0.008, "us-central1", NET, "usage.gb_processed",
-          "Data processed by the load balancer (usage.gb_processed, default 10 GB a month). Cross-checked ($0.80 for 100 GB). Internet egress is not included.",
+    price(typ, "forwarding rule", "hour", 0.025, "us-central1", LB, "hours",
+          "Load balancer / protocol forwarding rule: $0.025 an hour covers the first 5 rules of a project (global rules; regional rules per region); each rule beyond 5 costs $0.01 an hour (infracost's test prices every rule at that $0.01 rate). One rule is exact; 2 to 5 rules share the $0.025, so several rules are overstated here. Private Service Connect endpoints are priced differently and not distinguished. Read from a stored copy of the page.")
+    price(typ, "data processed", "GB", 0.008, "us-central1", LB, "usage.gb_processed",
+          "Inbound plus outbound data processed by the load balancer, $0.008 per GiB each way (usage.gb_processed, default 10 GiB a month, both directions together). Read from a stored copy of the page; cross-checked ($0.80 for 100 GB). Internet egress is not included.",
           usage={"gb_processed": 10})
 price("google_compute_address", "IP address", "hour", 0.005, "us-central1", NET, "hours",
       "External regional IPv4 address (address_type EXTERNAL, the default), assumed in use on a standard VM or a Cloud NAT gateway: $0.005/h. Cross-checked. Unused it costs $0.01/h; on a Spot VM $0.0025/h; attached to a forwarding rule no charge.",
