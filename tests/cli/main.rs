@@ -17,6 +17,7 @@ mod layout;
 mod makefile;
 mod plan;
 mod prices_aws;
+mod prices_google;
 mod properties;
 mod schedule;
 mod status;
