@@ -6,10 +6,12 @@
 //! (addresses and edges) → [`classify`] (scopes with reasons, findings) → [`analysis`] (the four
 //! in one call) → [`target`] (closures, `-target` lists, phases, explain) → [`run`] (every
 //! Terraform process) → [`output`] (text, JSON, markdown, generated HCL) → [`cost`] (prices and
-//! schedules) → [`app`] (the command line). A stage imports only earlier ones, [`error`] and
-//! itself; `tests/cli/layout.rs` fails when one does not.
+//! schedules) → [`app`] (the command line). A stage imports only earlier ones, [`error`],
+//! [`calendar`] (schedules in a time zone, which settings, CI output and cost share) and itself; `tests/cli/layout.rs` fails when one does not.
 
 pub mod error;
+
+pub mod calendar;
 
 pub mod load;
 

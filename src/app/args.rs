@@ -32,6 +32,10 @@ pub struct RunArgs {
     /// Terraform or OpenTofu binary (default: $TFSCOPE_TERRAFORM, else terraform, else tofu on PATH).
     #[arg(long, value_name = "PATH")]
     pub tf: Option<PathBuf>,
+    /// History file each phase appends a line to (default: $TFSCOPE_HISTORY, else
+    /// DIR/.tfscope/history.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
     /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
     pub dir: Option<PathBuf>,
 }
@@ -99,6 +103,8 @@ pub enum CostFormat {
     Markdown,
     Json,
     Html,
+    /// An infracost usage file (YAML): `monthly_hrs` of the hourly resources a schedule tears down.
+    InfracostUsage,
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,9 +159,16 @@ pub enum Command {
     Render(RenderArgs),
     /// What each scope costs per month, offline, and what schedules that tear later scopes down save.
     #[command(
-        after_help = "Examples:\n  tfscope cost --env dev\n  tfscope cost --env prod --schedule nights --schedule weekends --schedule crunch=84\n  tfscope cost --env dev --usage usage.toml --prices my-prices.toml --format json\n\nPrices: data/prices/ (AWS us-east-1, Google us-central1, Azure East US; with sources); --prices adds or replaces entries.\nUsage file (TOML): one table per resource type, e.g. [aws_nat_gateway] gb_processed = 500."
+        after_help = "Examples:\n  tfscope cost --env dev\n  tfscope cost --env prod --schedule nights --schedule weekends --schedule crunch=84\n  tfscope cost --env dev --usage usage.toml --prices my-prices.toml --format json\n  tfscope cost --env dev --actual --since 2026-12-01      # what up/down really saved\n  tfscope cost --env dev --format infracost-usage --schedule nights > infracost-usage.yml\n\nPrices: data/prices/ (AWS us-east-1, Google us-central1, Azure East US; with sources); --prices adds or replaces entries.\nUsage file (TOML): one table per resource type or address ([*]: any key), e.g. [aws_nat_gateway] or [\"module.svc[*].aws_ecs_service.this\"], then gb_processed = 500."
     )]
     Cost(CostArgs),
+    /// Schedules of tfscope.hcl: list them, write the CI definition that runs them (--ci), or
+    /// tell a CI run whether its event is due (`due`).
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  tfscope schedule\n  tfscope schedule --ci github --out .github/workflows/tfscope-schedule.yml\n  tfscope schedule --ci gitlab --out tfscope-schedule.gitlab-ci.yml\n  tfscope schedule due nights --cron \"0 17 * 3-10 1-5\"\n\nA schedule block:\n  schedule \"nights\" {\n    timezone     = \"Europe/Berlin\"\n    down         = \"Mon-Fri 19:00\"\n    up           = \"Mon-Fri 07:30\"\n    holidays     = [\"2026-12-24\", \"2026-12-31\"]\n    environments = [\"dev\", \"staging\"]\n    scope        = \"runtime\"   # the default\n  }"
+    )]
+    Schedule(ScheduleArgs),
     /// Print a provider schema for the mock provider of the end-to-end tests (JSON).
     #[command(hide = true)]
     MockSchema(MockSchemaArgs),
@@ -335,6 +348,82 @@ pub struct RenderArgs {
     pub force: bool,
 }
 
+/// CI systems `tfscope schedule --ci` writes for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CiKind {
+    Github,
+    Gitlab,
+}
+
+// The arguments of `tfscope schedule`.
+#[derive(Debug, clap::Args)]
+pub struct ScheduleArgs {
+    #[command(subcommand)]
+    pub due: Option<ScheduleCommand>,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+    /// Write the CI definition for this system (default: list the schedules).
+    #[arg(long, value_enum)]
+    pub ci: Option<CiKind>,
+    /// Output file for --ci (default: stdout).
+    #[arg(long, value_name = "FILE", requires = "ci")]
+    pub out: Option<PathBuf>,
+    /// Replace --out even if tfscope did not generate it.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// The command the CI job installs tfscope with.
+    #[arg(
+        long,
+        value_name = "COMMAND",
+        default_value = "cargo install --locked tfscope"
+    )]
+    pub install: String,
+    /// The year whose clock changes the UTC cron lines follow (default: this year).
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i16).range(1970..=2200))]
+    pub year: Option<i16>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScheduleCommand {
+    /// Print `action=down`, `action=up` or `action=none`: what a CI run of a schedule should do
+    /// now (for $GITHUB_OUTPUT, or eval in a shell). The reason goes to stderr.
+    Due(DueArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DueArgs {
+    /// The schedule's name in tfscope.hcl.
+    pub name: String,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+    /// The UTC cron line that started the run (GitHub: github.event.schedule).
+    #[arg(
+        long,
+        value_name = "CRON",
+        required_unless_present = "event",
+        conflicts_with = "event"
+    )]
+    pub cron: Option<String>,
+    /// The event a runner in the schedule's own time zone started for (GitLab).
+    #[arg(long, value_enum)]
+    pub event: Option<DueEvent>,
+    /// With --event: how many minutes late a run may start and still count.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60, requires = "event")]
+    pub within: u32,
+    /// Skip a down on or before this date in the schedule's zone (YYYY-MM-DD; empty: none).
+    #[arg(long, value_name = "DATE")]
+    pub keep_up_until: Option<String>,
+    /// The time to decide for (RFC 3339; default: now).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DueEvent {
+    Down,
+    Up,
+}
+
 // The arguments of `tfscope cost`.
 #[derive(Debug, clap::Args)]
 pub struct CostArgs {
@@ -344,10 +433,14 @@ pub struct CostArgs {
     /// environments/NAME.tfvars.
     #[arg(long)]
     pub env: Option<String>,
-    /// always, nights, weekends, nights-and-weekends, office-hours, or up-hours per week
-    /// (HOURS or NAME=HOURS); repeatable. Default: the built-in ones.
+    /// A `schedule` block of tfscope.hcl, always, nights, weekends, nights-and-weekends,
+    /// office-hours, or up-hours per week (HOURS or NAME=HOURS); repeatable. Default: the
+    /// built-in ones.
     #[arg(long = "schedule", value_name = "NAME|SPEC")]
     pub schedules: Vec<String>,
+    /// The year whose months a `schedule` block's up-hours average (default: this year).
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i16).range(1970..=2200))]
+    pub year: Option<i16>,
     /// The first scope schedules tear down (with every later one). Default: runtime, or the
     /// scope catalog runtime types land in.
     #[arg(long, value_name = "SCOPE")]
@@ -355,12 +448,32 @@ pub struct CostArgs {
     /// A price file in the format of data/prices/README.md that adds or replaces entries.
     #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
-    /// Usage values per resource type (TOML).
+    /// Usage values per resource type or address (TOML).
     #[arg(long, value_name = "FILE")]
     pub usage: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: CostFormat,
+    #[command(flatten)]
+    pub actual: ActualArgs,
+}
+
+/// `tfscope cost --actual`: what the history of `up`/`down` really saved.
+#[derive(Debug, clap::Args)]
+pub struct ActualArgs {
+    /// Report the hours each scope was really down, from the history `up`/`down` append, and
+    /// what that saved.
+    #[arg(long)]
+    pub actual: bool,
+    /// Start of the window (RFC 3339 time or YYYY-MM-DD, UTC; default: the history's first line).
+    #[arg(long, value_name = "DATE", requires = "actual")]
+    pub since: Option<String>,
+    /// The history file (default: $TFSCOPE_HISTORY, else DIR/.tfscope/history.jsonl).
+    #[arg(long, value_name = "FILE", requires = "actual")]
+    pub history: Option<PathBuf>,
+    /// End of the window instead of the current time (for tests).
+    #[arg(long, value_name = "DATE", requires = "actual", hide = true)]
+    pub now: Option<String>,
 }
 
 // The arguments of `tfscope mock-schema`.

@@ -51,6 +51,7 @@ fn dispatch(command: Command, global: &Global, out: &mut Out) -> CommandResult {
         Command::Status(args) => commands::status::run(args, global, out),
         Command::Render(args) => commands::render::run(args, global, out),
         Command::Cost(args) => commands::cost::run(args, global, out),
+        Command::Schedule(args) => commands::schedule::run(args, global, out),
         Command::MockSchema(args) => commands::mock_schema::run(args, global, out),
         Command::Catalog(args) => commands::catalog::run(args, global, out),
         Command::Check(args) => commands::check::run(args, global, out),

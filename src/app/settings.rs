@@ -94,7 +94,7 @@ impl Settings {
 
 /// DIR, else `.` when it holds Terraform files (or there is no bundled root), else the bundled
 /// reference root.
-fn root_or_default(dir: Option<PathBuf>) -> PathBuf {
+pub fn root_or_default(dir: Option<PathBuf>) -> PathBuf {
     dir.unwrap_or_else(|| {
         if has_config_files(Path::new(".")) || !Path::new(REFERENCE_ROOT).is_dir() {
             PathBuf::from(".")

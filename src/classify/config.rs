@@ -13,6 +13,8 @@ use crate::classify::catalog::{Layer, CATEGORIES};
 use crate::error::{display_path, Error, LineIndex, Location};
 use crate::load::address::ModulePath;
 
+pub use super::schedules::Schedule;
+
 pub const FILE_NAME: &str = "tfscope.hcl";
 
 /// A declared scope: its position in the configuration's `scopes`, so earlier compares less
@@ -71,6 +73,8 @@ pub struct Config {
     /// Category → scope overrides for catalog matches.
     pub categories: Vec<(String, ScopeId)>,
     pub rules: Vec<Rule>,
+    /// `schedule` blocks: when which environments' scopes go down and come back up.
+    pub schedules: Vec<Schedule>,
     /// Where the config came from, if a file.
     pub file: Option<String>,
 }
@@ -109,6 +113,7 @@ impl Default for Config {
             catalog_runtime: ScopeId(1),
             categories: Vec::new(),
             rules: Vec::new(),
+            schedules: Vec::new(),
             file: None,
         }
     }
@@ -181,7 +186,7 @@ impl Config {
     }
 }
 
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     file: &'a str,
     text: &'a str,
     index: LineIndex,
@@ -199,13 +204,18 @@ const RULE_KEYS: &[&str] = &[
 ];
 
 impl Reader<'_> {
-    fn location(&self, span: Option<std::ops::Range<usize>>) -> Location {
+    pub(super) fn location(&self, span: Option<std::ops::Range<usize>>) -> Location {
         self.index
             .location(self.file, self.text, span.map_or(0, |s| s.start))
     }
 
     /// An error at `span` (the file's start when none), with the line and a caret.
-    fn err(&self, span: Option<std::ops::Range<usize>>, message: String, help: &str) -> Error {
+    pub(super) fn err(
+        &self,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+        help: &str,
+    ) -> Error {
         let (location, src, caret) = match span {
             Some(s) => {
                 let (location, src, caret) = crate::error::locate(self.file, self.text, s);
@@ -222,7 +232,7 @@ impl Reader<'_> {
         }))
     }
 
-    fn string(&self, attr: &Attribute) -> Result<String, Error> {
+    pub(super) fn string(&self, attr: &Attribute) -> Result<String, Error> {
         match &attr.value {
             Expression::String(s) => Ok(s.value().to_string()),
             other => Err(self.err(
@@ -233,7 +243,7 @@ impl Reader<'_> {
         }
     }
 
-    fn strings(&self, attr: &Attribute) -> Result<Vec<String>, Error> {
+    pub(super) fn strings(&self, attr: &Attribute) -> Result<Vec<String>, Error> {
         match &attr.value {
             Expression::String(s) => Ok(vec![s.value().to_string()]),
             Expression::Array(items) => items
@@ -269,7 +279,7 @@ impl Reader<'_> {
         }
     }
 
-    fn scope(&self, scopes: &[String], attr: &Attribute) -> Result<ScopeId, Error> {
+    pub(super) fn scope(&self, scopes: &[String], attr: &Attribute) -> Result<ScopeId, Error> {
         self.named_scope(scopes, &self.string(attr)?, attr)
     }
 
@@ -357,7 +367,10 @@ impl Reader<'_> {
                 return Err(self.err(
                     attr.span(),
                     format!("unknown setting `{key}`"),
-                    &format!("settings: {}; blocks: catalog, rule", TOP_KEYS.join(", ")),
+                    &format!(
+                        "settings: {}; blocks: catalog, rule, schedule",
+                        TOP_KEYS.join(", ")
+                    ),
                 ))
             }
         }
@@ -380,11 +393,15 @@ impl Reader<'_> {
                 let rule = self.rule(block, &config.scopes, config.rules.len())?;
                 config.rules.push(rule);
             }
+            "schedule" => {
+                let schedule = self.schedule(block, config)?;
+                config.schedules.push(schedule);
+            }
             other => {
                 return Err(self.err(
                     block.span(),
                     format!("unknown block `{other}`"),
-                    "blocks: catalog, rule",
+                    "blocks: catalog, rule, schedule",
                 ))
             }
         }

@@ -9,6 +9,7 @@ pub mod check;
 pub mod config;
 pub mod gaps;
 pub mod hazard;
+pub mod schedules;
 mod settle;
 
 use std::collections::HashMap;

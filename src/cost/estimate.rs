@@ -6,12 +6,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use hcl::{Map, Value};
 use serde::Serialize;
 
 use super::evaluate::{Instance, Uncounted};
 use super::price::{Entry, InstanceContext, PriceList};
+use super::region::{self, Basis};
 use super::schedule::Schedule;
+use super::usage::Usage;
 use super::HOURS_PER_MONTH;
 use crate::classify::config::ScopeId;
 use crate::classify::Classification;
@@ -22,17 +23,33 @@ pub struct Component {
     pub name: String,
     pub unit: String,
     pub quantity: f64,
+    /// The unit price in the resource's region.
     pub price: f64,
     pub monthly: f64,
     /// Scales with the hours the resource is up.
     #[serde(skip)]
     hourly: bool,
+    /// How `price` was chosen for the region.
+    #[serde(skip)]
+    basis: Basis,
+}
+
+impl Component {
+    /// Whether it scales with the hours the resource is up (what schedules shorten).
+    pub fn hourly(&self) -> bool {
+        self.hourly
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceCost {
     pub address: String,
     pub scope: String,
+    /// The region it is priced in; `null`: none set, the prices' base region.
+    pub region: Option<String>,
+    /// How its prices were chosen for the region (its least exact component): `exact`,
+    /// `global`, `factor 1.08`, `base: no figure for REGION` or `base: no region set`.
+    pub region_basis: String,
     pub monthly: f64,
     pub components: Vec<Component>,
 }
@@ -52,6 +69,9 @@ pub struct ScheduleCost {
     pub savings_pct: f64,
     /// Monthly cost per scope under this schedule.
     pub scopes: Vec<ScopeCost>,
+    /// A `schedule` block's calendar: zone, times and each month's up-hours.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<super::schedule::CalendarHours>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,9 +93,6 @@ pub struct Estimate {
     /// What the figures take for granted.
     pub assumptions: Vec<String>,
 }
-
-/// Usage values per resource type (`[aws_nat_gateway] gb_processed = 500`).
-pub type Usage = BTreeMap<String, Map<String, Value>>;
 
 pub struct Request<'a> {
     pub prices: &'a PriceList,
@@ -125,23 +142,9 @@ pub fn estimate(
         if components.is_empty() {
             continue;
         }
-        resources.push(ResourceCost {
-            address: inst.address.clone(),
-            scope: class.scopes[scope].clone(),
-            monthly: round(components.iter().map(|c| c.monthly).sum()),
-            components: components
-                .into_iter()
-                .map(|mut c| {
-                    c.monthly = round(c.monthly);
-                    c
-                })
-                .collect(),
-        });
+        resources.push(resource_cost(inst, class.scopes[scope].clone(), components));
     }
     unpriced.extend(unlisted_types(graph, request.prices));
-    let mut used_regions: Vec<&str> = priced.iter().map(|p| p.entry.region.as_str()).collect();
-    used_regions.sort();
-    used_regions.dedup();
     let totals = |hours_for: &dyn Fn(ScopeId) -> f64| {
         per_scope(&priced, class.scopes.len(), request.usage, hours_for)
     };
@@ -171,19 +174,35 @@ pub fn estimate(
         unpriced,
         schedules,
         assumptions: assumptions(
-            &used_regions,
+            &priced,
+            instances,
             request.usage,
             down_from_name(class, request.down_from),
         ),
     }
 }
 
-/// The usage values of a type, none when the usage file does not list it.
-fn usage_of<'a>(usage: &'a Usage, resource_type: &str) -> &'a Map<String, Value> {
-    static NONE: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    usage
-        .get(resource_type)
-        .unwrap_or_else(|| NONE.get_or_init(Map::new))
+/// An instance's priced components as the report shows them: rounded, with its region and how
+/// its least exact component was priced there.
+fn resource_cost(inst: &Instance, scope: String, components: Vec<Component>) -> ResourceCost {
+    let basis = components
+        .iter()
+        .map(|c| &c.basis)
+        .fold(&Basis::Global, |a, b| if b > a { b } else { a });
+    ResourceCost {
+        address: inst.address.clone(),
+        scope,
+        region: inst.region.clone(),
+        region_basis: basis.describe(inst.region.as_deref()),
+        monthly: round(components.iter().map(|c| c.monthly).sum()),
+        components: components
+            .into_iter()
+            .map(|mut c| {
+                c.monthly = round(c.monthly);
+                c
+            })
+            .collect(),
+    }
 }
 
 /// Prices one instance with every catalog entry of its type: the components that match, kept
@@ -195,8 +214,10 @@ fn price_instance<'a>(
     priced: &mut Vec<Priced<'a>>,
     unpriced: &mut Vec<Unpriced>,
 ) -> Vec<Component> {
-    let usage = usage_of(request.usage, &inst.resource_type);
-    let mut prices = InstanceContext::new(&inst.args, &inst.refs, usage);
+    let usage = request
+        .usage
+        .for_instance(&inst.address, &inst.resource_type);
+    let mut prices = InstanceContext::new(&inst.args, &inst.refs, &usage);
     let mut components = Vec::new();
     // One unpriced line per component, however many class-specific entries failed.
     let mut failed: BTreeMap<&str, String> = BTreeMap::new();
@@ -212,13 +233,16 @@ fn price_instance<'a>(
                     .ok()
                     .flatten()
                     .is_some_and(|half| (half.quantity - p.quantity).abs() > 1e-12);
+                let (price, basis) =
+                    region::price_in(entry, inst.region.as_deref(), &request.prices.regions);
                 let component = Component {
                     name: entry.component.clone(),
                     unit: entry.unit.clone(),
                     quantity: p.quantity,
-                    price: entry.price,
-                    monthly: p.monthly,
+                    price,
+                    monthly: p.quantity * price,
                     hourly,
+                    basis,
                 };
                 priced.push(Priced {
                     scope,
@@ -297,8 +321,8 @@ fn per_scope(
                 Some((i, prices)) if std::ptr::eq(*i, p.instance) => prices,
                 _ => {
                     let inst = p.instance;
-                    let usage = usage_of(usage, &inst.resource_type);
-                    let prices = InstanceContext::new(&inst.args, &inst.refs, usage);
+                    let usage = usage.for_instance(&inst.address, &inst.resource_type);
+                    let prices = InstanceContext::new(&inst.args, &inst.refs, &usage);
                     &mut current.insert((inst, prices)).1
                 }
             };
@@ -306,7 +330,7 @@ fn per_scope(
                 .evaluate(p.entry, hours_for(p.scope))
                 .ok()
                 .flatten()
-                .map_or(p.component.monthly, |q| q.monthly)
+                .map_or(p.component.monthly, |q| q.quantity * p.component.price)
         } else {
             p.component.monthly
         };
@@ -336,6 +360,7 @@ fn schedule_cost(
             0.0
         },
         scopes: named(class, totals),
+        calendar: schedule.calendar.clone(),
     }
 }
 
@@ -356,19 +381,45 @@ fn down_from_name(class: &Classification, k: ScopeId) -> String {
     class.scopes.get(k.index()).cloned().unwrap_or_default()
 }
 
-fn assumptions(regions: &[&str], usage: &Usage, down: String) -> Vec<String> {
-    vec![
-        format!(
-            "on-demand list prices for {}; other regions and discounts differ",
-            if regions.is_empty() { "no region (nothing priced)".to_string() } else { regions.join(", ") }
-        ),
+/// What the figures take for granted: the regions priced and how, where usage values come from
+/// (and the usage file's keys that matched nothing), and what schedules scale.
+fn assumptions(
+    priced: &[Priced],
+    instances: &[Instance],
+    usage: &Usage,
+    down: String,
+) -> Vec<String> {
+    let mut regions = region::Tally::default();
+    for p in priced {
+        regions.add(p.entry, p.instance.region.as_deref(), &p.component.basis);
+    }
+    let unused = usage.unmatched(
+        instances
+            .iter()
+            .map(|i| (i.address.as_str(), i.resource_type.as_str())),
+    );
+    let mut out = vec![
+        regions.describe(),
         if usage.is_empty() {
-            "usage-based parts use the catalog's documented defaults (pass --usage to set yours)".into()
+            "usage-based parts use the catalog's documented defaults (pass --usage to set yours)"
+                .into()
         } else {
-            format!("usage values from the usage file for: {}", usage.keys().cloned().collect::<Vec<_>>().join(", "))
+            format!(
+                "usage values from the usage file for: {}",
+                usage.keys().collect::<Vec<_>>().join(", ")
+            )
         },
-        format!("schedules tear down {down} and later scopes and scale only hourly components; 730 hours a month"),
-    ]
+    ];
+    if !unused.is_empty() {
+        let keys: Vec<String> = unused.iter().map(|k| format!("{k:?}")).collect();
+        out.push(format!(
+            "warning: the usage file's {} match{} no priced resource in this environment; not used",
+            keys.join(", "),
+            if unused.len() == 1 { "es" } else { "" }
+        ));
+    }
+    out.push(format!("schedules tear down {down} and later scopes and scale only hourly components; 730 hours a month"));
+    out
 }
 
 #[cfg(test)]
@@ -452,7 +503,7 @@ resource "aws_iam_role" "r" {}
             .collect();
         let ev = super::super::evaluate::Evaluator::run(&config, None, &types).unwrap();
         let schedules = vec![Schedule::always(), Schedule::parse("nights").unwrap()];
-        let usage = Usage::new();
+        let usage = Usage::default();
         let e = estimate(
             &graph,
             &class,
@@ -492,6 +543,66 @@ resource "aws_iam_role" "r" {}
                 .iter()
                 .any(|r| r.starts_with("aws_iam_role: 1 resource(s)")),
             "{reasons:?}"
+        );
+    }
+
+    // Schedules re-price hourly components: with a regional price they must use it, not the
+    // base region's.
+    #[test]
+    fn schedules_reprice_with_the_regional_price() {
+        let files = [(
+            "main.tf",
+            r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+resource "aws_ecs_task_definition" "t" {
+  cpu = "1024"
+}
+resource "aws_ecs_service" "s" {
+  task_definition = aws_ecs_task_definition.t.arn
+  desired_count   = 1
+}
+"#,
+        )];
+        let (graph, class) = crate::testing::analyse(&files, "");
+        let tmp = crate::testing::tree(&files);
+        let config = crate::load::load(tmp.path()).unwrap();
+        let prices = PRICES.replace(
+            "quantity = \"hours * self.desired_count",
+            "regional = { \"eu-west-1\" = 0.05 }\nquantity = \"hours * self.desired_count",
+        );
+        let catalog = PriceList::parse(std::path::Path::new("p"), &prices).unwrap();
+        let types: BTreeSet<String> = ["aws_ecs_service".to_string()].into();
+        let ev = super::super::evaluate::Evaluator::run(&config, None, &types).unwrap();
+        let schedules = vec![Schedule::always(), Schedule::parse("nights").unwrap()];
+        let usage = Usage::default();
+        let e = estimate(
+            &graph,
+            &class,
+            &ev.instances,
+            &ev.uncounted,
+            Request {
+                prices: &catalog,
+                usage: &usage,
+                schedules: &schedules,
+                down_from: crate::classify::config::ScopeId::at(1),
+                env: None,
+            },
+        );
+        let r = &e.resources[0];
+        assert_eq!(
+            (r.region.as_deref(), r.region_basis.as_str()),
+            (Some("eu-west-1"), "exact")
+        );
+        assert_eq!(r.components[0].price, 0.05);
+        // 1 vCPU x 730 h x $0.05 = 36.50; at night 365 h: 18.25.
+        assert_eq!(e.monthly, 36.5);
+        assert_eq!(e.schedules[1].monthly, 18.25);
+        assert!(
+            e.assumptions[0].contains("eu-west-1: exact for 1 component"),
+            "{:?}",
+            e.assumptions
         );
     }
 }

@@ -32,6 +32,8 @@ pub struct Instance {
     pub resource_type: String,
     pub args: Map<String, Value>,
     pub refs: Map<String, Value>,
+    /// The region it is priced in ([`super::region::of_instance`]); `None`: the base region.
+    pub region: Option<String>,
 }
 
 /// A resource whose instances could not be counted.
@@ -121,12 +123,14 @@ impl Evaluator {
             };
             let args = evaluate_body(&expander, &ri.at, &body);
             let refs = e.references(&expander, &ri.at, &body)?;
+            let region = instance_region(&expander, &ri, kind, &args);
             e.instances.push(Instance {
                 address: ri.address,
                 config_address: ri.config_address,
                 resource_type: kind.clone(),
                 args,
                 refs,
+                region,
             });
         }
         e.instances.sort_by(|a, b| a.address.cmp(&b.address));
@@ -191,6 +195,26 @@ impl Evaluator {
         }
         Ok(refs)
     }
+}
+
+/// The region of one instance: its own region argument, else the `region` of the provider
+/// configuration it uses (its `provider` meta-argument, or the default one of its type's prefix).
+fn instance_region(
+    expander: &Expander<'_>,
+    ri: &crate::eval::instances::ResourceInstance<'_>,
+    kind: &str,
+    args: &Map<String, Value>,
+) -> Option<String> {
+    let provider = ri
+        .item
+        .provider
+        .clone()
+        .unwrap_or_else(|| super::region::provider_prefix(kind).to_string());
+    let configured = match expander.provider_argument(&ri.at, &provider, "region") {
+        Some(crate::eval::Value::String(s)) => Some(s),
+        _ => None,
+    };
+    super::region::of_instance(kind, args, configured.as_deref())
 }
 
 /// Reads and parses one file and keeps the resource blocks `keep` asks for (a later block of the
@@ -537,5 +561,74 @@ resource "aws_ecs_service" "s" {
         assert_eq!(platform["cpu_architecture"], Value::from("ARM64"));
         // Everything but the references' unknown `arn` (left out) is the same.
         assert_eq!(from_json, from_hcl);
+    }
+
+    #[test]
+    fn the_region_comes_from_the_resource_or_its_provider_configuration() {
+        let tmp = crate::testing::tree(&[
+            (
+                "main.tf",
+                r#"
+variable "region" {
+  default = "us-east-1"
+}
+provider "aws" {
+  region = var.region
+}
+provider "aws" {
+  alias  = "west"
+  region = "us-west-2"
+}
+provider "azurerm" {}
+resource "aws_nat_gateway" "default" {}
+resource "aws_nat_gateway" "aliased" {
+  provider = aws.west
+}
+resource "aws_nat_gateway" "own" {
+  region = "ap-south-1"
+}
+resource "azurerm_public_ip" "ip" {
+  location = "West Europe"
+}
+resource "azurerm_nat_gateway" "none" {}
+module "inherits" {
+  source = "./child"
+}
+module "passed" {
+  source    = "./child"
+  providers = { aws = aws.west }
+}
+"#,
+            ),
+            ("child/main.tf", "resource \"aws_nat_gateway\" \"c\" {}\n"),
+            ("dev.tfvars", "region = \"eu-west-1\"\n"),
+        ]);
+        let config = crate::load::load(tmp.path()).unwrap();
+        let types: BTreeSet<String> = [
+            "aws_nat_gateway",
+            "azurerm_public_ip",
+            "azurerm_nat_gateway",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let e = Evaluator::run(&config, Some(&tmp.path().join("dev.tfvars")), &types).unwrap();
+        let regions: Vec<(&str, Option<&str>)> = e
+            .instances
+            .iter()
+            .map(|i| (i.address.as_str(), i.region.as_deref()))
+            .collect();
+        assert_eq!(
+            regions,
+            vec![
+                ("aws_nat_gateway.aliased", Some("us-west-2")),
+                ("aws_nat_gateway.default", Some("eu-west-1")),
+                ("aws_nat_gateway.own", Some("ap-south-1")),
+                ("azurerm_nat_gateway.none", None),
+                ("azurerm_public_ip.ip", Some("westeurope")),
+                ("module.inherits.aws_nat_gateway.c", Some("eu-west-1")),
+                ("module.passed.aws_nat_gateway.c", Some("us-west-2")),
+            ]
+        );
     }
 }

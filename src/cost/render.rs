@@ -257,6 +257,7 @@ mod tests {
                 savings: 11.5,
                 savings_pct: 16.43,
                 scopes: vec![scope("base", 47.0), scope("runtime", 11.5)],
+                calendar: None,
             }],
         }
     }

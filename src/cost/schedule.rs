@@ -1,30 +1,86 @@
 //! Schedules: how many hours a month the scopes that are torn down are up. Built-in: `always`
 //! (730 h), `nights` (down 12 h every day), `weekends` (down Saturday and Sunday),
 //! `nights-and-weekends` (up 12 h on weekdays), `office-hours` (up 10 h on weekdays); or a custom
-//! spec: up-hours per week, as `NAME=HOURS` or just `HOURS`. Scopes that are not torn down stay on.
+//! spec: up-hours per week, as `NAME=HOURS` or just `HOURS`; or a `schedule` block of
+//! `tfscope.hcl`, whose hours come from its calendar (the average of a year's months, daylight
+//! saving time and holidays included). Scopes that are not torn down stay on.
 
 use super::HOURS_PER_MONTH;
+use crate::classify::schedules::Schedule as Declared;
 
 const HOURS_PER_WEEK: f64 = 168.0;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Schedule {
     pub name: String,
-    /// Hours per week the torn-down scopes are up.
+    /// Hours per week the torn-down scopes are up (for a calendar, the year's average).
     pub up_hours_per_week: f64,
+    /// Where the hours come from when the schedule is a `schedule` block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<CalendarHours>,
+}
+
+/// A `schedule` block's hours: its calendar in one year.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CalendarHours {
+    pub timezone: String,
+    pub down: String,
+    pub up: String,
+    pub holidays: usize,
+    pub year: i16,
+    /// Up-hours in each month of `year`, January first.
+    pub months: Vec<f64>,
+    /// Their average: the schedule's hours per month.
+    pub average: f64,
 }
 
 impl Schedule {
     /// Hours per month the torn-down scopes are up.
     pub fn hours_per_month(&self) -> f64 {
-        HOURS_PER_MONTH * self.up_hours_per_week / HOURS_PER_WEEK
+        match &self.calendar {
+            Some(c) => c.average,
+            None => HOURS_PER_MONTH * self.up_hours_per_week / HOURS_PER_WEEK,
+        }
     }
 
     pub fn always() -> Schedule {
         Schedule {
             name: "always".into(),
             up_hours_per_week: HOURS_PER_WEEK,
+            calendar: None,
         }
+    }
+
+    /// A `schedule` block's hours in `year`: each month's from the calendar, and their average.
+    pub fn from_calendar(declared: &Declared, year: i16) -> Result<Schedule, String> {
+        let (average, months) = declared.calendar.year(year)?;
+        Ok(Schedule {
+            name: declared.name.clone(),
+            up_hours_per_week: average * HOURS_PER_WEEK / HOURS_PER_MONTH,
+            calendar: Some(CalendarHours {
+                timezone: declared.timezone.clone(),
+                down: declared.down.clone(),
+                up: declared.up.clone(),
+                holidays: declared.calendar.holidays.len(),
+                year,
+                months,
+                average,
+            }),
+        })
+    }
+
+    /// What the report says about where a calendar schedule's hours come from.
+    pub fn describe(&self) -> Option<String> {
+        let c = self.calendar.as_ref()?;
+        let (low, high) = c
+            .months
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), m| (l.min(*m), h.max(*m)));
+        Some(format!(
+            "{}: down {}, up {} ({}), {} holiday(s); up-hours are the average of {}'s months \
+             ({low:.1} to {high:.1} h), daylight saving time included",
+            self.name, c.down, c.up, c.timezone, c.holidays, c.year
+        ))
     }
 
     /// The built-in schedules, in report order.
@@ -40,6 +96,7 @@ impl Schedule {
         .map(|(name, up)| Schedule {
             name: name.into(),
             up_hours_per_week: up,
+            calendar: None,
         })
         .collect()
     }
@@ -67,6 +124,7 @@ impl Schedule {
         Ok(Schedule {
             name,
             up_hours_per_week: up,
+            calendar: None,
         })
     }
 }

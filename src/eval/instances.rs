@@ -738,6 +738,58 @@ impl<'c> Expander<'c> {
         ))
     }
 
+    /// Argument `argument` (kept by the loader: `region`) of the provider configuration a
+    /// resource at `at` uses, evaluated in the module instance that declares that configuration.
+    /// `provider` is the configuration as the resource names it (`aws`, or `aws.west` from its
+    /// `provider` meta-argument). A module without a block of that name uses its caller's: the
+    /// one the call's `providers` map passes, or for a default configuration the caller's own.
+    /// `None`: no configuration sets it, or it is not known before apply.
+    pub fn provider_argument(
+        &self,
+        at: &InstanceAt,
+        provider: &str,
+        argument: &str,
+    ) -> Option<Value> {
+        let mut i = at.inst;
+        let mut name = provider.to_string();
+        loop {
+            let inst = self.inst(i);
+            let ix = &self.index[&inst.path];
+            let block = ix.items.iter().find(|item| match &item.kind {
+                ItemKind::Provider { name: n, alias } => match alias {
+                    Some(a) => name == format!("{n}.{a}"),
+                    None => name == *n,
+                },
+                _ => false,
+            });
+            if let Some(block) = block {
+                let expr = block.kept.get(argument)?;
+                let scope = Scope {
+                    ex: self,
+                    inst: i,
+                    iteration: &Iteration::None,
+                };
+                return eval::evaluate(expr, &scope)
+                    .ok()
+                    .filter(|v| !matches!(v, Value::Unknown | Value::Null));
+            }
+            let parent = inst.parent?;
+            let call_name = inst.path.0.last()?;
+            let caller = &self.index[&self.inst(parent).path];
+            let &n = caller.calls.get(call_name)?;
+            let ItemKind::Module(call) = &caller.items[n].kind else {
+                return None;
+            };
+            name = match call.providers.get(&name) {
+                Some(passed) => passed.clone(),
+                // An aliased configuration is only ever passed explicitly.
+                None if name.contains('.') => return None,
+                None => name,
+            };
+            i = parent;
+        }
+    }
+
     /// The child instances of call `name` in module instance `i` (a stand-in when unknown).
     fn children(&self, i: usize, name: &str) -> Vec<usize> {
         let inst = self.inst(i);

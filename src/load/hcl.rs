@@ -244,7 +244,8 @@ impl Cx<'_> {
         Ok(item)
     }
 
-    /// `provider "name"`: its alias, references and (with [`Detail::shapes`]) shape.
+    /// `provider "name"`: its alias, its `region` expression, references and (with
+    /// [`Detail::shapes`]) shape.
     fn provider_item(&self, block: &Block, location: Location) -> Result<Item, Error> {
         let labels = self.labels(block, &["name"])?;
         let alias = block
@@ -258,6 +259,11 @@ impl Cx<'_> {
             },
             location,
         );
+        if let Some(region) = block.body.get_attribute("region") {
+            // The region a resource using this configuration is priced in (`cost`).
+            item.kept
+                .insert("region".into(), hcl::Expression::from(region.value.clone()));
+        }
         let mut c = self.collector();
         c.visit_body(&block.body);
         item.refs = c.refs;
@@ -935,6 +941,11 @@ terraform {
                 name: "aws".into(),
                 alias: Some("east".into())
             }
+        );
+        // The region expression is kept for pricing per region.
+        assert_eq!(
+            model.items[4].kept.get("region").map(ToString::to_string),
+            Some("var.region".to_string())
         );
     }
 

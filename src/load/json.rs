@@ -217,6 +217,9 @@ fn provider_blocks(content: &Value, names: &Names, items: &mut Vec<Item>) {
                 },
                 names.locate(name),
             );
+            if let Some(region) = body.get("region") {
+                item.kept.insert("region".into(), kept_expression(region));
+            }
             item.refs = value_refs(&Value::Object(body.clone()));
             items.push(item);
         }
@@ -421,6 +424,10 @@ mod tests {
         assert!(
             matches!(&model.items[6].kind, ItemKind::Provider { alias: Some(a), .. } if a == "east")
         );
+        // Each configuration keeps its own region, for pricing per region.
+        let region = |i: usize| model.items[i].kept.get("region").map(ToString::to_string);
+        assert_eq!(region(5).as_deref(), Some("\"us-east-1\""));
+        assert_eq!(region(6).as_deref(), Some("\"${var.r}\""));
     }
 
     #[test]

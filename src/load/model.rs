@@ -151,7 +151,7 @@ pub struct Item {
     /// `for` expressions over attributes, anywhere in the block.
     pub iterations: Vec<Iteration>,
     /// Resources: the expressions of the arguments [`crate::load::hcl::Detail::kept`] names for
-    /// their type.
+    /// their type. Providers: `region`.
     pub kept: BTreeMap<String, hcl::Expression>,
 }
 

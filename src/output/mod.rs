@@ -3,6 +3,7 @@
 //! schema ([`mock_schema`]) and the one Tera loader every template goes through ([`templates`]).
 //! Pure functions from data to strings and atomic file writes; no analysis and no Terraform.
 
+pub mod ci;
 pub mod hcl;
 pub mod mock_schema;
 pub mod report;

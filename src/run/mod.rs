@@ -19,6 +19,7 @@
 //! Owns every Terraform process of `up`, `down` and `verify`; the phases come from `plan`.
 
 pub mod consent;
+pub mod history;
 pub mod invocation;
 pub mod resume;
 pub mod status;
@@ -164,6 +165,8 @@ pub struct Run<'a> {
     pub from_phase: usize,
     /// `None`: `--no-verify`, Terraform's direct apply/destroy.
     pub verifier: Option<&'a Verifier<'a>>,
+    /// Where each phase that ends is recorded (`None`: nowhere).
+    pub history: Option<&'a history::Recorder>,
 }
 
 /// Runs the phases of `run.plan` from `run.from_phase`, writing progress to `progress` and
@@ -207,12 +210,35 @@ pub fn run(
             }
             Some(verifier) => verified_phase(&supervisor, run, verifier, phase, progress, answers)?,
         };
+        record(run.history, phase, outcome.as_ref(), progress);
         if let Some(outcome) = outcome {
             return Ok(outcome);
         }
         ran += 1;
     }
     Ok(Outcome::Done { phases: ran })
+}
+
+/// Appends the phase's line to the history; a history that cannot be written is a warning,
+/// never a reason to stop between phases.
+fn record(
+    history: Option<&history::Recorder>,
+    phase: &Phase,
+    outcome: Option<&Outcome>,
+    progress: &mut dyn Write,
+) {
+    let Some(recorder) = history else { return };
+    let result = match outcome {
+        None | Some(Outcome::Done { .. }) => history::Outcome::Ok,
+        Some(Outcome::Failed { .. }) => history::Outcome::Failed,
+        Some(Outcome::Refused { .. }) => history::Outcome::Refused,
+        Some(Outcome::Declined { .. }) => history::Outcome::Declined,
+        Some(Outcome::Interrupted { .. }) => history::Outcome::Interrupted,
+    };
+    if let Err(e) = recorder.record(&phase.scope, phase.action, result) {
+        let file = crate::error::display_path(&recorder.path);
+        let _ = writeln!(progress, "tfscope: warning: cannot append to {file}: {e}");
+    }
 }
 
 /// How `verify` ended.

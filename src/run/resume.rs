@@ -20,6 +20,8 @@ pub struct Resume<'a> {
     pub allow_replace: &'a [String],
     pub no_verify: bool,
     pub tf: Option<&'a Path>,
+    /// `--history FILE`: the resumed phases are recorded in the same file.
+    pub history: Option<&'a Path>,
     pub dir: Option<&'a Path>,
 }
 
@@ -49,6 +51,10 @@ impl Resume<'_> {
         if let Some(t) = self.tf {
             r.push_str(&format!(" --tf {}", shell_quote(&t.display().to_string())));
         }
+        if let Some(h) = self.history {
+            let file = shell_quote(&h.display().to_string());
+            r.push_str(&format!(" --history {file}"));
+        }
         r.push_str(&format!(" --from-phase {phase}"));
         if let Some(d) = self.dir {
             r.push_str(&format!(" {}", shell_quote(&d.display().to_string())));
@@ -76,13 +82,14 @@ mod tests {
             allow_replace: &replace,
             no_verify: true,
             tf: Some(Path::new("/opt/tf bin/terraform")),
+            history: Some(Path::new("h.jsonl")),
             dir: Some(Path::new("infra")),
         };
         assert_eq!(
             resume.at(2),
             "tfscope down --scope runtime --env dev --auto-approve --allow-cascade \
              --allow-replace 'aws_x.y[\"a b\"]' --no-verify --tf '/opt/tf bin/terraform' \
-             --from-phase 2 infra"
+             --history h.jsonl --from-phase 2 infra"
         );
         let bare = Resume {
             command: "up",
@@ -94,6 +101,7 @@ mod tests {
             allow_replace: &[],
             no_verify: false,
             tf: None,
+            history: None,
             dir: None,
         };
         assert_eq!(bare.at(1), "tfscope up --through base --from-phase 1");

@@ -17,7 +17,7 @@ fn reference_infra_prod_json() {
     let out = tfscope(&["cost", "--env", "prod", "--format", "json"]);
     assert_eq!(code(&out), 0, "{}", result(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    // Three NAT gateways in prod (one per AZ): 3 x $32.85 of gateway hours.
+    // Three NAT gateways in prod (one per AZ), in eu-west-1: 3 x 730 h x $0.048 of gateway hours.
     let nat_hours: f64 = v["resources"]
         .as_array()
         .unwrap()
@@ -30,7 +30,7 @@ fn reference_infra_prod_json() {
         })
         .map(|r| r["components"][0]["monthly"].as_f64().unwrap())
         .sum();
-    assert!((nat_hours - 98.55).abs() < 1e-9, "{nat_hours}");
+    assert!((nat_hours - 105.12).abs() < 1e-9, "{nat_hours}");
     // Base never changes under a schedule; only runtime does.
     let always = &v["schedules"][0];
     for s in v["schedules"].as_array().unwrap() {
@@ -80,7 +80,8 @@ fn usage_schedules_and_price_overrides_change_the_figures() {
     .unwrap();
     let free_nat = base(&["--prices", prices.to_str().unwrap()]);
     assert!(
-        (nat(&plain) - nat(&free_nat) - 32.85).abs() < 0.011,
+        // dev is in eu-west-1: the gateway hours were 730 x $0.048, the region's exact price.
+        (nat(&plain) - nat(&free_nat) - 35.04).abs() < 0.011,
         "{} {}",
         nat(&plain),
         nat(&free_nat)
@@ -173,4 +174,119 @@ fn node_groups_are_priced_by_node_count_and_instance_type() {
     // 3 nodes x 730 h x $0.096
     assert_eq!(v["resources"][0]["monthly"], 210.24);
     assert_eq!(v["unpriced"], serde_json::json!([]));
+}
+
+/// Prices and factors for the made-up `acme` provider of `tests/fixtures/cost_regions`.
+const ACME_PRICES: &str = r#"
+[[price]]
+type = "acme_server"
+component = "server hours"
+unit = "hour"
+price = 0.10
+region = "home-1"
+regional = { "eu-west-1" = 0.12 }
+source = "test"
+date = "2026-12"
+quantity = "hours"
+
+[[price]]
+type = "acme_dns_zone"
+component = "zone"
+unit = "month"
+price = 1.0
+region = "global"
+source = "test"
+date = "2026-12"
+quantity = "1"
+
+[[price]]
+type = "acme_queue"
+component = "messages"
+unit = "GB"
+price = 0.01
+region = "global"
+source = "test"
+date = "2026-12"
+quantity = "usage.messages"
+usage = { messages = 5 }
+
+[[region]]
+provider = "acme"
+name = "far-1"
+factor = 1.5
+source = "test"
+date = "2026-12"
+"#;
+
+/// Usage per type, per address and per wildcard address, and one key nothing matches.
+const ACME_USAGE: &str = r#"
+[acme_queue]
+messages = 10
+
+["module.svc[*].acme_queue.this"]
+messages = 20
+
+["module.svc[\"api\"].acme_queue.this"]
+messages = 30
+
+["module.gone.acme_queue.this"]
+messages = 1
+"#;
+
+fn cost_regions(format: &str) -> std::process::Output {
+    let tmp = tempfile::tempdir().unwrap();
+    let prices = tmp.path().join("prices.toml");
+    let usage = tmp.path().join("usage.toml");
+    std::fs::write(&prices, ACME_PRICES).unwrap();
+    std::fs::write(&usage, ACME_USAGE).unwrap();
+    let fixture = crate::fixture("cost_regions");
+    tfscope(&[
+        "cost",
+        &fixture,
+        "--env",
+        "dev",
+        "--prices",
+        prices.to_str().unwrap(),
+        "--usage",
+        usage.to_str().unwrap(),
+        "--format",
+        format,
+    ])
+}
+
+#[test]
+fn regions_and_usage_per_address_are_priced_and_reported() {
+    let out = cost_regions("json");
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let rows: Vec<String> = v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {}",
+                r["address"].as_str().unwrap(),
+                r["region"],
+                r["region_basis"].as_str().unwrap(),
+                r["monthly"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            "acme_dns_zone.zone \"eu-west-1\" global 1.0",
+            "acme_server.far \"far-1\" factor 1.5 109.5",
+            "acme_server.moon \"moon-1\" base: no figure for moon-1 73.0",
+            "acme_server.web[0] \"eu-west-1\" exact 87.6",
+            "acme_server.web[1] \"eu-west-1\" exact 87.6",
+            // 30 GB from its own address, 20 from the wildcard; never the type's 10.
+            "module.svc[\"api\"].acme_queue.this \"eu-west-1\" global 0.3",
+            "module.svc[\"web\"].acme_queue.this \"eu-west-1\" global 0.2",
+        ]
+    );
+    let table = cost_regions("table");
+    assert_eq!(code(&table), 0, "{}", result(&table));
+    assert_snapshot!(result(&table));
 }

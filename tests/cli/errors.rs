@@ -121,6 +121,15 @@ fn bad_usage_and_price_files_point_at_the_line() {
     let out = tfscope_in(tmp.path(), &["cost", ".", "--usage", "usage.toml"]);
     assert_input_error(&out);
     assert_snapshot!("bad_usage_file", result(&out));
+    // A table key that is neither a resource type nor a resource address.
+    std::fs::write(
+        tmp.path().join("usage.toml"),
+        "[aws_nat_gateway]\ngb_processed = 5\n\n[\"module.net.aws_nat_gateway.n[x]\"]\ngb_processed = 9\n",
+    )
+    .unwrap();
+    let out = tfscope_in(tmp.path(), &["cost", ".", "--usage", "usage.toml"]);
+    assert_input_error(&out);
+    assert_snapshot!("bad_usage_key", result(&out));
     std::fs::write(
         tmp.path().join("prices.toml"),
         "[[price]]\ntype = \"aws_vpc\"\ncomponent = \"x\"\nunit = \"fortnight\"\nprice = 1\n\

@@ -4,11 +4,12 @@
 
 use std::path::Path;
 
-/// The stages in pipeline order. `error` comes first because every stage reports errors; a new
-/// top-level module must be ranked here before the test passes.
+/// The stages in pipeline order. `error` comes first because every stage reports errors, and
+/// `calendar` next because settings, CI output and cost all read schedules; a new top-level
+/// module must be ranked here before the test passes.
 const STAGES: &[&str] = &[
-    "error", "load", "eval", "graph", "classify", "analysis", "target", "run", "output", "cost",
-    "app",
+    "error", "calendar", "load", "eval", "graph", "classify", "analysis", "target", "run",
+    "output", "cost", "app",
 ];
 
 /// Files outside the pipeline: the crate roots and the unit tests' helpers.

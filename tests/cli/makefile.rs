@@ -55,7 +55,8 @@ fn make(fake: &Fake, args: &[&str], input: Option<&str>) -> Output {
         // The fake terraform cannot save plans: direct mode (verified mode is in the e2e suite).
         .arg("VERIFY=false")
         .args(args)
-        .env("FAKE_TF_LOG", fake.log());
+        .env("FAKE_TF_LOG", fake.log())
+        .env("TFSCOPE_HISTORY", fake.history());
     run_with_stdin(cmd, input)
 }
 
@@ -194,6 +195,7 @@ fn infra_up_passes_terraforms_failure_on() {
             fake.dir.path().join("terraform").display()
         ))
         .env("FAKE_TF_LOG", fake.log())
+        .env("TFSCOPE_HISTORY", fake.history())
         .env("FAKE_TF_FAIL", "apply");
     let out = run_with_stdin(cmd, None);
     assert_ne!(code(&out), 0, "{}", result(&out));

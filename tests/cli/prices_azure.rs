@@ -307,6 +307,35 @@ fn azure_fixture_cost_report() {
         .as_f64()
         .unwrap();
     assert!(nights > 0.0, "{v}");
+    // West Europe (var.location): Log Analytics has an exact figure, 10 GB x $2.99 = $29.90;
+    // the PostgreSQL server the region's factor, $0.017 x 730 h x 1.152 = $14.30.
+    let component = |address: &str, name: &str| {
+        v["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["address"] == address)
+            .and_then(|r| {
+                r["components"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["name"] == name)
+            })
+            .unwrap_or_else(|| panic!("{address} {name}: {v}"))["monthly"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_cents(
+        component("azurerm_log_analytics_workspace.main", "data ingestion"),
+        29.9,
+        "Log Analytics in West Europe",
+    );
+    assert_cents(
+        component("azurerm_postgresql_flexible_server.main", "compute"),
+        14.30,
+        "B1ms in West Europe by factor",
+    );
     assert_snapshot!(result(&out));
     // The README's example is this report, shortened with `...`: every line it shows is here.
     let readme =

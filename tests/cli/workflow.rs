@@ -55,8 +55,15 @@ impl Fake {
             .env_remove("TFSCOPE_TERRAFORM")
             .env("FAKE_TF_LOG", self.log())
             .env("FAKE_TF_FAIL", "")
+            // up/down append to a history; keep it out of the repository's roots.
+            .env("TFSCOPE_HISTORY", self.history())
             .args(args);
         cmd
+    }
+
+    /// The history file up/down append to under [`Fake::command`].
+    pub fn history(&self) -> PathBuf {
+        self.dir.path().join("history.jsonl")
     }
 
     /// Runs [`Fake::command`], the fake failing on a call that contains `fail_on`.
@@ -398,6 +405,7 @@ fn a_missing_terraform_is_a_clear_error() {
         .env("PATH", "/usr/bin:/bin")
         .env("TFSCOPE_TERRAFORM", &tf)
         .env("FAKE_TF_LOG", fake.log())
+        .env("TFSCOPE_HISTORY", fake.history())
         .args([
             "up",
             "--no-verify",

@@ -224,6 +224,44 @@ fn makefile_workflow(version: &str) {
         status.contains("base     up") && status.contains("runtime  up"),
         "{status}"
     );
+    history_of_the_workflow(&ws);
+}
+
+/// Every phase of the workflow above appended its line to the root's history, and `cost
+/// --actual` reads the runtime's time down back from it.
+fn history_of_the_workflow(ws: &Workspace) {
+    let history = ws.root.join(".tfscope/history.jsonl");
+    let text = std::fs::read_to_string(&history).expect("up/down wrote the history");
+    let lines: Vec<(String, String, String)> = text
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+            assert_eq!(v["env"], "dev", "{l}");
+            let s = |k: &str| v[k].as_str().unwrap().to_string();
+            (s("scope"), s("action"), s("result"))
+        })
+        .collect();
+    let line = |s: &str, a: &str| (s.to_string(), a.to_string(), "ok".to_string());
+    assert_eq!(
+        lines,
+        [
+            line("base", "up"),
+            line("runtime", "up"),
+            line("runtime", "down"),
+            line("runtime", "up")
+        ]
+    );
+    let out = ws.tfscope(&["cost", "--actual", "--env", "dev", "--format", "json", "."]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let runtime = &v["environments"][0]["scopes"][1];
+    assert_eq!(runtime["scope"], "runtime", "{v}");
+    assert_eq!(runtime["intervals"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(runtime["intervals"][0]["ongoing"], false, "{v}");
 }
 
 fn fixture(name: &str) -> std::path::PathBuf {

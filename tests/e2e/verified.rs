@@ -357,6 +357,7 @@ pub fn refuses_a_broken_promise(version: &str) {
         root: &ws.root,
         from_phase: 1,
         verifier: Some(&verifier),
+        history: None,
     };
     let mut progress = Vec::new();
     let outcome = tfscope::run::run(&run, &mut progress, &mut std::io::empty()).unwrap();

@@ -9,6 +9,7 @@ use crate::app::settings::{Global, Settings};
 use crate::load::address::shell_quote;
 use crate::output::report;
 use crate::run::consent::{check_consent, check_from_phase, confirmation, Confirmation, Consent};
+use crate::run::history::{self, Recorder};
 use crate::run::invocation::Invocation;
 use crate::run::resume::Resume;
 use crate::run::verify::Verifier;
@@ -102,12 +103,17 @@ fn run(
         instances: &a.instances,
         allow_replace,
     };
+    let history = Recorder {
+        path: history::path(args.history.as_deref(), &settings.root),
+        env: settings.env.clone(),
+    };
     let job = Run {
         plan: &plan,
         invocation: &invocation,
         root: &a.dir,
         from_phase: args.from_phase,
         verifier: verified.then_some(&verifier),
+        history: Some(&history),
     };
     let ran = crate::run::run(&job, &mut std::io::stderr(), &mut std::io::stdin().lock())?;
     let resume = resume(verb, which, &args, consent, allow_replace);
@@ -181,6 +187,7 @@ fn resume<'a>(
         allow_replace,
         no_verify: args.no_verify,
         tf: args.tf.as_deref(),
+        history: args.history.as_deref(),
         dir: args.dir.as_deref(),
     }
 }
