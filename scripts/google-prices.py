@@ -11,6 +11,7 @@ prices, shapes and notes here and run
 rather than editing the generated file by hand. The format: data/prices/README.md.
 """
 
+import re
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "prices" / "google.toml"
@@ -174,7 +175,10 @@ def vm_entries(type, mt, hours_mult, extra_when, what, prefix=""):
         ext = False
         if m is not None:
             mc, mg = hmap(m, 0), hmap(m, 1)
-            when = f"lookup({mc}, {mt}, 0) > 0 && {extra_when}"
+            # The family's names with any size (a size not in the table fails the lookup and is
+            # reported unpriced, naming the machine type).
+            names = sorted({re.sub(r"[0-9]+$", "[0-9]+", k) for k in m})
+            when = f'try(regex("^(?:{"|".join(names)})$", {mt}) != "", false) && {extra_when}'
             vcpus, gbs = f"lookup({mc}, {mt})", f"lookup({mg}, {mt})"
         else:
             pattern, rules = CUSTOM[label]
@@ -223,6 +227,29 @@ price("google_compute_instance", "local SSD", "GB-month", 0.08, "us-central1", D
       "375 * length(self.scratch_disk) * hours / 730",
       "Local SSD (scratch_disk), 375 GB per disk, prorated to the hours the VM exists. Cross-checked (2 disks = 750 GB = $60/month).",
       when="length(try(self.scratch_disk, [])) > 0")
+
+section("Compute Engine: managed instance groups (target_size VMs of the first version's instance template)")
+TPL = "refs.version[0].instance_template"
+MIG_SIZE = "tonumber(self.target_size)"
+MIG_NOT_SPOT = f'try({TPL}.scheduling[0].provisioning_model, "STANDARD") != "SPOT" && try({TPL}.scheduling[0].preemptible, false) != true'
+MIG_WHAT = "per VM of a managed instance group: target_size VMs (a group without target_size, sized by an autoscaler, is reported unpriced) of the machine type of the instance template its first version block names (a second, canary version is priced as the first)"
+MIG_DT = f'try({TPL}.disk[0].disk_type, "pd-standard")'
+MIG_DS = f'try(tonumber({TPL}.disk[0].disk_size_gb), 10)'
+for mig in ["google_compute_instance_group_manager", "google_compute_region_instance_group_manager"]:
+    vm_entries(mig, f"{TPL}.machine_type", MIG_SIZE, MIG_NOT_SPOT, MIG_WHAT)
+    for mt, p, conf in [("f1-micro", 0.0076, "Cross-checked"), ("g1-small", 0.0257, "NOT CONFIRMED against a stored copy of the page")]:
+        price(mig, "vCPU", "hour", p, "us-central1", VM, f"hours * {MIG_SIZE}",
+              f"{mt} (shared-core N1), one hourly price per VM, {MIG_WHAT}. {conf}.",
+              when=f'{TPL}.machine_type == "{mt}" && {MIG_NOT_SPOT}')
+    for t, p, conf in DISK_PRICES:
+        price(mig, "boot disk", "GB-month", p, "us-central1", DISK,
+              f"{MIG_DS} * {MIG_SIZE} * hours / 730",
+              f"Boot disks {t}, the template's first disk block: disk_size_gb (10 GB when unset: the usual public image size) and disk_type (pd-standard when unset) per VM, prorated to the hours the group exists; {conf}.",
+              when=f'{MIG_DT} == "{t}"')
+    price(mig, "boot disk", "GB-month", 0.0, "us-central1", DISK,
+          f"lookup({{}}, {MIG_DT})",
+          "Catch-all: a template disk type without a price here (hyperdisk-*, pd-extreme, local-ssd) reports the group's boot disks as unpriced, naming the type.",
+          when=f"try(lookup({KNOWN_DISKS}, {MIG_DT}, false) == false, false)")
 
 section("Compute Engine: persistent disks, snapshots, images")
 for typ, mult, what in [("google_compute_disk", 1, "zonal"), ("google_compute_region_disk", 2, "regional (replicated in two zones: twice the zonal rate)")]:
@@ -710,9 +737,6 @@ group("unpriced", U_CAP, [
     "google_bigquery_reservation_group", "google_bigquery_capacity_commitment", "google_bigquery_bi_reservation",
     "google_migration_center_*", "google_saas_runtime_*", "google_beyondcorp_*", "google_compute_network_edge_security_service",
     "google_compute_project_cloud_armor_tier", "google_compute_region_security_policy", "google_compute_region_security_policy_rule",
-])
-group("unpriced", "its VMs are billed as Compute Engine instances of its instance template, which it names in a nested version block the price engine does not follow (refs reach top-level arguments only)", [
-    "google_compute_instance_group_manager", "google_compute_region_instance_group_manager",
 ])
 group("unpriced", "billed through a subscription, licence, support plan, domain registration or organisation-level agreement, not per resource", [
     "google_assured_workloads_workload", "google_access_context_manager_*", "google_project_access_approval_settings",

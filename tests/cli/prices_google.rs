@@ -461,3 +461,69 @@ resource "google_container_cluster" "default_pool" {
         assert!(unpriced.contains(odd), "{odd} in {unpriced}");
     }
 }
+
+#[test]
+fn managed_instance_groups_are_priced_by_their_template() {
+    let v = cost_of(
+        r#"
+resource "google_compute_instance_template" "web" {
+  machine_type = "e2-standard-2"
+  disk {
+    boot         = true
+    disk_size_gb = 20
+    disk_type    = "pd-balanced"
+  }
+}
+
+resource "google_compute_instance_template" "n2" {
+  machine_type = "n2-custom-6-20480"
+  disk {
+    boot = true
+  }
+}
+
+resource "google_compute_region_instance_group_manager" "web" {
+  region      = "us-central1"
+  target_size = 3
+  version {
+    instance_template = google_compute_instance_template.web.self_link_unique
+  }
+}
+
+resource "google_compute_instance_group_manager" "n2" {
+  zone        = "us-central1-a"
+  target_size = 2
+  version {
+    instance_template = google_compute_instance_template.n2.id
+  }
+}
+
+resource "google_compute_instance_group_manager" "autoscaled" {
+  zone = "us-central1-a"
+  version {
+    instance_template = google_compute_instance_template.web.id
+  }
+}
+"#,
+    );
+    // 3 VMs of e2-standard-2: 3 x (2 x $0.021811 + 8 GB x $0.002923) = 3 x $0.067006 an hour
+    // x 730 = $146.743; boot disks 3 x 20 GB pd-balanced x $0.10 = $6.00.
+    let web = "google_compute_region_instance_group_manager.web";
+    near(
+        component(&v, web, "vCPU") + component(&v, web, "memory"),
+        3.0 * 0.067006 * 730.0,
+    );
+    near(component(&v, web, "boot disk"), 6.0);
+    // 2 VMs of n2-custom-6-20480: 2 x $210.332 = $420.664; boot disks 2 x 10 GB pd-standard
+    // (both unset) x $0.04 = $0.80.
+    near(
+        resource(&v, "google_compute_instance_group_manager.n2"),
+        420.664 + 0.80,
+    );
+    // Sized by an autoscaler (no target_size): reported, not counted as zero.
+    let unpriced = v["unpriced"].to_string();
+    assert!(
+        unpriced.contains("google_compute_instance_group_manager.autoscaled"),
+        "{unpriced}"
+    );
+}
