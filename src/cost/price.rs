@@ -550,15 +550,18 @@ thread_local! {
 fn fn_regex(args: FuncArgs) -> Result<Value, String> {
     let pattern = string_arg(&args, 0, "regex pattern")?;
     let text = string_arg(&args, 1, "regex string")?;
-    let re = PATTERNS.with(|cache| -> Result<regex::Regex, String> {
+    // Matched in place: a cloned Regex would start with an empty match cache every call.
+    PATTERNS.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some(re) = cache.get(pattern) {
-            return Ok(re.clone());
+        if !cache.contains_key(pattern) {
+            let re = regex::Regex::new(pattern).map_err(|e| format!("invalid regex: {e}"))?;
+            cache.insert(pattern.to_string(), re);
         }
-        let re = regex::Regex::new(pattern).map_err(|e| format!("invalid regex: {e}"))?;
-        cache.insert(pattern.to_string(), re.clone());
-        Ok(re)
-    })?;
+        regex_result(&cache[pattern], pattern, text)
+    })
+}
+
+fn regex_result(re: &regex::Regex, pattern: &str, text: &str) -> Result<Value, String> {
     let caps = re
         .captures(text)
         .ok_or_else(|| format!("pattern {pattern:?} does not match {text:?}"))?;
