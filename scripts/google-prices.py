@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Writes data/prices/google.toml: tfscope's offline Google Cloud prices.
 
-The price file repeats machine-shape tables (machine type -> vCPUs, GB) in the `when` and
-`quantity` of every vCPU and memory entry, because the price engine has no split() or regex()
-to read a shape from its name. Edit the prices, shapes and notes here and run
+Predefined machine types are read with lookup() over tables (machine type -> vCPUs, GB) repeated
+in the `when` and `quantity` of their vCPU and memory entries; custom shapes (custom-N-M,
+e2-custom-N-M, n2-custom-N-M, db-custom-N-M) are read from the name with regex(). Edit the
+prices, shapes and notes here and run
 
     python3 scripts/google-prices.py
 
 rather than editing the generated file by hand. The format: data/prices/README.md.
 """
 
+import re
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "prices" / "google.toml"
@@ -24,16 +26,6 @@ E2 = {"e2-micro": (0.25, 1), "e2-small": (0.5, 2), "e2-medium": (1, 4)}
 E2.update(fam("e2-standard", [2,4,8,16,32], 4))
 E2.update(fam("e2-highmem", [2,4,8,16], 8))
 E2.update(fam("e2-highcpu", [2,4,8,16,32], 1))
-def custom(prefix, cpus, per_vcpu_mb, max_mb_per_vcpu):
-    out = {}
-    for n in cpus:
-        for r in per_vcpu_mb:
-            if r <= max_mb_per_vcpu:
-                mb = n*r
-                out[f"{prefix}-{n}-{mb}"] = (n, mb/1024)
-    return out
-RATIOS = [1024, 2048, 3840, 4096, 6144, 8192]
-E2.update(custom("e2-custom", [2,4,6,8,16,32], RATIOS, 8192))
 N2 = {}
 N2.update(fam("n2-standard", [2,4,8,16,32,48,64,80,96,128], 4))
 N2.update(fam("n2-highmem", [2,4,8,16,32,48,64,80,96,128], 8))
@@ -48,8 +40,25 @@ N2D.update(fam("n2d-highmem", [2,4,8,16,32,48,64,80,96], 8))
 N2D.update(fam("n2d-highcpu", [2,4,8,16,32,48,64,80,96,128,224], 1))
 T2D = fam("t2d-standard", [1,2,4,8,16,32,48,60], 4)
 C2 = fam("c2-standard", [4,8,16,30,60], 4)
-N1C = custom("custom", [1,2,4,6,8,12,16,24,32], RATIOS, 6656)
-N2C = custom("n2-custom", [2,4,6,8,12,16,24,32], RATIOS, 8192)
+
+# Custom shapes, read from the name: regex with two groups (vCPUs, MB), and what Google accepts
+# (https://cloud.google.com/compute/docs/instances/creating-instance-with-custom-machine-type):
+# a shape outside the rules matches no entry and is reported unpriced, never counted as $0.
+def shape(pattern, mt):
+    """HCL for the vCPUs and the MB of a custom shape named by `mt`."""
+    m = f'regex("{pattern}", {mt})'
+    return f"tonumber({m}[0])", f"tonumber({m}[1])"
+
+def custom_rules(n, mb, min_mb, max_mb):
+    """HCL: `mb` MB is valid memory for `n` vCPUs: a multiple of 256 MB, at least min_mb per
+    vCPU, at most max_mb (the patterns below accept only valid vCPU counts)."""
+    return f"{mb} % 256 == 0 && {mb} >= {n} * {min_mb} && {mb} <= {max_mb}"
+
+# vCPU counts as regex alternatives: 1 or even up to 96 (N1, Cloud SQL); even up to 32 (E2);
+# even up to 30, or a multiple of 4 from 32 to 80 (N2).
+ONE_OR_EVEN_96 = "(1|[2468]|[1-8][02468]|9[0246])"
+EVEN_32 = "([2468]|[12][02468]|3[02])"
+N2_CPUS = "([2468]|[12][02468]|30|3[26]|4[048]|5[26]|6[048]|7[26]|80)"
 
 def hmap(d, idx):
     def num(x):
@@ -57,13 +66,8 @@ def hmap(d, idx):
         return str(int(x)) if x == int(x) else repr(x)
     return "{ " + ", ".join(f'"{k}" = {num(v[idx])}' for k, v in d.items()) + " }"
 
-# Cloud SQL dedicated-core tiers: name -> (vCPU, GB)
+# Cloud SQL predefined dedicated-core tiers: name -> (vCPU, GB); db-custom-N-M is read by regex.
 SQL = {}
-for n in [1,2,4,6,8,12,16,24,32,48,64,96]:
-    for r in [1024, 2048, 3840, 4096, 6144, 6656]:
-        if n == 1 and r < 3840:
-            continue
-        SQL[f"db-custom-{n}-{n*r}"] = (n, n*r/1024)
 SQL.update({f"db-n1-standard-{n}": (n, n*3.75) for n in [1,2,4,8,16,32,64,96]})
 SQL.update({f"db-n1-highmem-{n}": (n, n*6.5) for n in [2,4,8,16,32,64,96]})
 
@@ -116,10 +120,11 @@ raw('''# tfscope's offline prices for hashicorp/google (and google-beta): us-cen
 # and 30% (N1), removed here). Notes that say NOT CONFIRMED could not be checked against a stored
 # copy of Google's page or another stored source.
 #
-# Machine types are read with lookup() over tables of known shapes: the price engine has no
-# split() or regex(), so a custom shape (custom-N-M, e2-custom-N-M, n2-custom-N-M, db-custom-N-M)
-# is priced only when it is in the table below its family; others are reported unpriced with the
-# missing key.
+# Predefined machine types are read with lookup() over tables of known shapes. Custom shapes
+# (custom-N-M and n1-custom-N-M, custom-N-M-ext, e2-custom-N-M, n2-custom-N-M, db-custom-N-M)
+# are read from the name with regex(): N vCPUs and M MB of memory (M / 1024 GB), when the shape
+# is one Google accepts (vCPU count and memory per vCPU in range, M a multiple of 256); any other
+# shape matches no entry and is reported unpriced.
 #
 # This file is written by scripts/google-prices.py: edit prices there and run it.''')
 
@@ -128,7 +133,7 @@ NOT_SPOT = 'try(self.scheduling[0].provisioning_model, "STANDARD") != "SPOT" && 
 
 FAMILIES = [
     # label, map, vcpu, gb, regional vcpu, regional gb, confirmation note
-    ("E2 (predefined, shared-core and e2-custom)", E2, 0.021811, 0.002923,
+    ("E2 (predefined and shared-core)", E2, 0.021811, 0.002923,
      {"us-east1": 0.021811, "europe-west1": 0.02399337}, {"us-east1": 0.002923, "europe-west1": 0.00321609},
      "e2-medium cross-checked (1 vCPU + 4 GB = $0.033503/h); europe-west1 from the Google pricing calculator's SKUs 9FE0-8F60-A9F0 and F268-6CE7-AC16 as quoted in a stored public estimate; us-east1 equal to us-central1 NOT CONFIRMED. e2-micro/small/medium bill 0.25/0.5/1 vCPU. E2 custom shapes bill at the predefined E2 rates."),
     ("N2", N2, 0.031611, 0.004237, {"us-east1": 0.031611}, {"us-east1": 0.004237},
@@ -138,24 +143,62 @@ FAMILIES = [
     ("N2D", N2D, 0.027502, 0.003686, None, None, "NOT CONFIRMED against a stored copy of the page."),
     ("T2D", T2D, 0.027502, 0.003686, None, None, "NOT CONFIRMED against a stored copy of the page."),
     ("C2", C2, 0.03398, 0.00455, None, None, "NOT CONFIRMED against a stored copy of the page."),
-    ("N1 custom (custom-N-M)", N1C, 0.033191, 0.004446, None, None,
-     "Cross-checked (custom-6-20480, 30% sustained-use discount removed). Extended memory (-ext) is not priced."),
-    ("N2 custom (n2-custom-N-M)", N2C, 0.033191, 0.004449, None, None,
-     "Cross-checked (n2-custom-6-20480, 20% sustained-use discount removed). Extended memory (-ext) is not priced."),
+    ("E2 custom (e2-custom-N-M)", None, 0.021811, 0.002923,
+     {"us-east1": 0.021811, "europe-west1": 0.02399337}, {"us-east1": 0.002923, "europe-west1": 0.00321609},
+     "E2 custom shapes bill at the predefined E2 rates (see the E2 entries). Valid shapes: 2 to 32 vCPUs, even; 0.5 to 8 GB per vCPU, at most 128 GB; shared-core e2-custom-micro/small/medium are not priced."),
+    ("N1 custom (custom-N-M, n1-custom-N-M)", None, 0.033191, 0.004446, None, None,
+     "Cross-checked (custom-6-20480, 30% sustained-use discount removed). Valid shapes: 1 or an even number of vCPUs up to 96; 0.9 to 6.5 GB per vCPU."),
+    ("N1 custom with extended memory (custom-N-M-ext)", None, 0.033191, 0.004446, None, None,
+     "Cross-checked (custom-2-15360-ext: 2 vCPUs, 13 GB at the custom rate and 2 GB at the extended-memory rate; 30% sustained-use discount removed). Valid shapes: 1 or an even number of vCPUs up to 96; at least 0.9 GB per vCPU, at most 624 GB."),
+    ("N2 custom (n2-custom-N-M)", None, 0.033191, 0.004449, None, None,
+     "Cross-checked (n2-custom-6-20480, 20% sustained-use discount removed). Valid shapes: an even number of vCPUs up to 30, or a multiple of 4 from 32 to 80; 0.5 to 8 GB per vCPU. Extended memory (n2-custom-N-M-ext) is not priced."),
 ]
+
+# label -> (pattern, rules(n, mb)): how the custom families of FAMILIES read their shapes.
+CUSTOM = {
+    "E2 custom (e2-custom-N-M)": (f"^e2-custom-{EVEN_32}-([0-9]+)$",
+        lambda n, mb: custom_rules(n, mb, 512, f"min({n} * 8192, 131072)")),
+    "N1 custom (custom-N-M, n1-custom-N-M)": (f"^(?:n1-)?custom-{ONE_OR_EVEN_96}-([0-9]+)$",
+        lambda n, mb: custom_rules(n, mb, 921.6, f"{n} * 6656")),
+    "N1 custom with extended memory (custom-N-M-ext)": (f"^(?:n1-)?custom-{ONE_OR_EVEN_96}-([0-9]+)-ext$",
+        lambda n, mb: custom_rules(n, mb, 921.6, 638976)),
+    "N2 custom (n2-custom-N-M)": (f"^n2-custom-{N2_CPUS}-([0-9]+)$",
+        lambda n, mb: custom_rules(n, mb, 512, f"{n} * 8192")),
+}
+# N1 extended memory: beyond 6.5 GB per vCPU, per GB-hour. Cross-checked: infracost's
+# compute_instance_test.golden prices custom-2-15360-ext's 2 extended GB at $9.76 a month after
+# a 30% sustained-use discount: 9.76 / 0.7 / 730 / 2 = $0.00955.
+N1_EXT_GB = 0.00955
 
 def vm_entries(type, mt, hours_mult, extra_when, what, prefix=""):
     for label, m, cpu, gb, rcpu, rgb, conf in FAMILIES:
-        mc, mg = hmap(m, 0), hmap(m, 1)
-        when = f"lookup({mc}, {mt}, 0) > 0 && {extra_when}"
+        ext = False
+        if m is not None:
+            mc, mg = hmap(m, 0), hmap(m, 1)
+            # The family's names with any size (a size not in the table fails the lookup and is
+            # reported unpriced, naming the machine type).
+            names = sorted({re.sub(r"[0-9]+$", "[0-9]+", k) for k in m})
+            when = f'try(regex("^(?:{"|".join(names)})$", {mt}) != "", false) && {extra_when}'
+            vcpus, gbs = f"lookup({mc}, {mt})", f"lookup({mg}, {mt})"
+        else:
+            pattern, rules = CUSTOM[label]
+            n, mb = shape(pattern, mt)
+            when = f"try({rules(n, mb)}, false) && {extra_when}"
+            ext = pattern.endswith("-ext$")
+            vcpus, gbs = n, (f"min({mb} / 1024, {n} * 6.5)" if ext else f"{mb} / 1024")
         price(type, prefix + "vCPU", "vCPU-hour", cpu, "us-central1", VM,
-              f"hours * {hours_mult} * lookup({mc}, {mt})",
+              f"hours * {hours_mult} * {vcpus}",
               f"{label} vCPU, on demand, {what}. Sustained-use and committed-use discounts, Spot/preemptible VMs, GPUs, licensed images and sole-tenancy are not included. {conf}",
               when=when, regional=rcpu)
         price(type, prefix + "memory", "GB-hour", gb, "us-central1", VM,
-              f"hours * {hours_mult} * lookup({mg}, {mt})",
-              f"{label} memory (GB), on demand, {what}. {conf}",
+              f"hours * {hours_mult} * {gbs}",
+              f"{label} memory (GB{', up to 6.5 per vCPU' if ext else ''}), on demand, {what}. {conf}",
               when=when, regional=rgb)
+        if ext:
+            price(type, prefix + "extended memory", "GB-hour", N1_EXT_GB, "us-central1", VM,
+                  f"hours * {hours_mult} * ({mb} / 1024 - {n} * 6.5)",
+                  f"{label}: memory beyond 6.5 GB per vCPU, on demand, {what}. {conf}",
+                  when=f"try({rules(n, mb)} && {mb} > {n} * 6656, false) && {extra_when}")
 
 section("Compute Engine: VM instances (vCPU + memory by machine type; shared-core f1/g1), boot and local SSD disks")
 vm_entries("google_compute_instance", "self.machine_type", "1", NOT_SPOT, "one VM")
@@ -184,6 +227,29 @@ price("google_compute_instance", "local SSD", "GB-month", 0.08, "us-central1", D
       "375 * length(self.scratch_disk) * hours / 730",
       "Local SSD (scratch_disk), 375 GB per disk, prorated to the hours the VM exists. Cross-checked (2 disks = 750 GB = $60/month).",
       when="length(try(self.scratch_disk, [])) > 0")
+
+section("Compute Engine: managed instance groups (target_size VMs of the first version's instance template)")
+TPL = "refs.version[0].instance_template"
+MIG_SIZE = "tonumber(self.target_size)"
+MIG_NOT_SPOT = f'try({TPL}.scheduling[0].provisioning_model, "STANDARD") != "SPOT" && try({TPL}.scheduling[0].preemptible, false) != true'
+MIG_WHAT = "per VM of a managed instance group: target_size VMs (a group without target_size, sized by an autoscaler, is reported unpriced) of the machine type of the instance template its first version block names (a second, canary version is priced as the first)"
+MIG_DT = f'try({TPL}.disk[0].disk_type, "pd-standard")'
+MIG_DS = f'try(tonumber({TPL}.disk[0].disk_size_gb), 10)'
+for mig in ["google_compute_instance_group_manager", "google_compute_region_instance_group_manager"]:
+    vm_entries(mig, f"{TPL}.machine_type", MIG_SIZE, MIG_NOT_SPOT, MIG_WHAT)
+    for mt, p, conf in [("f1-micro", 0.0076, "Cross-checked"), ("g1-small", 0.0257, "NOT CONFIRMED against a stored copy of the page")]:
+        price(mig, "vCPU", "hour", p, "us-central1", VM, f"hours * {MIG_SIZE}",
+              f"{mt} (shared-core N1), one hourly price per VM, {MIG_WHAT}. {conf}.",
+              when=f'{TPL}.machine_type == "{mt}" && {MIG_NOT_SPOT}')
+    for t, p, conf in DISK_PRICES:
+        price(mig, "boot disk", "GB-month", p, "us-central1", DISK,
+              f"{MIG_DS} * {MIG_SIZE} * hours / 730",
+              f"Boot disks {t}, the template's first disk block: disk_size_gb (10 GB when unset: the usual public image size) and disk_type (pd-standard when unset) per VM, prorated to the hours the group exists; {conf}.",
+              when=f'{MIG_DT} == "{t}"')
+    price(mig, "boot disk", "GB-month", 0.0, "us-central1", DISK,
+          f"lookup({{}}, {MIG_DT})",
+          "Catch-all: a template disk type without a price here (hyperdisk-*, pd-extreme, local-ssd) reports the group's boot disks as unpriced, naming the type.",
+          when=f"try(lookup({KNOWN_DISKS}, {MIG_DT}, false) == false, false)")
 
 section("Compute Engine: persistent disks, snapshots, images")
 for typ, mult, what in [("google_compute_disk", 1, "zonal"), ("google_compute_region_disk", 2, "regional (replicated in two zones: twice the zonal rate)")]:
@@ -220,8 +286,11 @@ price("google_container_cluster", "Autopilot pod ephemeral storage", "GB-hour", 
       "hours * usage.pod_ephemeral_gb", "Autopilot pods: average GB of ephemeral storage requested while up (usage.pod_ephemeral_gb, default 10). Cross-checked ($4.00 for 100 GB-months).",
       when="try(self.enable_autopilot, false) == true", usage={"pod_ephemeral_gb": 10})
 
-REGIONS3 = "{ " + ", ".join(f'"{r}" = 3' for r in ["us-central1","us-east1","us-east4","us-east5","us-south1","us-west1","us-west2","us-west3","us-west4","northamerica-northeast1","northamerica-northeast2","southamerica-east1","europe-west1","europe-west2","europe-west3","europe-west4","europe-west6","europe-west8","europe-west9","europe-west10","europe-west12","europe-north1","europe-central2","europe-southwest1","asia-east1","asia-east2","asia-northeast1","asia-northeast2","asia-northeast3","asia-south1","asia-south2","asia-southeast1","asia-southeast2","australia-southeast1","australia-southeast2","me-west1","me-central1","africa-south1"]) + " }"
-ZONES = f"try(length(self.node_locations), length(refs.cluster.node_locations), lookup({REGIONS3}, try(self.location, refs.cluster.location), 1))"
+# A region (us-central1) has one hyphen, a zone (us-central1-b) two: 3 zones for a regional
+# location (GKE's default node locations), 1 for a zonal one.
+def zones_of(location):
+    return f'(length(split("-", {location})) == 2 ? 3 : 1)'
+ZONES = f"try(length(self.node_locations), length(refs.cluster.node_locations), {zones_of('try(self.location, refs.cluster.location)')})"
 NODES = "try(tonumber(self.node_count), tonumber(self.autoscaling[0].min_node_count), tonumber(self.initial_node_count), 1)"
 NP_MT = 'try(self.node_config[0].machine_type, "e2-medium")'
 NP_NOT_SPOT = 'try(self.node_config[0].spot, false) != true && try(self.node_config[0].preemptible, false) != true'
@@ -236,7 +305,7 @@ for t, p, conf in DISK_PRICES:
           when=f'{NP_DT} == "{t}"')
 
 DEF = 'try(self.enable_autopilot, false) != true && try(self.remove_default_node_pool, false) != true'
-DEF_ZONES = f"try(length(self.node_locations), lookup({REGIONS3}, self.location, 1))"
+DEF_ZONES = f"try(length(self.node_locations), {zones_of('self.location')})"
 DEF_NODES = "try(tonumber(self.initial_node_count), 1)"
 DEF_MT = 'try(self.node_config[0].machine_type, "e2-medium")'
 DEF_NOT_SPOT = 'try(self.node_config[0].spot, false) != true && try(self.node_config[0].preemptible, false) != true'
@@ -309,11 +378,19 @@ HA = '(try(self.settings[0].availability_type, "ZONAL") == "REGIONAL" ? 2 : 1)'
 SQLSERVER = "{ " + ", ".join(f'"SQLSERVER_{y}_{e}" = true' for y in [2017, 2019, 2022] for e in ["STANDARD", "ENTERPRISE", "EXPRESS", "WEB"]) + " }"
 NOT_SS = f'lookup({SQLSERVER}, try(self.database_version, ""), false) == false'
 ENT = f'try(self.settings[0].edition, "ENTERPRISE") == "ENTERPRISE" && {NOT_SS}'
-SHARED = f'{TIER} != "db-f1-micro" && {TIER} != "db-g1-small"'
+SQL_N, SQL_MB = shape(f"^db-custom-{ONE_OR_EVEN_96}-([0-9]+)$", TIER)
+# Cloud SQL's rules (https://cloud.google.com/sql/docs/postgres/instance-settings): 1 or an even
+# number of vCPUs up to 96; 0.9 to 6.5 GB per vCPU, a multiple of 256 MB and at least 3840 MB.
+SQL_CUSTOM = f"try({custom_rules(SQL_N, SQL_MB, 921.6, f'{SQL_N} * 6656')} && {SQL_MB} >= 3840, false)"
+SQL_PREDEF = f"lookup({hmap(SQL, 0)}, {TIER}, 0) > 0"
+price("google_sql_database_instance", "vCPU", "vCPU-hour", 0.0413, "us-central1", SQLP,
+      f"hours * {SQL_N} * {HA}",
+      "Custom tiers db-custom-N-M: N vCPUs (1 or even, up to 96; memory 0.9 to 6.5 GB per vCPU, a multiple of 256 MB and at least 3840 MB: other shapes are reported unpriced); high availability (availability_type REGIONAL) bills twice. Cross-checked (db-custom-96-368640: zonal $0.0413, regional $0.0826 per vCPU-hour). Enterprise Plus and SQL Server (licences) are reported unpriced. Committed-use discounts are not applied.",
+      when=f"{SQL_CUSTOM} && {ENT}")
 price("google_sql_database_instance", "vCPU", "vCPU-hour", 0.0413, "us-central1", SQLP,
       f"hours * lookup({hmap(SQL, 0)}, {TIER}) * {HA}",
-      "Dedicated-core tiers (db-custom-N-M, db-n1-*): vCPUs of the tier; high availability (availability_type REGIONAL) bills twice. Cross-checked (db-custom-96-368640: zonal $0.0413, regional $0.0826 per vCPU-hour). A db-custom shape not in the table, Enterprise Plus, and SQL Server (licences) are reported unpriced. Committed-use discounts are not applied.",
-      when=f"{SHARED} && {ENT}")
+      "Predefined dedicated-core tiers (db-n1-standard-N, db-n1-highmem-N): vCPUs of the tier; high availability bills twice. Same rate as db-custom (cross-checked there). Committed-use discounts are not applied.",
+      when=f"{SQL_PREDEF} && {ENT}")
 price("google_sql_database_instance", "vCPU", "hour", 0.0105, "us-central1", SQLP,
       f"hours * {HA}",
       "db-f1-micro (shared core, no SLA), per instance hour; high availability bills twice (NOT CONFIRMED for shared-core tiers).",
@@ -323,9 +400,13 @@ price("google_sql_database_instance", "vCPU", "hour", 0.035, "us-central1", SQLP
       "db-g1-small (shared core, no SLA), per instance hour; high availability bills twice. NOT CONFIRMED against a stored copy of the page.",
       when=f'{TIER} == "db-g1-small" && {NOT_SS}')
 price("google_sql_database_instance", "memory", "GB-hour", 0.007, "us-central1", SQLP,
+      f"hours * {SQL_MB} / 1024 * {HA}",
+      "Custom tiers db-custom-N-M: M MB / 1024 GB of memory; high availability bills twice. Cross-checked (360 GB: zonal $1,839.60, regional $3,679.20 a month).",
+      when=f"{SQL_CUSTOM} && {ENT}")
+price("google_sql_database_instance", "memory", "GB-hour", 0.007, "us-central1", SQLP,
       f"hours * lookup({hmap(SQL, 1)}, {TIER}) * {HA}",
-      "Dedicated-core tiers: GB of memory of the tier (db-custom-N-M: M MB / 1024); high availability bills twice. Cross-checked (360 GB: zonal $1,839.60, regional $3,679.20 a month).",
-      when=f"{SHARED} && {ENT}")
+      "Predefined dedicated-core tiers (db-n1-*): GB of memory of the tier; high availability bills twice. Same rate as db-custom (cross-checked there).",
+      when=f"{SQL_PREDEF} && {ENT}")
 price("google_sql_database_instance", "storage", "GB-month", 0.17, "us-central1", SQLP,
       f"try(tonumber(self.settings[0].disk_size), 10) * {HA}",
       "SSD storage per provisioned GB (disk_size, 10 when unset); high availability doubles it. Storage is kept while the instance exists, so it is not scaled by schedules. Automatic storage increases, backups ($0.08/GB) and an unused reserved IP are not included. Cross-checked ($1.70 zonal, $3.40 regional for 10 GB).",
@@ -656,9 +737,6 @@ group("unpriced", U_CAP, [
     "google_bigquery_reservation_group", "google_bigquery_capacity_commitment", "google_bigquery_bi_reservation",
     "google_migration_center_*", "google_saas_runtime_*", "google_beyondcorp_*", "google_compute_network_edge_security_service",
     "google_compute_project_cloud_armor_tier", "google_compute_region_security_policy", "google_compute_region_security_policy_rule",
-])
-group("unpriced", "its VMs are billed as Compute Engine instances of its instance template, which it names in a nested version block the price engine does not follow (refs reach top-level arguments only)", [
-    "google_compute_instance_group_manager", "google_compute_region_instance_group_manager",
 ])
 group("unpriced", "billed through a subscription, licence, support plan, domain registration or organisation-level agreement, not per resource", [
     "google_assured_workloads_workload", "google_access_context_manager_*", "google_project_access_approval_settings",

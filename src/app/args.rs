@@ -456,6 +456,10 @@ pub struct CostArgs {
     pub format: CostFormat,
     #[command(flatten)]
     pub actual: ActualArgs,
+    /// Per provider, how many of the types the catalog classifies are priced, free, or left
+    /// unpriced (with why); the rest is missing. Reads no configuration.
+    #[arg(long, conflicts_with = "actual")]
+    pub coverage: bool,
 }
 
 /// `tfscope cost --actual`: what the history of `up`/`down` really saved.

@@ -68,6 +68,29 @@ impl PriceCoverage {
     }
 }
 
+/// One line per provider, then each provider's reasons for leaving types unpriced, with counts.
+pub fn coverage_text(coverage: &[PriceCoverage]) -> String {
+    let mut text: Vec<String> = coverage.iter().map(PriceCoverage::summary).collect();
+    for c in coverage.iter().filter(|c| !c.unpriced.is_empty()) {
+        text.push(format!("\n{} unpriced, by reason:", c.provider));
+        let mut reasons: Vec<(&String, &Vec<String>)> = c.unpriced.iter().collect();
+        reasons.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+        text.extend(
+            reasons
+                .iter()
+                .map(|(why, types)| format!("  {:>4}  {why}", types.len())),
+        );
+    }
+    for c in coverage.iter().filter(|c| !c.missing.is_empty()) {
+        text.push(format!(
+            "\n{} missing: {}",
+            c.provider,
+            c.missing.join(", ")
+        ));
+    }
+    text.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     //! Coverage sorts a provider's types into priced, free, unpriced-with-reason and missing.

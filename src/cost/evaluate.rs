@@ -155,7 +155,9 @@ impl Evaluator {
 
     /// For each argument that is a reference to another resource of the same module instance,
     /// that resource's evaluated arguments: the instance named by an index (evaluated with its
-    /// own `each.value`), or the only one.
+    /// own `each.value`), or the only one. Arguments of nested blocks one level down count too,
+    /// as lists of objects like the blocks themselves: `version { instance_template = ... }`
+    /// gives `refs.version[0].instance_template`.
     fn references(
         &self,
         expander: &Expander<'_>,
@@ -164,36 +166,65 @@ impl Evaluator {
     ) -> Result<Map<String, Value>, Error> {
         let mut refs = Map::new();
         for attr in body.attributes() {
-            let Expression::Traversal(t) = &attr.expr else {
-                continue;
-            };
-            let Expression::Variable(root) = &t.expr else {
-                continue;
-            };
-            let mut ops = t.operators.iter();
-            let Some(TraversalOperator::GetAttr(name)) = ops.next() else {
-                continue;
-            };
-            let index = match ops.next() {
-                Some(TraversalOperator::Index(e)) => match expander.evaluate_at(at, e) {
-                    Ok(v) => Some(v),
-                    Err(_) => continue,
-                },
-                _ => None,
-            };
-            let (kind, name) = (root.as_str(), name.as_str());
-            let Some((target_at, item)) = expander.sibling(at, kind, name, index.as_ref()) else {
-                continue;
-            };
-            let Some(target) = self.body(&item.location.file, kind, name)? else {
-                continue;
-            };
-            refs.insert(
-                attr.key.as_str().to_string(),
-                Value::Object(evaluate_body(expander, &target_at, &target)),
-            );
+            if let Some(target) = self.reference(expander, at, &attr.expr)? {
+                refs.insert(attr.key.as_str().to_string(), target);
+            }
+        }
+        let mut nested: Map<String, (Vec<Value>, bool)> = Map::new();
+        for block in body.blocks() {
+            let mut found = Map::new();
+            for attr in block.body.attributes() {
+                if let Some(target) = self.reference(expander, at, &attr.expr)? {
+                    found.insert(attr.key.as_str().to_string(), target);
+                }
+            }
+            let (blocks, any) = nested.entry(block.identifier().to_string()).or_default();
+            *any |= !found.is_empty();
+            blocks.push(Value::Object(found));
+        }
+        for (ident, (blocks, any)) in nested {
+            if any && !refs.contains_key(&ident) {
+                refs.insert(ident, Value::Array(blocks));
+            }
         }
         Ok(refs)
+    }
+
+    /// The evaluated arguments of the resource `expr` refers to (`aws_x.y.attr`,
+    /// `aws_x.y[key].attr`), if it is one of the same module instance.
+    fn reference(
+        &self,
+        expander: &Expander<'_>,
+        at: &InstanceAt,
+        expr: &Expression,
+    ) -> Result<Option<Value>, Error> {
+        let Expression::Traversal(t) = expr else {
+            return Ok(None);
+        };
+        let Expression::Variable(root) = &t.expr else {
+            return Ok(None);
+        };
+        let mut ops = t.operators.iter();
+        let Some(TraversalOperator::GetAttr(name)) = ops.next() else {
+            return Ok(None);
+        };
+        let index = match ops.next() {
+            Some(TraversalOperator::Index(e)) => match expander.evaluate_at(at, e) {
+                Ok(v) => Some(v),
+                Err(_) => return Ok(None),
+            },
+            _ => None,
+        };
+        let (kind, name) = (root.as_str(), name.as_str());
+        let Some((target_at, item)) = expander.sibling(at, kind, name, index.as_ref()) else {
+            return Ok(None);
+        };
+        let Some(target) = self.body(&item.location.file, kind, name)? else {
+            return Ok(None);
+        };
+        Ok(Some(Value::Object(evaluate_body(
+            expander, &target_at, &target,
+        ))))
     }
 }
 
@@ -234,7 +265,8 @@ fn parse_bodies(file: &str, keep: &Keep<'_>) -> Result<ParsedBodies, Error> {
             if !matches!(block.labels.as_slice(), [t, _] if types.contains(t.as_str())) {
                 continue;
             }
-            for attr in block.body.attributes() {
+            let nested = block.body.blocks().flat_map(|b| b.body.attributes());
+            for attr in block.body.attributes().chain(nested) {
                 if let Some((t, n)) = referenced_block(&attr.value) {
                     referenced.insert((t.to_string(), n.to_string()));
                 }
@@ -268,7 +300,8 @@ fn json_bodies(file: &str, text: &str, keep: &Keep<'_>) -> Result<ParsedBodies, 
     let mut referenced: BTreeSet<(String, String)> = BTreeSet::new();
     if let Keep::Wanted(types) = keep {
         for (_, body) in blocks.iter().filter(|(k, _)| types.contains(&k.0)) {
-            for attr in body.attributes() {
+            let nested = body.blocks().flat_map(|b| b.body.attributes());
+            for attr in body.attributes().chain(nested) {
                 if let Some((t, n)) = referenced_resource(&attr.expr) {
                     referenced.insert((t.to_string(), n.to_string()));
                 }
@@ -630,5 +663,51 @@ module "passed" {
                 ("module.passed.aws_nat_gateway.c", Some("us-west-2")),
             ]
         );
+    }
+
+    #[test]
+    fn references_in_nested_blocks_are_lists_of_objects_like_the_blocks() {
+        let tmp = crate::testing::tree(&[(
+            "main.tf",
+            r#"
+resource "google_compute_instance_template" "web" {
+  machine_type = "e2-standard-2"
+}
+resource "google_compute_instance_template" "canary" {
+  machine_type = "n2-custom-6-20480"
+}
+resource "google_compute_region_instance_group_manager" "web" {
+  target_size = 3
+  version {
+    instance_template = google_compute_instance_template.web.self_link_unique
+  }
+  version {
+    name              = "canary"
+    instance_template = google_compute_instance_template.canary.id
+  }
+  update_policy {
+    type = "PROACTIVE"
+  }
+}
+"#,
+        )]);
+        let config = crate::load::load(tmp.path()).unwrap();
+        let types: BTreeSet<String> = ["google_compute_region_instance_group_manager".to_string()]
+            .into_iter()
+            .collect();
+        let e = Evaluator::run(&config, None, &types).unwrap();
+        let mig = &e.instances[0];
+        let versions = mig.refs["version"].as_array().unwrap();
+        let template = |i: usize| versions[i].as_object().unwrap()["instance_template"].clone();
+        assert_eq!(
+            template(0).as_object().unwrap()["machine_type"],
+            Value::from("e2-standard-2")
+        );
+        assert_eq!(
+            template(1).as_object().unwrap()["machine_type"],
+            Value::from("n2-custom-6-20480")
+        );
+        // A nested block that references nothing adds nothing.
+        assert!(!mig.refs.contains_key("update_policy"), "{:?}", mig.refs);
     }
 }

@@ -350,6 +350,9 @@ impl InstanceContext {
         ctx.declare_func("min", any().build(|a| fold(a, f64::min)));
         ctx.declare_func("ceil", any().build(fn_ceil));
         ctx.declare_func("lookup", any().build(fn_lookup));
+        ctx.declare_func("regex", any().build(fn_regex));
+        ctx.declare_func("split", any().build(fn_split));
+        ctx.declare_func("element", any().build(fn_element));
         InstanceContext {
             ctx,
             usage: usage.clone(),
@@ -406,6 +409,7 @@ fn has_try(expr: &Expression) -> bool {
             call.name.name.as_str() == "try" || call.args.iter().any(has_try)
         }
         Expression::Parenthesis(inner) => has_try(inner),
+        Expression::Traversal(t) => has_try(&t.expr),
         Expression::Array(items) => items.iter().any(has_try),
         Expression::Conditional(c) => {
             has_try(&c.cond_expr) || has_try(&c.true_expr) || has_try(&c.false_expr)
@@ -439,6 +443,11 @@ fn resolve_try_in(expr: &Expression, ctx: &Context) -> Expression {
         }
         Expression::Array(items) => {
             Expression::Array(items.iter().map(|a| resolve_try_in(a, ctx)).collect())
+        }
+        Expression::Traversal(t) => {
+            let mut t = t.clone();
+            t.expr = resolve_try_in(&t.expr, ctx);
+            Expression::Traversal(t)
         }
         Expression::Conditional(c) => {
             let mut c = c.clone();
@@ -518,6 +527,93 @@ fn fn_lookup(args: FuncArgs) -> Result<Value, String> {
             .ok_or_else(|| format!("no key {k}")),
         _ => Err("lookup takes a map and a key".into()),
     }
+}
+
+fn string_arg<'a>(args: &'a FuncArgs, i: usize, what: &str) -> Result<&'a str, String> {
+    match args.get(i) {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(format!("{what} must be a string, not {other}")),
+        None => Err(format!("missing {what}")),
+    }
+}
+
+thread_local! {
+    /// Compiled patterns: the same few patterns are evaluated for every instance and entry.
+    static PATTERNS: std::cell::RefCell<BTreeMap<String, regex::Regex>> =
+        const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
+/// Terraform's `regex(pattern, string)` (RE2 syntax): without capture groups, the matched
+/// substring; with unnamed groups, the list of captures (null for a group that did not take
+/// part); with named groups, an object of them. No match is an error, as in Terraform, so
+/// `try(regex(...), null)` falls back.
+fn fn_regex(args: FuncArgs) -> Result<Value, String> {
+    let pattern = string_arg(&args, 0, "regex pattern")?;
+    let text = string_arg(&args, 1, "regex string")?;
+    // Matched in place: a cloned Regex would start with an empty match cache every call.
+    PATTERNS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if !cache.contains_key(pattern) {
+            let re = regex::Regex::new(pattern).map_err(|e| format!("invalid regex: {e}"))?;
+            cache.insert(pattern.to_string(), re);
+        }
+        regex_result(&cache[pattern], pattern, text)
+    })
+}
+
+fn regex_result(re: &regex::Regex, pattern: &str, text: &str) -> Result<Value, String> {
+    let caps = re
+        .captures(text)
+        .ok_or_else(|| format!("pattern {pattern:?} does not match {text:?}"))?;
+    let group = |m: Option<regex::Match>| m.map_or(Value::Null, |m| Value::from(m.as_str()));
+    let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
+    if names.is_empty() {
+        return Ok(group(caps.get(0)));
+    }
+    if names.iter().all(Option::is_some) {
+        let object = names
+            .iter()
+            .flatten()
+            .map(|n| (n.to_string(), group(caps.name(n))))
+            .collect();
+        return Ok(Value::Object(object));
+    }
+    if names.iter().any(Option::is_some) {
+        return Err("regex: named and unnamed capture groups cannot be mixed".into());
+    }
+    Ok(Value::Array(
+        (1..caps.len()).map(|i| group(caps.get(i))).collect(),
+    ))
+}
+
+/// Terraform's `split(separator, string)`: a list of strings.
+fn fn_split(args: FuncArgs) -> Result<Value, String> {
+    let sep = string_arg(&args, 0, "split separator")?;
+    let text = string_arg(&args, 1, "split string")?;
+    let parts: Vec<Value> = if sep.is_empty() {
+        text.chars().map(|c| Value::from(c.to_string())).collect()
+    } else {
+        text.split(sep).map(Value::from).collect()
+    };
+    Ok(Value::Array(parts))
+}
+
+/// Terraform's `element(list, index)`: the index wraps around the list's length; a negative
+/// index or an empty list is an error.
+fn fn_element(args: FuncArgs) -> Result<Value, String> {
+    let Some(Value::Array(items)) = args.first() else {
+        return Err("element takes a list".into());
+    };
+    let index = number(args.get(1).ok_or("element takes a list and an index")?)?;
+    if index < 0.0 || index.fract() != 0.0 {
+        return Err(format!(
+            "element index {index} must be a whole number, not negative"
+        ));
+    }
+    if items.is_empty() {
+        return Err("element of an empty list".into());
+    }
+    Ok(items[(index as usize) % items.len()].clone())
 }
 
 #[cfg(test)]
@@ -728,5 +824,99 @@ when = 'self.instance_class == "db.t4g.micro"'
             .find(|e| e.component == "gateway hours")
             .unwrap();
         assert_eq!(hours.price, 0.04);
+    }
+
+    /// Evaluates one expression as price entries do, with `self` = `self_args`.
+    fn eval(expr: &str, self_args: &[(&str, Value)]) -> Result<Value, String> {
+        let ictx = InstanceContext::new(&obj(self_args), &Map::new(), &Map::new());
+        let expr = Expression::from_str(expr).map_err(|e| e.to_string())?;
+        resolve_try(&expr, &ictx.ctx)
+            .evaluate(&ictx.ctx)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn regex_follows_terraform() {
+        let mt = [("machine_type", Value::from("n2-custom-6-20480"))];
+        // Capture groups: the list of captures, indexable.
+        let shape = r#"regex("^(n2|e2)-custom-([0-9]+)-([0-9]+)$", self.machine_type)"#;
+        assert_eq!(
+            eval(shape, &mt).unwrap(),
+            Value::Array(vec!["n2".into(), "6".into(), "20480".into()])
+        );
+        let n = format!("tonumber({shape}[1]) * 2 + tonumber({shape}[2]) / 1024");
+        assert_eq!(eval(&n, &mt).unwrap().as_f64(), Some(32.0));
+        // No groups: the first (leftmost) matched substring.
+        assert_eq!(
+            eval(r#"regex("[0-9]+", self.machine_type)"#, &mt).unwrap(),
+            Value::from("2")
+        );
+        assert_eq!(
+            eval(r#"regex("[0-9]+$", self.machine_type)"#, &mt).unwrap(),
+            Value::from("20480")
+        );
+        // Named groups: an object; an optional group that did not match is null.
+        let named = eval(
+            r#"regex("custom-(?P<cpu>[0-9]+)-(?P<mb>[0-9]+)(?P<ext>-ext)?", self.machine_type)"#,
+            &mt,
+        )
+        .unwrap();
+        let named = named.as_object().unwrap();
+        assert_eq!(named["cpu"], Value::from("6"));
+        assert_eq!(named["mb"], Value::from("20480"));
+        assert_eq!(named["ext"], Value::Null);
+        // No match is an error, so try() falls back, in a quantity and in a condition.
+        assert!(eval(r#"regex("^db-", self.machine_type)"#, &mt).is_err());
+        assert_eq!(
+            eval(r#"try(regex("^db-", self.machine_type), null)"#, &mt).unwrap(),
+            Value::Null
+        );
+        let cond =
+            r#"try(tonumber(regex("^db-custom-([0-9]+)", self.machine_type)[0]) > 0, false)"#;
+        assert_eq!(eval(cond, &mt).unwrap(), Value::Bool(false));
+        assert!(eval(r#"regex("(", "x")"#, &mt).is_err(), "invalid pattern");
+        assert!(
+            eval(r#"regex("(a)(?P<b>b)", "ab")"#, &mt).is_err(),
+            "mixed groups"
+        );
+    }
+
+    #[test]
+    fn split_and_element_follow_terraform() {
+        let mt = [("machine_type", Value::from("db-custom-3-7680"))];
+        assert_eq!(
+            eval(r#"split("-", self.machine_type)"#, &mt).unwrap(),
+            Value::Array(vec![
+                "db".into(),
+                "custom".into(),
+                "3".into(),
+                "7680".into()
+            ])
+        );
+        let parts = r#"split("-", self.machine_type)"#;
+        assert_eq!(
+            eval(&format!("element({parts}, 2)"), &mt).unwrap(),
+            Value::from("3")
+        );
+        // The index wraps around the length, as in Terraform.
+        assert_eq!(
+            eval(&format!("element({parts}, 7)"), &mt).unwrap(),
+            Value::from("7680")
+        );
+        assert_eq!(
+            eval(
+                &format!("tonumber(element({parts}, length({parts}) - 1)) / 1024"),
+                &mt
+            )
+            .unwrap()
+            .as_f64(),
+            Some(7.5)
+        );
+        assert!(eval(&format!("element({parts}, -1)"), &mt).is_err());
+        assert!(eval("element([], 0)", &mt).is_err());
+        assert_eq!(
+            eval(r#"split(",", "")"#, &mt).unwrap(),
+            Value::Array(vec!["".into()])
+        );
     }
 }

@@ -290,3 +290,34 @@ fn regions_and_usage_per_address_are_priced_and_reported() {
     assert_eq!(code(&table), 0, "{}", result(&table));
     assert_snapshot!(result(&table));
 }
+
+#[test]
+fn coverage_lists_every_catalogued_type_as_priced_free_or_unpriced_with_a_reason() {
+    let out = tfscope(&["cost", "--coverage", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", result(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    for c in v.as_array().unwrap() {
+        let provider = c["provider"].as_str().unwrap();
+        let missing = c["missing"].as_array().unwrap();
+        let some: Vec<_> = missing.iter().take(5).collect();
+        assert!(
+            missing.is_empty(),
+            "{provider}: {} missing, e.g. {some:?}",
+            missing.len()
+        );
+        let priced = c["priced"].as_array().unwrap().len();
+        assert!(
+            priced > 0 || provider == "azapi",
+            "{provider}: nothing priced"
+        );
+        for (reason, types) in c["unpriced"].as_object().unwrap() {
+            assert!(
+                reason.len() > 20,
+                "{provider}: a reason says why: {reason:?}"
+            );
+            assert!(!types.as_array().unwrap().is_empty());
+        }
+    }
+    let text = stdout(&tfscope(&["cost", "--coverage"]));
+    assert!(text.starts_with("aws: priced "), "{text}");
+}

@@ -329,3 +329,201 @@ fn the_readme_google_example_matches_the_report() {
         );
     }
 }
+
+#[test]
+fn custom_shapes_outside_the_old_tables_are_read_from_their_names() {
+    let v = cost_of(
+        r#"
+resource "google_sql_database_instance" "zonal" {
+  settings {
+    tier = "db-custom-4-7680"
+  }
+}
+
+resource "google_sql_database_instance" "regional" {
+  settings {
+    tier              = "db-custom-4-7680"
+    availability_type = "REGIONAL"
+  }
+}
+
+resource "google_sql_database_instance" "odd" {
+  settings {
+    tier = "db-custom-3-7680"
+  }
+}
+
+resource "google_compute_instance" "n1" {
+  machine_type = "custom-4-5120"
+}
+
+resource "google_compute_instance" "n1_odd" {
+  machine_type = "custom-3-5120"
+}
+
+resource "google_compute_instance" "n2" {
+  machine_type = "n2-custom-6-20480"
+}
+
+resource "google_compute_instance" "e2" {
+  machine_type = "e2-custom-6-10240"
+}
+
+resource "google_compute_instance" "e2_too_big" {
+  machine_type = "e2-custom-32-196608"
+}
+
+resource "google_compute_instance" "ext" {
+  machine_type = "custom-2-15360-ext"
+}
+
+resource "google_compute_instance" "weird" {
+  machine_type = "weird-custom-2-2048"
+}
+
+resource "google_container_node_pool" "pool" {
+  location   = "us-central1-a"
+  node_count = 2
+  node_config {
+    machine_type = "n2-custom-6-20480"
+  }
+}
+
+resource "google_container_cluster" "default_pool" {
+  location           = "us-central1-b"
+  initial_node_count = 1
+  node_config {
+    machine_type = "e2-custom-6-10240"
+  }
+}
+"#,
+    );
+    // Cloud SQL db-custom-4-7680 (4 vCPUs, 7680 MB = 7.5 GB), zonal: 4 x 730 h x $0.0413 =
+    // $120.596; 7.5 GB x 730 h x $0.007 = $38.325; 10 GB SSD (disk_size unset) x $0.17 = $1.70.
+    let db = "google_sql_database_instance.zonal";
+    near(component(&v, db, "vCPU"), 120.596);
+    near(component(&v, db, "memory"), 38.325);
+    near(resource(&v, db), 120.596 + 38.325 + 1.70);
+    // REGIONAL (high availability) doubles all three: $241.192 + $76.65 + $3.40.
+    let ha = "google_sql_database_instance.regional";
+    near(component(&v, ha, "vCPU"), 241.192);
+    near(component(&v, ha, "memory"), 76.65);
+    near(resource(&v, ha), 241.192 + 76.65 + 3.40);
+    // N1 custom-4-5120: 4 x $0.033191 + 5 GB x $0.004446 = $0.154994 an hour x 730 = $113.146;
+    // boot disk 10 GB pd-standard x $0.04 = $0.40.
+    let n1 = "google_compute_instance.n1";
+    near(component(&v, n1, "vCPU"), 4.0 * 0.033191 * 730.0);
+    near(component(&v, n1, "memory"), 5.0 * 0.004446 * 730.0);
+    near(resource(&v, n1), 113.146 + 0.40);
+    // N2 n2-custom-6-20480: 6 x $0.033191 + 20 GB x $0.004449 = $0.288126 an hour x 730 =
+    // $210.332 (infracost's golden file: $116.30 + $51.96 after its 20% sustained-use
+    // discount, / 0.8 = $210.33).
+    let n2 = "google_compute_instance.n2";
+    near(component(&v, n2, "vCPU"), 145.37658);
+    near(component(&v, n2, "memory"), 64.9554);
+    near(resource(&v, n2), 210.332 + 0.40);
+    // E2 e2-custom-6-10240 at the E2 rates: 6 x $0.021811 + 10 GB x $0.002923 = $0.160096 an
+    // hour x 730 = $116.870.
+    let e2 = "google_compute_instance.e2";
+    near(component(&v, e2, "vCPU"), 6.0 * 0.021811 * 730.0);
+    near(component(&v, e2, "memory"), 10.0 * 0.002923 * 730.0);
+    near(resource(&v, e2), 116.870 + 0.40);
+    // N1 extended memory, custom-2-15360-ext: 2 vCPUs x $0.033191 x 730 = $48.459; 13 GB (6.5
+    // per vCPU) x $0.004446 x 730 = $42.193; the other 2 GB at the extended-memory rate,
+    // 2 x $0.00955 x 730 = $13.943 (infracost: $9.76 after 30% sustained use, / 0.7 = $13.94).
+    let ext = "google_compute_instance.ext";
+    near(component(&v, ext, "vCPU"), 48.45886);
+    near(component(&v, ext, "memory"), 42.19254);
+    near(component(&v, ext, "extended memory"), 13.943);
+    // Node pool: 2 nodes in one zone of n2-custom-6-20480: 2 x $210.332, + 2 x 100 GB
+    // pd-balanced x $0.10 = $20.
+    let pool = "google_container_node_pool.pool";
+    near(
+        component(&v, pool, "vCPU") + component(&v, pool, "memory"),
+        2.0 * 210.332,
+    );
+    // A zonal cluster's default pool: 1 node of e2-custom-6-10240 ($116.870), its 100 GB
+    // pd-balanced boot disk ($10) and the cluster fee ($73).
+    near(
+        resource(&v, "google_container_cluster.default_pool"),
+        73.0 + 116.870 + 10.0,
+    );
+    // Shapes Google rejects, or of no known family, are reported, never counted as zero:
+    // Cloud SQL and N1 custom shapes take 1 or an even number of vCPUs; E2 has at most 128 GB;
+    // "weird" is no family at all.
+    let unpriced = v["unpriced"].to_string();
+    for odd in [
+        "google_sql_database_instance.odd",
+        "google_compute_instance.n1_odd",
+        "google_compute_instance.e2_too_big",
+        "google_compute_instance.weird",
+    ] {
+        assert!(unpriced.contains(odd), "{odd} in {unpriced}");
+    }
+}
+
+#[test]
+fn managed_instance_groups_are_priced_by_their_template() {
+    let v = cost_of(
+        r#"
+resource "google_compute_instance_template" "web" {
+  machine_type = "e2-standard-2"
+  disk {
+    boot         = true
+    disk_size_gb = 20
+    disk_type    = "pd-balanced"
+  }
+}
+
+resource "google_compute_instance_template" "n2" {
+  machine_type = "n2-custom-6-20480"
+  disk {
+    boot = true
+  }
+}
+
+resource "google_compute_region_instance_group_manager" "web" {
+  region      = "us-central1"
+  target_size = 3
+  version {
+    instance_template = google_compute_instance_template.web.self_link_unique
+  }
+}
+
+resource "google_compute_instance_group_manager" "n2" {
+  zone        = "us-central1-a"
+  target_size = 2
+  version {
+    instance_template = google_compute_instance_template.n2.id
+  }
+}
+
+resource "google_compute_instance_group_manager" "autoscaled" {
+  zone = "us-central1-a"
+  version {
+    instance_template = google_compute_instance_template.web.id
+  }
+}
+"#,
+    );
+    // 3 VMs of e2-standard-2: 3 x (2 x $0.021811 + 8 GB x $0.002923) = 3 x $0.067006 an hour
+    // x 730 = $146.743; boot disks 3 x 20 GB pd-balanced x $0.10 = $6.00.
+    let web = "google_compute_region_instance_group_manager.web";
+    near(
+        component(&v, web, "vCPU") + component(&v, web, "memory"),
+        3.0 * 0.067006 * 730.0,
+    );
+    near(component(&v, web, "boot disk"), 6.0);
+    // 2 VMs of n2-custom-6-20480: 2 x $210.332 = $420.664; boot disks 2 x 10 GB pd-standard
+    // (both unset) x $0.04 = $0.80.
+    near(
+        resource(&v, "google_compute_instance_group_manager.n2"),
+        420.664 + 0.80,
+    );
+    // Sized by an autoscaler (no target_size): reported, not counted as zero.
+    let unpriced = v["unpriced"].to_string();
+    assert!(
+        unpriced.contains("google_compute_instance_group_manager.autoscaled"),
+        "{unpriced}"
+    );
+}

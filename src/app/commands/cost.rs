@@ -16,6 +16,19 @@ pub fn run(args: CostArgs, global: &Global, out: &mut Out) -> CommandResult {
     if args.actual.actual {
         return super::cost_actual::run(args, global, out);
     }
+    if args.coverage {
+        let prices = crate::cost::price::PriceList::builtin();
+        let catalog = crate::classify::catalog::Catalog::builtin();
+        let coverage: Vec<_> = ["aws", "google", "google-beta", "azurerm", "azapi"]
+            .iter()
+            .map(|p| crate::cost::coverage::price_coverage(&prices, catalog, p))
+            .collect();
+        match args.format {
+            CostFormat::Json => out.json(&coverage),
+            _ => out.line(crate::cost::coverage::coverage_text(&coverage)),
+        }
+        return Ok((Exit::Ok, Vec::new()));
+    }
     let settings = Settings::resolve(global, args.dir.clone(), args.env.clone())?;
     let a = settings.analyse()?;
     let estimate = estimate(&a, &settings, &args)?;
