@@ -123,7 +123,7 @@ impl Evaluator {
             };
             let args = evaluate_body(&expander, &ri.at, &body);
             let refs = e.references(&expander, &ri.at, &body)?;
-            let region = instance_region(&expander, &ri, kind, &args);
+            let region = instance_region(&expander, &ri, kind, &args, &refs);
             e.instances.push(Instance {
                 address: ri.address,
                 config_address: ri.config_address,
@@ -228,13 +228,14 @@ impl Evaluator {
     }
 }
 
-/// The region of one instance: its own region argument, else the `region` of the provider
-/// configuration it uses (its `provider` meta-argument, or the default one of its type's prefix).
+/// The region of one instance ([`super::region::of_instance`]): its own region argument or
+/// the resource it references for it, else the `region` of the provider configuration it uses (its `provider` meta-argument, or the default one of its type's prefix).
 fn instance_region(
     expander: &Expander<'_>,
     ri: &crate::eval::instances::ResourceInstance<'_>,
     kind: &str,
     args: &Map<String, Value>,
+    refs: &Map<String, Value>,
 ) -> Option<String> {
     let provider = ri
         .item
@@ -245,7 +246,7 @@ fn instance_region(
         Some(crate::eval::Value::String(s)) => Some(s),
         _ => None,
     };
-    super::region::of_instance(kind, args, configured.as_deref())
+    super::region::of_instance(kind, args, refs, configured.as_deref())
 }
 
 /// Reads and parses one file and keeps the resource blocks `keep` asks for (a later block of the

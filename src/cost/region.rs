@@ -22,6 +22,11 @@ const REGION_ARGUMENTS: &[(&str, &[&str])] = &[
 /// Any other provider: whichever of these it sets.
 const OTHER_REGION_ARGUMENTS: &[&str] = &["region", "location", "zone"];
 
+/// Arguments that reference the resource whose region a resource shares, per provider prefix,
+/// read when the resource names no region of its own: an Azure resource without `location`
+/// (a container app, a database) is where its resource group is.
+const REGION_HOLDERS: &[(&str, &[&str])] = &[("azurerm", &["resource_group_name"])];
+
 /// The provider prefix of a resource type: `aws`, `google`, `azurerm` (the part before the
 /// first `_`), which is also the name of its default provider configuration.
 pub fn provider_prefix(resource_type: &str) -> &str {
@@ -52,11 +57,15 @@ fn zone_region(zone: &str) -> Option<&str> {
     is_zone.then_some(region)
 }
 
-/// The region a resource instance is priced in: its own region argument, else its provider
-/// configuration's `region`, else none (the prices' base region).
+/// The region a resource instance is priced in: its own region argument, or the same argument
+/// of the resource it references there (`location = azurerm_resource_group.main.location`),
+/// else the region of the resource a holder argument references (`resource_group_name`), else
+/// its provider configuration's `region`, else none (the prices' base region). `refs` maps an
+/// argument to the evaluated arguments of the resource it references.
 pub fn of_instance(
     resource_type: &str,
     args: &Map<String, Value>,
+    refs: &Map<String, Value>,
     provider_region: Option<&str>,
 ) -> Option<String> {
     let prefix = provider_prefix(resource_type);
@@ -64,9 +73,28 @@ pub fn of_instance(
         .iter()
         .find(|(p, _)| *p == prefix)
         .map_or(OTHER_REGION_ARGUMENTS, |(_, names)| names);
+    let referenced = |arg: &str, name: &str| {
+        refs.get(arg)
+            .and_then(|r| r.as_object())
+            .and_then(|r| r.get(name))
+            .and_then(Value::as_str)
+    };
+    let holders = REGION_HOLDERS
+        .iter()
+        .find(|(p, _)| *p == prefix)
+        .map_or(&[][..], |(_, h)| h);
     names
         .iter()
-        .find_map(|name| args.get(*name).and_then(Value::as_str))
+        .find_map(|name| {
+            args.get(*name)
+                .and_then(Value::as_str)
+                .or_else(|| referenced(name, name))
+        })
+        .or_else(|| {
+            holders
+                .iter()
+                .find_map(|h| names.iter().find_map(|name| referenced(h, name)))
+        })
         .or(provider_region)
         .map(normalise)
         .filter(|r| !r.is_empty())
@@ -235,11 +263,17 @@ mod tests {
     fn a_resource_s_own_region_argument_wins_over_its_provider() {
         let a = args(&[("region", "eu-central-1")]);
         assert_eq!(
-            of_instance("aws_nat_gateway", &a, Some("eu-west-1")).as_deref(),
+            of_instance("aws_nat_gateway", &a, &Map::new(), Some("eu-west-1")).as_deref(),
             Some("eu-central-1")
         );
         assert_eq!(
-            of_instance("aws_nat_gateway", &Map::new(), Some("eu-west-1")).as_deref(),
+            of_instance(
+                "aws_nat_gateway",
+                &Map::new(),
+                &Map::new(),
+                Some("eu-west-1")
+            )
+            .as_deref(),
             Some("eu-west-1")
         );
     }
@@ -248,19 +282,57 @@ mod tests {
     fn a_google_zone_is_priced_in_its_region() {
         let a = args(&[("zone", "europe-west1-b")]);
         assert_eq!(
-            of_instance("google_compute_instance", &a, Some("us-central1")).as_deref(),
+            of_instance(
+                "google_compute_instance",
+                &a,
+                &Map::new(),
+                Some("us-central1")
+            )
+            .as_deref(),
             Some("europe-west1")
         );
         // A region argument comes first; a regional location stays as it is.
         let a = args(&[("region", "asia-east1"), ("zone", "europe-west1-b")]);
         assert_eq!(
-            of_instance("google_compute_address", &a, None).as_deref(),
+            of_instance("google_compute_address", &a, &Map::new(), None).as_deref(),
             Some("asia-east1")
         );
         let a = args(&[("location", "europe-west4")]);
         assert_eq!(
-            of_instance("google_container_cluster", &a, None).as_deref(),
+            of_instance("google_container_cluster", &a, &Map::new(), None).as_deref(),
             Some("europe-west4")
+        );
+    }
+
+    #[test]
+    fn an_azure_resource_is_where_the_resource_it_references_is() {
+        let group = Value::Object(args(&[("location", "North Europe")]));
+        // `location = azurerm_resource_group.main.location`: the argument is the group's.
+        let refs: Map<String, Value> = [("location".to_string(), group.clone())]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            of_instance("azurerm_nat_gateway", &Map::new(), &refs, None).as_deref(),
+            Some("northeurope")
+        );
+        // No location of its own (a container app): where its resource group is.
+        let refs: Map<String, Value> = [("resource_group_name".to_string(), group)]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            of_instance("azurerm_container_app", &Map::new(), &refs, None).as_deref(),
+            Some("northeurope")
+        );
+        // Its own location still comes first.
+        let own = args(&[("location", "uksouth")]);
+        assert_eq!(
+            of_instance("azurerm_container_app", &own, &refs, None).as_deref(),
+            Some("uksouth")
+        );
+        // Other providers have no holder argument.
+        assert_eq!(
+            of_instance("google_sql_database_instance", &Map::new(), &refs, None),
+            None
         );
     }
 
@@ -268,7 +340,7 @@ mod tests {
     fn an_azure_display_name_is_normalised() {
         let a = args(&[("location", "West Europe")]);
         assert_eq!(
-            of_instance("azurerm_linux_virtual_machine", &a, None).as_deref(),
+            of_instance("azurerm_linux_virtual_machine", &a, &Map::new(), None).as_deref(),
             Some("westeurope")
         );
         assert_eq!(normalise("East US 2"), "eastus2");
@@ -276,9 +348,15 @@ mod tests {
 
     #[test]
     fn no_region_anywhere_is_none_and_aws_location_is_not_a_region() {
-        assert_eq!(of_instance("aws_nat_gateway", &Map::new(), None), None);
+        assert_eq!(
+            of_instance("aws_nat_gateway", &Map::new(), &Map::new(), None),
+            None
+        );
         let a = args(&[("location", "EqDC2")]);
-        assert_eq!(of_instance("aws_dx_connection", &a, None), None);
+        assert_eq!(
+            of_instance("aws_dx_connection", &a, &Map::new(), None),
+            None
+        );
         assert_eq!(normalise("us-east-1"), "us-east-1");
     }
 
