@@ -693,7 +693,7 @@ group("unpriced", U_USAGE, [
     "google_bigquery_datapolicy_data_policy", "google_bigquery_datapolicyv2_data_policy",
     "google_storage_bucket_object", "google_container_registry", "google_storage_anywhere_cache", "google_storage_batch_operations_job", "google_storage_transfer_job",
     "google_storage_transfer_agent_pool", "google_storage_insights_*", "google_compute_packet_mirroring",
-    "google_firestore_*", "google_firebase_database_instance", "google_firebase_storage_bucket", "google_firebase_storage_default_bucket",
+    "google_firestore_*", "google_datastore_index", "google_firebase_database_instance", "google_firebase_storage_bucket", "google_firebase_storage_default_bucket",
     "google_firebase_hosting_*", "google_firebase_app_hosting_*", "google_firebase_data_connect_service", "google_firebase_extensions_instance",
     "google_dataflow_job", "google_dataflow_flex_template_job", "google_dataproc_batch", "google_dataproc_job", "google_dataproc_session_template",
     "google_dataproc_workflow_template", "google_cloudbuild_trigger", "google_monitoring_uptime_check_config", "google_monitoring_metric_descriptor",

@@ -370,6 +370,11 @@ impl Catalog {
             .collect()
     }
 
+    /// Every type the catalog names exactly (globs and generic types aside).
+    pub fn exact_types(&self) -> impl Iterator<Item = &str> {
+        self.types.exact.keys().map(String::as_str)
+    }
+
     pub fn len(&self) -> usize {
         self.types.exact.len() + self.types.globs.len() + self.keyed.len()
     }

@@ -20,6 +20,16 @@ pub struct PriceCoverage {
     pub missing: Vec<String>,
 }
 
+/// Coverage of every provider the catalog has a type list for, except those whose list holds
+/// no resource types (ARM's resource type strings).
+pub fn every_provider(prices: &PriceList, catalog: &Catalog) -> Vec<PriceCoverage> {
+    PROVIDER_LISTS
+        .iter()
+        .map(|(provider, _)| price_coverage(prices, catalog, provider))
+        .filter(|c| c.summary_total() > 0)
+        .collect()
+}
+
 /// Coverage of `provider`'s type list (`aws`, `google`, `google-beta`, `azurerm`, ...), over
 /// the types the classification catalog knows.
 pub fn price_coverage(prices: &PriceList, catalog: &Catalog, provider: &str) -> PriceCoverage {
@@ -30,11 +40,24 @@ pub fn price_coverage(prices: &PriceList, catalog: &Catalog, provider: &str) -> 
     let Some((_, text)) = PROVIDER_LISTS.iter().find(|(p, _)| *p == provider) else {
         return out;
     };
-    let types = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter(|t| catalog.knows(t));
+    // The provider's list, and the types of its prefix the catalog names although no list has
+    // them (older or renamed ones): a report must explain every type tfscope classifies.
+    let listed = |text: &'static str| {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    };
+    let in_any_list: std::collections::BTreeSet<&str> =
+        PROVIDER_LISTS.iter().flat_map(|(_, t)| listed(t)).collect();
+    let prefix = format!("{}_", provider.split('-').next().unwrap_or(provider));
+    let types: std::collections::BTreeSet<&str> = listed(text)
+        .chain(
+            catalog
+                .exact_types()
+                .filter(|t| t.starts_with(&prefix) && !in_any_list.contains(t)),
+        )
+        .filter(|t| catalog.knows(t))
+        .collect();
     for t in types {
         let name = t.to_string();
         if prices.for_type(t).next().is_some() {
@@ -54,6 +77,14 @@ pub fn price_coverage(prices: &PriceList, catalog: &Catalog, provider: &str) -> 
 }
 
 impl PriceCoverage {
+    /// How many types it covers.
+    fn summary_total(&self) -> usize {
+        self.priced.len()
+            + self.free.len()
+            + self.unpriced.values().map(Vec::len).sum::<usize>()
+            + self.missing.len()
+    }
+
     /// `priced P, free F, unpriced U, missing M` for notes and test output.
     pub fn summary(&self) -> String {
         let unpriced: usize = self.unpriced.values().map(Vec::len).sum();

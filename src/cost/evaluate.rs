@@ -366,10 +366,12 @@ fn evaluate_body(expander: &Expander<'_>, at: &InstanceAt, body: &Body) -> Map<S
     for structure in body.iter() {
         match structure {
             Structure::Attribute(a) => {
+                // An argument set to null is unset, as in Terraform: prices see the default.
                 if let Some(v) = expander
                     .evaluate_at(at, &a.expr)
                     .ok()
                     .and_then(|v| v.to_hcl_known())
+                    .filter(|v| !v.is_null())
                 {
                     out.insert(a.key.as_str().to_string(), v);
                 }

@@ -8,6 +8,7 @@ use crate::app::args::{CostArgs, CostFormat};
 use crate::app::exit::Exit;
 use crate::app::printer::Out;
 use crate::app::settings::{Global, Settings};
+use crate::classify::catalog::Catalog;
 use crate::cost::estimate::Estimate;
 use crate::cost::{down_scope, estimate_root, infracost, render, Options};
 use crate::error::Error;
@@ -18,11 +19,7 @@ pub fn run(args: CostArgs, global: &Global, out: &mut Out) -> CommandResult {
     }
     if args.coverage {
         let prices = crate::cost::price::PriceList::builtin();
-        let catalog = crate::classify::catalog::Catalog::builtin();
-        let coverage: Vec<_> = ["aws", "google", "google-beta", "azurerm", "azapi"]
-            .iter()
-            .map(|p| crate::cost::coverage::price_coverage(&prices, catalog, p))
-            .collect();
+        let coverage = crate::cost::coverage::every_provider(&prices, Catalog::builtin());
         match args.format {
             CostFormat::Json => out.json(&coverage),
             _ => out.line(crate::cost::coverage::coverage_text(&coverage)),
