@@ -322,6 +322,8 @@ struct ModuleIndex {
     /// ("" or "data", type, name)
     resources: HashMap<(bool, String, String), usize>,
     calls: HashMap<String, usize>,
+    /// Provider configurations by the name resources use: `aws`, or `aws.west` for an alias.
+    providers: HashMap<String, usize>,
 }
 
 struct ModuleInstance {
@@ -380,6 +382,7 @@ impl<'c> Expander<'c> {
                     outputs: HashMap::new(),
                     resources: HashMap::new(),
                     calls: HashMap::new(),
+                    providers: HashMap::new(),
                 };
                 for (i, item) in m.items.iter().enumerate() {
                     match &item.kind {
@@ -407,7 +410,13 @@ impl<'c> Expander<'c> {
                         ItemKind::Module(call) => {
                             ix.calls.insert(call.name.clone(), i);
                         }
-                        ItemKind::Provider { .. } => {}
+                        ItemKind::Provider { name, alias } => {
+                            let key = match alias {
+                                Some(a) => format!("{name}.{a}"),
+                                None => name.clone(),
+                            };
+                            ix.providers.entry(key).or_insert(i);
+                        }
                     }
                 }
                 (m.path.clone(), ix)
@@ -755,13 +764,7 @@ impl<'c> Expander<'c> {
         loop {
             let inst = self.inst(i);
             let ix = &self.index[&inst.path];
-            let block = ix.items.iter().find(|item| match &item.kind {
-                ItemKind::Provider { name: n, alias } => match alias {
-                    Some(a) => name == format!("{n}.{a}"),
-                    None => name == *n,
-                },
-                _ => false,
-            });
+            let block = ix.providers.get(&name).map(|&n| &ix.items[n]);
             if let Some(block) = block {
                 let expr = block.kept.get(argument)?;
                 let scope = Scope {
