@@ -101,3 +101,42 @@ pub fn classified(dir: &str) -> Vec<(String, String, bool)> {
         })
         .collect()
 }
+
+/// Fails unless every line the README shows after `$ COMMAND` (up to the end of its code
+/// block, `...` and blank lines aside) is a line of `report`: README examples stay true.
+pub fn assert_readme_shows(command: &str, report: &str) {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md reads");
+    let example = readme
+        .split(&format!("$ {command}\n"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("README shows no `$ {command}` example"))
+        .split("```")
+        .next()
+        .unwrap_or_default();
+    let shown: Vec<&str> = example
+        .lines()
+        .filter(|l| !l.trim().is_empty() && l.trim() != "...")
+        .collect();
+    assert!(shown.len() > 5, "README example of `{command}`: {shown:?}");
+    for line in shown {
+        assert!(
+            report.lines().any(|l| l == line),
+            "README line {line:?} is not in the report of `{command}`:\n{report}"
+        );
+    }
+}
+
+/// The monthly figure of `name` in a cost JSON report's `list` (`scopes` by `scope`,
+/// `schedules` by `name`), under `field`.
+pub fn cost_figure(v: &serde_json::Value, list: &str, name: &str, field: &str) -> f64 {
+    let key = if list == "scopes" { "scope" } else { "name" };
+    v[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {list} in {v}"))
+        .iter()
+        .find(|s| s[key] == name)
+        .unwrap_or_else(|| panic!("no {name} in {list}: {v}"))[field]
+        .as_f64()
+        .unwrap()
+}

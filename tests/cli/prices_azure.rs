@@ -289,23 +289,9 @@ fn azure_fixture_cost_report() {
     assert!(!text.contains("the price catalog does not list"), "{text}");
     let json = tfscope(&["cost", "--format", "json", &dir]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
-    let runtime = v["scopes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["scope"] == "runtime")
-        .unwrap()["monthly"]
-        .as_f64()
-        .unwrap();
+    let runtime = crate::cost_figure(&v, "scopes", "runtime", "monthly");
     assert!(runtime > 0.0, "{v}");
-    let nights = v["schedules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "nights")
-        .unwrap()["savings"]
-        .as_f64()
-        .unwrap();
+    let nights = crate::cost_figure(&v, "schedules", "nights", "savings");
     assert!(nights > 0.0, "{v}");
     // West Europe (var.location): Log Analytics has an exact figure, 10 GB x $2.99 = $29.90;
     // the PostgreSQL server the region's factor, $0.017 x 730 h x 1.152 = $14.30.
@@ -338,22 +324,5 @@ fn azure_fixture_cost_report() {
     );
     assert_snapshot!(result(&out));
     // The README's example is this report, shortened with `...`: every line it shows is here.
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let example = readme
-        .split("$ tfscope cost tests/fixtures/cost_azure\n")
-        .nth(1)
-        .expect("README shows the Azure example")
-        .split("```")
-        .next()
-        .unwrap();
-    for line in example
-        .lines()
-        .filter(|l| !l.trim().is_empty() && l.trim() != "...")
-    {
-        assert!(
-            text.lines().any(|t| t == line),
-            "README line not in the report: {line:?}\n{text}"
-        );
-    }
+    crate::assert_readme_shows("tfscope cost tests/fixtures/cost_azure", &text);
 }

@@ -137,22 +137,10 @@ fn the_google_fixture_is_priced_by_hand() {
     // Everything in the fixture is priced or free: nothing is left out of the totals.
     assert_eq!(v["unpriced"], serde_json::json!([]), "{v}");
     // Runtime costs something, and tearing it down at night saves.
-    let runtime = v["scopes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["scope"] == "runtime")
-        .unwrap()["monthly"]
-        .as_f64()
-        .unwrap();
+    let runtime = crate::cost_figure(&v, "scopes", "runtime", "monthly");
     assert!(runtime > 0.0, "{v}");
-    let nights = v["schedules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "nights")
-        .unwrap();
-    assert!(nights["savings"].as_f64().unwrap() > 0.0, "{nights}");
+    let nights = crate::cost_figure(&v, "schedules", "nights", "savings");
+    assert!(nights > 0.0, "{v}");
 }
 
 /// Prices a configuration written to a temporary directory.
@@ -310,24 +298,10 @@ fn google_fixture_dev() {
 fn the_readme_google_example_matches_the_report() {
     let out = tfscope(&["cost", FIXTURE, "--env", "dev"]);
     assert_eq!(code(&out), 0, "{}", result(&out));
-    let report = stdout(&out);
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let example = readme
-        .split("$ tfscope cost tests/fixtures/cost_google --env dev\n")
-        .nth(1)
-        .expect("README shows the Google example");
-    let shown: Vec<&str> = example
-        .lines()
-        .take_while(|l| l.trim() != "..." && !l.starts_with("```"))
-        .collect();
-    assert!(shown.len() > 5, "{shown:?}");
-    for line in shown {
-        assert!(
-            report.lines().any(|l| l == line),
-            "README line {line:?} is not in:\n{report}"
-        );
-    }
+    crate::assert_readme_shows(
+        "tfscope cost tests/fixtures/cost_google --env dev",
+        &stdout(&out),
+    );
 }
 
 #[test]
