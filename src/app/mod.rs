@@ -49,6 +49,7 @@ fn dispatch(command: Command, global: &Global, out: &mut Out) -> CommandResult {
         Command::Down(args) => commands::up_down::down(args, global, out),
         Command::Verify(args) => commands::verify::run(args, global, out),
         Command::Status(args) => commands::status::run(args, global, out),
+        Command::Graph(args) => commands::graph::run(args, global, out),
         Command::Render(args) => commands::render::run(args, global, out),
         Command::Cost(args) => commands::cost::run(args, global, out),
         Command::Schedule(args) => commands::schedule::run(args, global, out),

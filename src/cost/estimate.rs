@@ -51,6 +51,10 @@ pub struct ResourceCost {
     /// `global`, `factor 1.08`, `base: no figure for REGION` or `base: no region set`.
     pub region_basis: String,
     pub monthly: f64,
+    /// `monthly` before rounding, so that totals over resources (the graph's per scope) add
+    /// up to the report's.
+    #[serde(skip)]
+    pub monthly_exact: f64,
     pub components: Vec<Component>,
 }
 
@@ -195,6 +199,7 @@ fn resource_cost(inst: &Instance, scope: String, components: Vec<Component>) -> 
         region: inst.region.clone(),
         region_basis: basis.describe(inst.region.as_deref()),
         monthly: round(components.iter().map(|c| c.monthly).sum()),
+        monthly_exact: components.iter().map(|c| c.monthly).sum(),
         components: components
             .into_iter()
             .map(|mut c| {

@@ -533,6 +533,59 @@ module "m" {
     }
 
     #[test]
+    fn grouped_deps_agree_with_unit_deps_through_hubs_and_providers() {
+        let g = graph_of(&[
+            (
+                "main.tf",
+                r#"
+resource "aws_iam_role" "deployer" {}
+resource "aws_vpc" "v" {}
+provider "aws" {
+  alias = "deploy"
+  assume_role { role_arn = aws_iam_role.deployer.arn }
+}
+module "net" {
+  source = "./m"
+  vpc    = aws_vpc.v.id
+}
+module "app" {
+  source     = "./m"
+  providers  = { aws = aws.deploy }
+  vpc        = aws_vpc.v.id
+  depends_on = [module.net]
+}
+resource "aws_s3_bucket" "after" { depends_on = [module.app, aws_iam_role.deployer] }
+"#,
+            ),
+            (
+                "m/main.tf",
+                "variable \"vpc\" {}\nresource \"aws_subnet\" \"s\" { vpc_id = var.vpc }\nresource \"aws_s3_bucket\" \"b\" { bucket = aws_subnet.s.id }\n",
+            ),
+        ])
+        .unwrap();
+        let grouped = g.grouped_deps(|u| Some(u.index()));
+        for u in g.unit_ids() {
+            let expected: BTreeMap<usize, EdgeKind> = g
+                .unit_deps(u)
+                .into_iter()
+                .map(|(d, k)| (d.index(), k))
+                .collect();
+            assert_eq!(grouped[u.index()], expected, "{}", g.units[u].address);
+        }
+        // Hubs were involved: module.app's bucket depends on everything in module.net.
+        let b = g.find("module.app.aws_s3_bucket.b").unwrap();
+        assert!(grouped[b.index()].len() >= 3, "{:?}", grouped[b.index()]);
+        // Grouping: one group per module, the root left out.
+        let by_module =
+            g.grouped_deps(|d| (!g.units[d].module.is_root()).then(|| g.units[d].module.0.len()));
+        let after = g.find("aws_s3_bucket.after").unwrap();
+        assert_eq!(
+            by_module[after.index()].keys().copied().collect::<Vec<_>>(),
+            [1]
+        );
+    }
+
+    #[test]
     fn iterator_and_meta_references_are_not_edges() {
         let g = graph_of(&[(
             "main.tf",

@@ -62,6 +62,51 @@ impl ResourceGraph {
         out
     }
 
+    /// Every unit's direct dependencies gathered into groups: `group(d)` names the group of
+    /// unit `d` (`None`: leave it out), and each unit gets the groups it depends on directly,
+    /// looking through hubs, with the weakest edge kind on the strongest path, as
+    /// [`ResourceGraph::unit_deps`] gives it per unit. What lies behind a hub is gathered once,
+    /// so a `depends_on = [module.m]` on many calls costs one pass over `m`, not one per pair.
+    pub fn grouped_deps(
+        &self,
+        group: impl Fn(UnitId) -> Option<usize>,
+    ) -> Vec<BTreeMap<usize, EdgeKind>> {
+        let mut memo: HashMap<usize, BTreeMap<usize, EdgeKind>> = HashMap::new();
+        (0..self.units.len())
+            .map(|u| self.gather(u, &group, &mut memo))
+            .collect()
+    }
+
+    /// The groups node `n` depends on directly (see [`ResourceGraph::grouped_deps`]).
+    fn gather(
+        &self,
+        n: usize,
+        group: &impl Fn(UnitId) -> Option<usize>,
+        memo: &mut HashMap<usize, BTreeMap<usize, EdgeKind>>,
+    ) -> BTreeMap<usize, EdgeKind> {
+        let mut out: BTreeMap<usize, EdgeKind> = BTreeMap::new();
+        let keep = |g: usize, k: EdgeKind, out: &mut BTreeMap<usize, EdgeKind>| {
+            let e = out.entry(g).or_insert(k);
+            *e = (*e).min(k);
+        };
+        for (&t, &k) in &self.deps[n] {
+            if self.is_unit(t) {
+                if let Some(g) = group(UnitId(t)) {
+                    keep(g, k, &mut out);
+                }
+                continue;
+            }
+            if !memo.contains_key(&t) {
+                let behind = self.gather(t, group, memo);
+                memo.insert(t, behind);
+            }
+            for (&g, &via) in &memo[&t] {
+                keep(g, k.max(via), &mut out);
+            }
+        }
+        out
+    }
+
     /// Units reachable from `seeds` along `direction` (not including the seeds unless reached
     /// again); `value_only` follows only value edges.
     pub fn reach(

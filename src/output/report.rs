@@ -17,7 +17,7 @@ use crate::target::explain::Explanation;
 use crate::target::plan::Plan;
 
 /// `1 resource`, `2 resources`.
-fn count(n: usize, noun: &str) -> String {
+pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
@@ -471,7 +471,22 @@ fn action_word(action: crate::target::Action) -> &'static str {
 }
 
 pub fn plan_markdown(plan: &Plan) -> String {
-    render_markdown("plan.md", "plan", plan)
+    plan_markdown_with_graphs(plan, &[])
+}
+
+/// The Mermaid graph of what one phase touches, for the markdown plan, or why there is none.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PhaseGraph {
+    pub mermaid: Option<String>,
+    pub note: Option<String>,
+}
+
+/// [`plan_markdown`] with the graph of each phase (`graphs[i]` for the i-th phase).
+pub fn plan_markdown_with_graphs(plan: &Plan, graphs: &[PhaseGraph]) -> String {
+    let mut context = tera::Context::new();
+    context.insert("plan", plan);
+    context.insert("graphs", graphs);
+    crate::output::templates::render("plan.md", &context)
 }
 
 pub fn check_text(findings: &[Finding]) -> String {

@@ -92,23 +92,90 @@ pub fn explain(
     address: &str,
 ) -> Result<Explanation, Error> {
     let u = find(graph, address)?;
-    let unit = &graph.units[u];
-    let related = |edges: &std::collections::BTreeMap<UnitId, EdgeKind>| {
-        edges
-            .iter()
-            .map(|(&d, &via)| Related {
-                address: graph.units[d].address.clone(),
-                scope: class.scope_name(d).to_string(),
-                via,
+    Ok(ScopeEffects::compute(graph, class).explain(u))
+}
+
+/// What bringing each scope up and down selects, computed once: explaining many units (the
+/// graph picture explains every node) costs one targeting pass per scope, not per unit.
+pub struct ScopeEffects<'g> {
+    graph: &'g ResourceGraph,
+    class: &'g Classification,
+    /// Per scope, in order: its name, what `up` selects and what `down` selects.
+    scopes: Vec<(
+        crate::classify::config::ScopeId,
+        String,
+        target::Targets,
+        target::Targets,
+    )>,
+}
+
+impl<'g> ScopeEffects<'g> {
+    pub fn compute(graph: &'g ResourceGraph, class: &'g Classification) -> ScopeEffects<'g> {
+        let scopes = class
+            .each_scope()
+            .map(|(k, name)| {
+                let (want, allowed) =
+                    target::wanted(graph, class, Selection::Scope(k), Action::Apply);
+                let up = target::compute(graph, want, allowed, Action::Apply, false);
+                let (want, allowed) =
+                    target::wanted(graph, class, Selection::Scope(k), Action::Destroy);
+                let down = target::compute(graph, want, allowed, Action::Destroy, false);
+                (k, name.clone(), up, down)
             })
-            .collect::<Vec<_>>()
-    };
-    let mut effects = Vec::new();
-    for (k, name) in class.each_scope() {
-        let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), Action::Apply);
-        let up_t = target::compute(graph, want, allowed, Action::Apply, false);
-        let (want, allowed) = target::wanted(graph, class, Selection::Scope(k), Action::Destroy);
-        let down_t = target::compute(graph, want, allowed, Action::Destroy, false);
+            .collect();
+        ScopeEffects {
+            graph,
+            class,
+            scopes,
+        }
+    }
+
+    /// The explanation of unit `u`.
+    pub fn explain(&self, u: UnitId) -> Explanation {
+        let (graph, class) = (self.graph, self.class);
+        let unit = &graph.units[u];
+        let related = |edges: &std::collections::BTreeMap<UnitId, EdgeKind>| {
+            edges
+                .iter()
+                .map(|(&d, &via)| Related {
+                    address: graph.units[d].address.clone(),
+                    scope: class.scope_name(d).to_string(),
+                    via,
+                })
+                .collect::<Vec<_>>()
+        };
+        let effects = self
+            .scopes
+            .iter()
+            .map(|(k, name, up_t, down_t)| self.effect(u, *k, name, up_t, down_t))
+            .collect();
+        let c = &class.units[u];
+        Explanation {
+            address: unit.address.clone(),
+            kind: unit.kind,
+            resource_type: unit.resource_type.clone(),
+            scope: class.scope_name(u).to_string(),
+            reason: c.reason.clone(),
+            decision: c.decision.clone(),
+            stateful: c.stateful,
+            allow_destroy: c.allow_destroy,
+            location: unit.location.clone(),
+            dependencies: related(&graph.unit_deps(u)),
+            dependents: related(&graph.unit_dependents(u)),
+            effects,
+        }
+    }
+
+    /// What `up` and `down` of scope `k` do to unit `u`.
+    fn effect(
+        &self,
+        u: UnitId,
+        k: crate::classify::config::ScopeId,
+        name: &str,
+        up_t: &target::Targets,
+        down_t: &target::Targets,
+    ) -> Effect {
+        let unit = &self.graph.units[u];
         let verb = if unit.kind == UnitKind::Data {
             "read"
         } else {
@@ -124,37 +191,22 @@ pub fn explain(
         let down = if unit.kind == UnitKind::Data {
             "not destroyed (data source)".to_string()
         } else if down_t.want.contains(&u) {
-            if class.units[u].scope == k {
+            if self.class.units[u].scope == k {
                 format!("destroyed: it is in {name}")
             } else {
-                format!("destroyed: {} comes after {name}", class.scope_name(u))
+                format!("destroyed: {} comes after {name}", self.class.scope_name(u))
             }
         } else if down_t.closure.contains(&u) {
             "destroyed: it depends on something in that scope".to_string()
         } else {
             "kept".to_string()
         };
-        effects.push(Effect {
-            scope: name.clone(),
+        Effect {
+            scope: name.to_string(),
             up,
             down,
-        });
+        }
     }
-    let c = &class.units[u];
-    Ok(Explanation {
-        address: unit.address.clone(),
-        kind: unit.kind,
-        resource_type: unit.resource_type.clone(),
-        scope: class.scope_name(u).to_string(),
-        reason: c.reason.clone(),
-        decision: c.decision.clone(),
-        stateful: c.stateful,
-        allow_destroy: c.allow_destroy,
-        location: unit.location.clone(),
-        dependencies: related(&graph.unit_deps(u)),
-        dependents: related(&graph.unit_dependents(u)),
-        effects,
-    })
 }
 
 /// Finds a unit by address, accepting instance keys (`x.y["a"]`); suggests near matches.

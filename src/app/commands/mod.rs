@@ -8,6 +8,7 @@ pub mod classify;
 pub mod cost;
 pub mod cost_actual;
 pub mod explain;
+pub mod graph;
 pub mod mock_schema;
 pub mod plan;
 pub mod render;
