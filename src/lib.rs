@@ -29,6 +29,8 @@ pub mod run;
 
 pub mod output;
 
+pub mod diagram;
+
 pub mod cost;
 
 pub mod app;

@@ -1,0 +1,718 @@
+// tfscope graph viewer: reads the tfscope-graph/1 document embedded in the page, lays it out,
+// draws it as SVG and handles pan, zoom, scope filter, search and the details panel.
+// No libraries and no network. Layout is near-linear (a few sorts per container), so pages with
+// thousands of nodes stay usable.
+//
+// Layout, left to right in the direction dependencies flow:
+// - each scope is a horizontal band, in scope order from the top (base first), so edges that
+//   cross scopes run downwards;
+// - inside a band, each module is a box, nested as modules are; a box is laid out as one unit
+//   in its parent, so boxes never overlap;
+// - inside a band or box, items (resources and child boxes) get layers by longest path over the
+//   edges between them (dependencies left of dependents), then sweeps order each layer by the
+//   barycentre of the neighbours' heights and place it as close to them as overlaps allow.
+//
+// URL fragment: #search=TEXT, #scope=NAME[,NAME] (scopes shown) and #select=ADDRESS; the page
+// keeps it up to date. Results are in the DOM for tests: <body data-hits data-visible
+// data-ready>, and every node is <g class="node ..." data-address>, with class `hit` when it
+// matches the search and `hidden` when its scope is filtered out.
+(function () {
+  'use strict';
+
+  const G = JSON.parse(document.getElementById('graph-data').textContent);
+  const svg = document.getElementById('canvas');
+  const NS = svg.namespaceURI; // the SVG namespace, without writing its URL into the page
+  const viewport = document.getElementById('viewport');
+
+  // Geometry, in SVG units at zoom 1.
+  const NODE_H = 28, PAD = 10, ICON = 16, GAP_Y = 10, GAP_X = 56;
+  const BOX_PAD = 12, BOX_HEAD = 24, BAND_PAD = 24, BAND_HEAD = 52, BAND_GAP = 90;
+  const MAX_LABEL = 56; // characters drawn; the full address is in the tooltip and panel
+  const FONT = '12px system-ui, sans-serif', COST_FONT = '11px system-ui, sans-serif';
+  const CROSS = '#8250df', MISSING = '#cf222e';
+
+  // ---------------------------------------------------------------- model
+
+  const scopes = G.scopes.slice().sort((a, b) => a.rank - b.rank);
+  const scopeOf = new Map(scopes.map((s) => [s.name, s]));
+  const groupOf = new Map((G.groups || []).map((g) => [g.id, g]));
+  const nodes = G.nodes;
+  const nodeOf = new Map(nodes.map((n) => [n.id, n]));
+  // Edges whose ends are both in the document. `from` depends on `to`.
+  const edges = G.edges.filter((e) => nodeOf.has(e.from) && nodeOf.has(e.to));
+  for (const n of nodes) { n.deps = []; n.users = []; }
+  for (const e of edges) {
+    nodeOf.get(e.from).deps.push(e);
+    nodeOf.get(e.to).users.push(e);
+  }
+
+  // ---------------------------------------------------------------- measuring
+
+  const measure = (() => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    let current = '';
+    return (text, font) => {
+      if (font !== current) { ctx.font = font; current = font; }
+      return Math.ceil(ctx.measureText(text).width);
+    };
+  })();
+
+  const clip = (s) => (s.length > MAX_LABEL ? s.slice(0, MAX_LABEL - 1) + '…' : s);
+
+  // Deterministic money: $0.00 below $1,000, whole dollars with separators above.
+  function money(v) {
+    if (v === null || v === undefined) return '';
+    if (v < 1000) return '$' + v.toFixed(2);
+    return '$' + String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  }
+
+  function nodeLabel(n) {
+    let s = n.label || n.address;
+    if ((n.kind === 'module' || n.kind === 'opaque_module') && n.resources > 1) s += ' · ' + n.resources;
+    return clip(s);
+  }
+
+  for (const n of nodes) {
+    n.text = nodeLabel(n);
+    n.costText = G.cost ? money(n.monthly_usd) : '';
+    n.textW = measure(n.text, FONT);
+    n.w = PAD + (n.stateful ? ICON : 0) + n.textW +
+      (n.costText ? 10 + measure(n.costText, COST_FONT) : 0) +
+      (n.status === 'missing' ? ICON : 0) + PAD;
+    n.h = NODE_H;
+    n.key = n.id;
+  }
+
+  // ---------------------------------------------------------------- containers
+
+  // A container is a band (one per scope, group null) or a module box inside a band. Boxes are
+  // keyed by scope and group, so a module with resources in two scopes has a box in each band.
+  const containers = new Map();
+  function container(scope, group) {
+    const key = scope + '\u0000' + (group || '');
+    let c = containers.get(key);
+    if (c) return c;
+    const g = group ? groupOf.get(group) : null;
+    c = {
+      key: group || '', scope, group, label: g ? g.label : (group || scope),
+      nodes: [], boxes: [], parent: null, depth: 0, x: 0, y: 0, w: 0, h: 0,
+    };
+    containers.set(key, c);
+    if (group) {
+      // Unknown parents are tolerated: the box then sits directly in the band.
+      const parentGroup = g && g.parent && groupOf.has(g.parent) ? g.parent : null;
+      c.parent = container(scope, parentGroup);
+      c.parent.boxes.push(c);
+      c.depth = c.parent.depth + 1;
+    }
+    return c;
+  }
+  const bands = scopes.map((s) => container(s.name, null));
+  for (const n of nodes) {
+    if (!scopeOf.has(n.scope)) continue; // a scope the document does not list: not drawn
+    n.box = container(n.scope, n.group && groupOf.has(n.group) ? n.group : null);
+    n.box.nodes.push(n);
+  }
+  const drawn = nodes.filter((n) => n.box);
+  // Nodes by address too (#select= takes either); collapsed nodes share addresses, so ids win.
+  const addressOf = new Map(drawn.map((n) => [n.address, n]));
+  for (const n of drawn) addressOf.set(n.id, n);
+
+  // The item that stands for node n inside container c (n itself, or the box of c holding it).
+  function itemIn(n, c) {
+    let item = n, box = n.box;
+    while (box && box !== c) { item = box; box = box.parent; }
+    return box === c ? item : null;
+  }
+
+  // Lowest common container of two nodes, or null when they are in different bands.
+  function commonContainer(a, b) {
+    let x = a.box, y = b.box;
+    while (x.depth > y.depth) x = x.parent;
+    while (y.depth > x.depth) y = y.parent;
+    while (x !== y) { x = x.parent; y = y.parent; if (!x || !y) return null; }
+    return x;
+  }
+
+  // Edges between items of one container: dependency item -> dependent item, lifted once.
+  const localEdges = new Map(); // container -> [[dep, user]]
+  for (const e of edges) {
+    const user = nodeOf.get(e.from), dep = nodeOf.get(e.to);
+    if (!user.box || !dep.box) continue;
+    const c = commonContainer(user, dep);
+    if (c) {
+      const a = itemIn(dep, c), b = itemIn(user, c);
+      if (a !== b) {
+        if (!localEdges.has(c)) localEdges.set(c, []);
+        localEdges.get(c).push([a, b]);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- layered layout
+
+  const byKey = (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  const centre = (it) => it.y + it.h / 2;
+  const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+  // Lays out the items of container c (its child boxes must be laid out already), setting
+  // each item's x and y relative to c's content origin; returns the content's width and height.
+  function layoutItems(c) {
+    const items = c.nodes.concat(c.boxes).sort(byKey);
+    if (!items.length) return [0, 0];
+    const index = new Map(items.map((it, i) => [it, i]));
+    const preds = items.map(() => []), succs = items.map(() => []);
+    const seen = new Set();
+    for (const [a, b] of localEdges.get(c) || []) {
+      const i = index.get(a), j = index.get(b), k = i * items.length + j;
+      if (seen.has(k)) continue;
+      seen.add(k); preds[j].push(i); succs[i].push(j);
+    }
+
+    // Topological order by iterative depth-first search in key order; an edge back into the
+    // current path (a cycle between modules) is ignored for layering.
+    const state = new Uint8Array(items.length); // 0 new, 1 on path, 2 done
+    const order = [], back = new Set();
+    for (let s = 0; s < items.length; s++) {
+      if (state[s]) continue;
+      const stack = [[s, 0]];
+      state[s] = 1;
+      while (stack.length) {
+        const top = stack[stack.length - 1], [v, k] = top;
+        if (k < succs[v].length) {
+          top[1]++;
+          const w = succs[v][k];
+          if (state[w] === 1) back.add(v * items.length + w);
+          else if (state[w] === 0) { state[w] = 1; stack.push([w, 0]); }
+        } else { state[v] = 2; order.push(v); stack.pop(); }
+      }
+    }
+    order.reverse();
+
+    // Longest path from the sources; then sources move right, next to their first dependent.
+    const layer = new Int32Array(items.length);
+    for (const v of order) for (const w of succs[v]) {
+      if (!back.has(v * items.length + w)) layer[w] = Math.max(layer[w], layer[v] + 1);
+    }
+    for (let i = order.length - 1; i >= 0; i--) {
+      const v = order[i];
+      if (preds[v].length || !succs[v].length) continue;
+      layer[v] = Math.max(layer[v], Math.min(...succs[v].map((w) => layer[w])) - 1);
+    }
+    const layers = [];
+    items.forEach((it, i) => { (layers[layer[i]] = layers[layer[i]] || []).push(i); });
+    for (let l = 0; l < layers.length; l++) layers[l] = layers[l] || [];
+
+    // Places one layer: sort by wanted centre (items without one keep their order, after the
+    // others), stack without overlap, then shift the column to sit on its wanted centres.
+    function place(col, wanted) {
+      const keyed = col.map((i, pos) => ({ i, pos, want: wanted(i) }));
+      keyed.sort((a, b) => {
+        const aw = isNaN(a.want), bw = isNaN(b.want);
+        if (aw !== bw) return aw ? 1 : -1;
+        return (aw ? 0 : a.want - b.want) || a.pos - b.pos;
+      });
+      let bottom = -Infinity, drift = 0, anchored = 0;
+      for (const { i, want } of keyed) {
+        const it = items[i];
+        const y = isNaN(want) ? bottom + GAP_Y : Math.max(want - it.h / 2, bottom + GAP_Y);
+        it.y = isFinite(y) ? y : 0;
+        bottom = it.y + it.h;
+        if (!isNaN(want)) { drift += want - centre(it); anchored++; }
+      }
+      const shift = anchored ? drift / anchored : 0;
+      for (const { i } of keyed) items[i].y += shift;
+      return keyed.map((k) => k.i);
+    }
+    const around = (list) => (i) => (list[i].length ? mean(list[i].map((j) => centre(items[j]))) : NaN);
+
+    // Sweep right (by dependencies), left (by dependents), right again.
+    for (let l = 0; l < layers.length; l++) layers[l] = place(layers[l], around(preds));
+    for (let l = layers.length - 2; l >= 0; l--) {
+      layers[l] = place(layers[l], (i) => {
+        const ys = succs[i].map((j) => centre(items[j]));
+        return ys.length ? mean(ys) : centre(items[i]);
+      });
+    }
+    for (let l = 1; l < layers.length; l++) layers[l] = place(layers[l], around(preds));
+
+    // Columns left to right; the content starts at y 0.
+    let x = 0, top = Infinity, bottom = -Infinity;
+    for (const col of layers) {
+      let width = 0;
+      for (const i of col) {
+        items[i].x = x; width = Math.max(width, items[i].w);
+        top = Math.min(top, items[i].y); bottom = Math.max(bottom, items[i].y + items[i].h);
+      }
+      x += width + GAP_X;
+    }
+    for (const it of items) it.y -= top;
+    return [x - GAP_X, bottom - top];
+  }
+
+  // Boxes bottom-up: deepest first, so a box's children have sizes when it is laid out.
+  const boxes = [...containers.values()].filter((c) => c.group);
+  boxes.sort((a, b) => b.depth - a.depth || byKey(a, b));
+  for (const b of boxes) {
+    const [w, h] = layoutItems(b);
+    b.w = Math.max(w + 2 * BOX_PAD, measure(b.label, 'bold ' + FONT) + 2 * BOX_PAD);
+    b.h = h + BOX_HEAD + BOX_PAD;
+  }
+
+  // Absolute positions of everything inside container c, whose content starts at (ox, oy).
+  function absolutize(c, ox, oy) {
+    for (const n of c.nodes) { n.ax = ox + n.x; n.ay = oy + n.y; }
+    for (const b of c.boxes) {
+      b.ax = ox + b.x; b.ay = oy + b.y;
+      absolutize(b, b.ax + BOX_PAD, b.ay + BOX_HEAD);
+    }
+  }
+
+  // Bands top to bottom, all as wide as the widest.
+  let bandY = 0;
+  for (const band of bands) {
+    [band.cw, band.ch] = layoutItems(band);
+    band.ax = 0;
+    band.ay = bandY;
+    band.h = BAND_HEAD + band.ch + BAND_PAD;
+    absolutize(band, BAND_PAD, bandY + BAND_HEAD);
+    bandY += band.h + BAND_GAP;
+  }
+  const bandW = Math.max(320, ...bands.map((b) => b.cw)) + 2 * BAND_PAD;
+  for (const band of bands) band.w = bandW;
+
+  // ---------------------------------------------------------------- drawing
+
+  function el(name, attrs, parent) {
+    const e = document.createElementNS(NS, name);
+    for (const k in attrs) e.setAttribute(k, attrs[k]);
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+  function text(parent, x, y, s, attrs) {
+    const t = el('text', Object.assign({ x, y }, attrs || {}), parent);
+    t.textContent = s;
+    return t;
+  }
+
+  const rgb = (hex) => {
+    const m = /^#?([0-9a-f]{6})$/i.exec(hex || '');
+    const v = m ? parseInt(m[1], 16) : 0x888888;
+    return [v >> 16, (v >> 8) & 255, v & 255];
+  };
+  const toHex = (c) => '#' + c.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('');
+  const mix = (hex, t) => toHex(rgb(hex).map((v) => v + (255 - v) * t)); // t of the way to white
+  const darker = (hex) => toHex(rgb(hex).map((v) => v * 0.7));
+  function ink(hex) { // readable text colour on a fill
+    const lin = rgb(hex).map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2] > 0.3 ? '#1b1f24' : '#ffffff';
+  }
+  const colourOf = (scope) => (scopeOf.get(scope) || {}).color || '#888888';
+
+  const defs = el('defs', {}, viewport);
+  for (const [id, colour] of [['arrow', '#9aa5b1'], ['arrow-cross', CROSS], ['arrow-active', '#1d2733']]) {
+    const m = el('marker', { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, orient: 'auto', markerUnits: 'userSpaceOnUse' }, defs);
+    el('path', { d: 'M0,0 L10,5 L0,10 z', fill: colour }, m);
+  }
+
+  const bandLayer = el('g', { id: 'bands' }, viewport);
+  const boxLayer = el('g', { id: 'boxes' }, viewport);
+  const edgeLayer = el('g', { id: 'edges' }, viewport);
+  const nodeLayer = el('g', { id: 'nodes' }, viewport);
+
+  const visibleCount = new Map(scopes.map((s) => [s.name, 0]));
+  for (const n of drawn) visibleCount.set(n.scope, visibleCount.get(n.scope) + 1);
+
+  for (const [i, band] of bands.entries()) {
+    const s = scopes[i], colour = colourOf(s.name);
+    const g = el('g', { class: 'band', 'data-scope': s.name }, bandLayer);
+    el('rect', { x: band.ax, y: band.ay, width: band.w, height: band.h, rx: 10, fill: mix(colour, 0.92), stroke: mix(colour, 0.6) }, g);
+    el('rect', { x: band.ax, y: band.ay, width: 8, height: band.h, fill: colour }, g);
+    text(g, band.ax + BAND_PAD, band.ay + 26, s.name, { fill: darker(colour) });
+    const usd = G.cost && s.monthly_usd !== null && s.monthly_usd !== undefined ? ' · ' + money(s.monthly_usd) + '/month' : '';
+    const count = visibleCount.get(s.name);
+    text(g, band.ax + BAND_PAD + measure(s.name, 'bold 18px system-ui, sans-serif') + 14, band.ay + 26, 'rank ' + s.rank + ' · ' + count + (count === 1 ? ' node' : ' nodes') + usd, { class: 'sub' });
+    band.el = g;
+  }
+
+  for (const b of boxes.slice().sort((a, c) => a.depth - c.depth || byKey(a, c))) {
+    const g = el('g', { class: 'box', 'data-scope': b.scope, 'data-group': b.group }, boxLayer);
+    el('rect', { x: b.ax, y: b.ay, width: b.w, height: b.h, rx: 6 }, g);
+    text(g, b.ax + BOX_PAD, b.ay + 16, b.label);
+    b.el = g;
+  }
+
+  // Edges, arrow at the dependent: in a band from the dependency's right side to the
+  // dependent's left side; between bands from bottom to top. Cross-scope edges are drawn last.
+  const sortedEdges = edges.filter((e) => nodeOf.get(e.from).box && nodeOf.get(e.to).box)
+    .sort((a, b) => (a.cross_scope === b.cross_scope ? 0 : a.cross_scope ? 1 : -1));
+  for (const e of sortedEdges) {
+    const user = nodeOf.get(e.from), dep = nodeOf.get(e.to);
+    let d;
+    if (dep.scope === user.scope) {
+      const x1 = dep.ax + dep.w, y1 = dep.ay + dep.h / 2, x2 = user.ax, y2 = user.ay + user.h / 2;
+      const dx = Math.max(40, Math.abs(x2 - x1) / 2);
+      d = `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`;
+    } else {
+      const down = dep.ay < user.ay;
+      const x1 = dep.ax + dep.w / 2, y1 = down ? dep.ay + dep.h : dep.ay;
+      const x2 = user.ax + user.w / 2, y2 = down ? user.ay : user.ay + user.h;
+      const dy = Math.max(40, Math.abs(y2 - y1) / 2) * (down ? 1 : -1);
+      d = `M${x1},${y1} C${x1},${y1 + dy} ${x2},${y2 - dy} ${x2},${y2}`;
+    }
+    const cls = 'edge' + (e.cross_scope ? ' cross' : '') + (e.kind === 'provider' ? ' provider' : '');
+    const attrs = {
+      class: cls, d,
+      'marker-end': e.cross_scope ? 'url(#arrow-cross)' : 'url(#arrow)',
+    };
+    if (e.count > 1) attrs['stroke-width'] = (e.cross_scope ? 2.6 : 1.2) + Math.min(3, Math.log2(e.count));
+    e.el = el('path', attrs, edgeLayer);
+  }
+
+  // A cylinder: the mark of a stateful resource.
+  const CYLINDER = 'M0,3 a6,2.5 0 0,0 12,0 a6,2.5 0 0,0 -12,0 v8 a6,2.5 0 0,0 12,0 v-8';
+
+  for (const n of drawn) {
+    const colour = colourOf(n.scope);
+    const cls = ['node', n.kind];
+    if (n.neighbour) cls.push('neighbour');
+    if (n.stateful) cls.push('stateful');
+    if (n.status) cls.push('status-' + n.status);
+    const g = el('g', { class: cls.join(' '), 'data-id': n.id, 'data-address': n.address, 'data-scope': n.scope, transform: `translate(${n.ax},${n.ay})` }, nodeLayer);
+    // Fill and line by status: up (or no state) solid, partial tinted, down hollow, missing red.
+    let fill = colour, stroke = darker(colour), dash = null, width = 1;
+    if (n.kind === 'data') fill = mix(colour, 0.55);
+    if (n.status === 'partial') { fill = mix(colour, 0.6); dash = '5 3'; width = 2; }
+    if (n.status === 'down') { fill = '#ffffff'; stroke = colour; dash = '5 3'; width = 2; }
+    if (n.status === 'missing') { fill = '#ffffff'; stroke = MISSING; dash = '5 3'; width = 2; }
+    if (n.stateful) { // a thick dark line, and the cylinder below
+      width += 2;
+      if (n.status !== 'missing') stroke = '#1d2733';
+    }
+    el('rect', { class: 'halo', x: -4, y: -4, width: n.w + 8, height: n.h + 8, rx: 8 }, g);
+    if (n.kind === 'module' || n.kind === 'opaque_module') { // a stack: it stands for several
+      el('rect', { x: 4, y: 4, width: n.w, height: n.h, rx: 5, fill: mix(colour, 0.5), stroke }, g);
+    }
+    const r = el('rect', { class: 'body', width: n.w, height: n.h, rx: 5, fill, stroke, 'stroke-width': width }, g);
+    if (dash) r.setAttribute('stroke-dasharray', dash);
+    const fg = ink(fill);
+    let x = PAD;
+    if (n.stateful) {
+      el('path', { d: CYLINDER, transform: `translate(${x - 2},${n.h / 2 - 7})`, fill: 'none', stroke: fg, 'stroke-width': 1.4 }, g);
+      x += ICON;
+    }
+    text(g, x, n.h / 2 + 4, n.text, { class: 'label', fill: fg });
+    x += n.textW;
+    if (n.costText) text(g, x + 10, n.h / 2 + 4, n.costText, { class: 'cost', fill: fg, 'fill-opacity': 0.8 });
+    if (n.status === 'missing') {
+      const cx = n.w - PAD - 5, cy = n.h / 2;
+      el('path', { d: `M${cx - 5},${cy - 5} L${cx + 5},${cy + 5} M${cx + 5},${cy - 5} L${cx - 5},${cy + 5}`, stroke: MISSING, 'stroke-width': 2.5 }, g);
+    }
+    const tip = el('title', {}, g);
+    tip.textContent = n.address + '\n' + n.scope + (n.status ? ' · ' + n.status : '') + (n.costText ? ' · ' + n.costText + '/month' : '');
+    n.el = g;
+  }
+
+  // ---------------------------------------------------------------- pan and zoom
+
+  const view = { k: 1, x: 0, y: 0 };
+  function apply() { viewport.setAttribute('transform', `translate(${view.x},${view.y}) scale(${view.k})`); }
+  function zoomAt(factor, px, py) {
+    const k = Math.min(4, Math.max(0.02, view.k * factor));
+    view.x = px - (px - view.x) * (k / view.k);
+    view.y = py - (py - view.y) * (k / view.k);
+    view.k = k;
+    apply();
+  }
+  function fit() {
+    const shown = bands.filter((b) => !b.el.classList.contains('hidden'));
+    if (!shown.length) return;
+    const y0 = Math.min(...shown.map((b) => b.ay)), y1 = Math.max(...shown.map((b) => b.ay + b.h));
+    const w = shown[0].w, W = svg.clientWidth, H = svg.clientHeight, m = 24;
+    view.k = Math.min(1.5, Math.max(0.02, Math.min((W - 2 * m) / w, (H - 2 * m) / (y1 - y0))));
+    view.x = Math.max(m, (W - w * view.k) / 2);
+    view.y = (H - (y1 - y0) * view.k) / 2 - y0 * view.k;
+    apply();
+  }
+  function centreOn(n) {
+    const W = svg.clientWidth - (panel.hidden ? 0 : 420), H = svg.clientHeight;
+    if (view.k < 0.8) view.k = 1;
+    view.x = W / 2 - (n.ax + n.w / 2) * view.k;
+    view.y = H / 2 - (n.ay + n.h / 2) * view.k;
+    apply();
+  }
+
+  svg.addEventListener('wheel', (ev) => {
+    ev.preventDefault();
+    const r = svg.getBoundingClientRect();
+    zoomAt(Math.exp(-ev.deltaY * 0.0015), ev.clientX - r.left, ev.clientY - r.top);
+  }, { passive: false });
+
+  // Drag pans; a press and release without moving on a node selects it.
+  let drag = null;
+  svg.addEventListener('pointerdown', (ev) => {
+    drag = { x: ev.clientX, y: ev.clientY, vx: view.x, vy: view.y, moved: false, target: ev.target };
+    svg.setPointerCapture(ev.pointerId);
+  });
+  svg.addEventListener('pointermove', (ev) => {
+    if (!drag) return;
+    const dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
+    if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+    drag.moved = true;
+    svg.classList.add('panning');
+    view.x = drag.vx + dx; view.y = drag.vy + dy;
+    apply();
+  });
+  svg.addEventListener('pointerup', () => {
+    if (drag && !drag.moved) {
+      const g = drag.target.closest && drag.target.closest('.node');
+      if (g) select(nodeOf.get(g.getAttribute('data-id')), false);
+      else select(null);
+    }
+    drag = null;
+    svg.classList.remove('panning');
+  });
+  const middle = () => [svg.clientWidth / 2, svg.clientHeight / 2];
+  document.getElementById('zoom-in').onclick = () => zoomAt(1.25, ...middle());
+  document.getElementById('zoom-out').onclick = () => zoomAt(0.8, ...middle());
+  document.getElementById('fit').onclick = fit;
+
+  // ---------------------------------------------------------------- scope filter
+
+  const shownScopes = new Set(scopes.map((s) => s.name));
+  function applyFilter() {
+    let visible = 0;
+    for (const b of bands) b.el.classList.toggle('hidden', !shownScopes.has(b.scope));
+    for (const b of boxes) b.el.classList.toggle('hidden', !shownScopes.has(b.scope));
+    for (const n of drawn) {
+      const on = shownScopes.has(n.scope);
+      n.el.classList.toggle('hidden', !on);
+      if (on) visible++;
+    }
+    for (const e of sortedEdges) {
+      e.el.classList.toggle('hidden', !shownScopes.has(nodeOf.get(e.from).scope) || !shownScopes.has(nodeOf.get(e.to).scope));
+    }
+    for (const s of scopes) legendBoxes.get(s.name).checked = shownScopes.has(s.name);
+    document.body.dataset.visible = visible;
+  }
+
+  // ---------------------------------------------------------------- search
+
+  const searchBox = document.getElementById('search');
+  const hitsLabel = document.getElementById('hits');
+  let hits = [];
+  function search(query, centre) {
+    const q = query.trim().toLowerCase();
+    hits = [];
+    for (const n of drawn) {
+      const hit = q !== '' && shownScopes.has(n.scope) && n.address.toLowerCase().includes(q);
+      n.el.classList.toggle('hit', hit);
+      if (hit) hits.push(n);
+    }
+    svg.classList.toggle('searching', q !== '');
+    document.body.dataset.hits = hits.length;
+    hitsLabel.textContent = q === '' ? '' : hits.length === 1 ? '1 match' : hits.length + ' matches';
+    if (centre && hits.length) centreOn(hits[0]);
+  }
+  let timer = 0;
+  searchBox.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => { search(searchBox.value, true); saveHash(); }, 120);
+  });
+  searchBox.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && hits.length) { // Enter walks through the matches
+      const i = (hits.indexOf(selected) + 1) % hits.length;
+      select(hits[i], true);
+    }
+  });
+
+  // ---------------------------------------------------------------- legend
+
+  const legend = document.getElementById('legend');
+  const legendBoxes = new Map();
+  function div(parent, cls, s) {
+    const d = document.createElement('div');
+    if (cls) d.className = cls;
+    if (s !== undefined) d.textContent = s;
+    parent.appendChild(d);
+    return d;
+  }
+  function span(parent, cls, s, style) {
+    const d = document.createElement('span');
+    if (cls) d.className = cls;
+    if (s !== undefined) d.textContent = s;
+    if (style) d.style.background = style;
+    parent.appendChild(d);
+    return d;
+  }
+  function heading(parent, s) { const h = document.createElement('h2'); h.textContent = s; parent.appendChild(h); }
+
+  heading(legend, 'Scopes');
+  for (const s of scopes) {
+    const row = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox'; box.checked = true;
+    box.addEventListener('change', () => {
+      if (box.checked) shownScopes.add(s.name); else shownScopes.delete(s.name);
+      applyFilter(); search(searchBox.value, false); saveHash();
+    });
+    legendBoxes.set(s.name, box);
+    row.appendChild(box);
+    span(row, 'swatch', undefined, colourOf(s.name));
+    span(row, 'name', s.name);
+    span(row, 'count', String(visibleCount.get(s.name)));
+    if (G.cost) span(row, 'usd', money(s.monthly_usd) || '–');
+    legend.appendChild(row);
+  }
+  if (G.cost) {
+    const total = scopes.reduce((t, s) => t + (s.monthly_usd || 0), 0);
+    const row = div(legend, 'total');
+    span(row, 'name', 'per month');
+    span(row, 'count', '');
+    span(row, 'usd', money(total));
+  }
+
+  // The key: small drawings of each mark, as the graph draws them, in a neutral colour (the
+  // graph fills each node with its scope's colour).
+  heading(legend, 'Key');
+  function key(label, draw) {
+    const row = div(legend, 'key');
+    const s = el('svg', { width: 44, height: 20, viewBox: '-2 -2 44 20' }, row);
+    draw(s);
+    span(row, '', label);
+  }
+  const sample = '#6e7781';
+  key('resource', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: sample, stroke: darker(sample) }, s));
+  key('stateful', (s) => {
+    el('rect', { width: 40, height: 16, rx: 3, fill: sample, stroke: '#1d2733', 'stroke-width': 3 }, s);
+    el('path', { d: CYLINDER, transform: 'translate(4,1) scale(.8)', fill: 'none', stroke: ink(sample), 'stroke-width': 1.4 }, s);
+  });
+  if (drawn.some((n) => n.kind === 'data')) key('data source', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: mix(sample, 0.55), stroke: darker(sample) }, s));
+  if (drawn.some((n) => n.kind === 'module' || n.kind === 'opaque_module')) key('module (collapsed)', (s) => {
+    el('rect', { x: 3, y: 3, width: 36, height: 13, rx: 3, fill: mix(sample, 0.5), stroke: darker(sample) }, s);
+    el('rect', { width: 36, height: 13, rx: 3, fill: sample, stroke: darker(sample) }, s);
+  });
+  if (G.state) {
+    key('up', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: sample, stroke: darker(sample) }, s));
+    key('partly up', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: mix(sample, 0.6), stroke: sample, 'stroke-width': 2, 'stroke-dasharray': '5 3' }, s));
+    key('down', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: '#fff', stroke: sample, 'stroke-width': 2, 'stroke-dasharray': '5 3' }, s));
+    key('in state, not in config', (s) => {
+      el('rect', { width: 40, height: 16, rx: 3, fill: '#fff', stroke: MISSING, 'stroke-width': 2, 'stroke-dasharray': '5 3' }, s);
+      el('path', { d: 'M15,3 L25,13 M25,3 L15,13', stroke: MISSING, 'stroke-width': 2.5 }, s);
+    });
+  }
+  if (drawn.some((n) => n.neighbour)) key('neighbour of the scope', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: sample, opacity: 0.45 }, s));
+  key('A → B: B depends on A', (s) => el('path', { d: 'M0,8 L36,8', class: 'edge', 'marker-end': 'url(#arrow)' }, s));
+  key('crosses scopes', (s) => el('path', { d: 'M0,8 L34,8', class: 'edge cross', 'marker-end': 'url(#arrow-cross)' }, s));
+
+  heading(legend, 'Graph');
+  const meta = div(legend, 'meta');
+  const facts = [
+    'root: ' + G.root,
+    G.env ? 'env: ' + G.env : null,
+    G.scope ? 'scope: ' + G.scope + ' and its neighbours' : null,
+    G.collapse === 'module' ? 'collapsed by module' : null,
+    drawn.length + ' nodes, ' + sortedEdges.length + ' edges',
+    'drag to pan, wheel to zoom, click a node',
+  ];
+  for (const f of facts) if (f) div(meta, '', f);
+
+  // ---------------------------------------------------------------- details panel
+
+  const panel = document.getElementById('panel');
+  let selected = null;
+  function select(n, centre) {
+    if (selected) {
+      selected.el.classList.remove('selected');
+      for (const e of selected.deps.concat(selected.users)) if (e.el) e.el.classList.remove('active');
+    }
+    selected = n || null;
+    if (!selected) { panel.hidden = true; saveHash(); return; }
+    n.el.classList.add('selected');
+    for (const e of n.deps.concat(n.users)) if (e.el) e.el.classList.add('active');
+    panel.replaceChildren();
+    const close = document.createElement('button');
+    close.className = 'close'; close.textContent = '×'; close.title = 'close (Esc)';
+    close.onclick = () => select(null);
+    panel.appendChild(close);
+    const h = document.createElement('h2'); h.textContent = n.address; panel.appendChild(h);
+    const dl = document.createElement('dl');
+    const row = (k, v, colour) => {
+      if (v === null || v === undefined || v === '') return;
+      const dt = document.createElement('dt'); dt.textContent = k;
+      const dd = document.createElement('dd');
+      if (colour) span(dd, 'dot', undefined, colour);
+      dd.appendChild(document.createTextNode(String(v)));
+      dl.append(dt, dd);
+    };
+    row('scope', n.scope, colourOf(n.scope));
+    row('type', n.type);
+    row('kind', n.kind);
+    row('module', n.group);
+    row('stateful', n.stateful ? 'yes' : 'no');
+    if (n.resources > 1) row('resources', n.resources);
+    if (G.state) row('status', n.status || 'unknown');
+    if (G.cost) row('cost', n.monthly_usd === null ? 'not priced' : money(n.monthly_usd) + '/month');
+    if (n.neighbour) row('shown as', 'neighbour of ' + G.scope);
+    panel.appendChild(dl);
+    if (n.explain) { const pre = document.createElement('pre'); pre.textContent = n.explain; panel.appendChild(pre); }
+    const list = (title, es, end) => {
+      const h3 = document.createElement('h3'); h3.textContent = title + ' (' + es.length + ')'; panel.appendChild(h3);
+      const ul = document.createElement('ul');
+      for (const e of es) {
+        const other = nodeOf.get(e[end]);
+        const li = document.createElement('li'), b = document.createElement('button');
+        span(b, 'dot', undefined, colourOf(other.scope));
+        b.appendChild(document.createTextNode(other.address + (e.count > 1 ? ' ×' + e.count : '')));
+        b.onclick = () => { if (other.box) select(other, true); };
+        li.appendChild(b); ul.appendChild(li);
+      }
+      panel.appendChild(ul);
+    };
+    list('depends on', n.deps, 'to');
+    list('needed by', n.users, 'from');
+    panel.hidden = false;
+    if (centre) centreOn(n);
+    saveHash();
+  }
+
+  document.addEventListener('keydown', (ev) => {
+    if (ev.target === searchBox) { if (ev.key === 'Escape') { searchBox.value = ''; search('', false); saveHash(); } return; }
+    if (ev.key === '+' || ev.key === '=') zoomAt(1.25, ...middle());
+    else if (ev.key === '-') zoomAt(0.8, ...middle());
+    else if (ev.key === '0') fit();
+    else if (ev.key === '/') { ev.preventDefault(); searchBox.focus(); }
+    else if (ev.key === 'Escape') select(null);
+  });
+
+  // ---------------------------------------------------------------- URL fragment
+
+  let restoring = false;
+  function saveHash() {
+    if (restoring) return;
+    const p = new URLSearchParams();
+    if (searchBox.value.trim()) p.set('search', searchBox.value.trim());
+    if (shownScopes.size !== scopes.length) p.set('scope', scopes.filter((s) => shownScopes.has(s.name)).map((s) => s.name).join(','));
+    if (selected) p.set('select', selected.address);
+    const hash = p.toString();
+    try { history.replaceState(null, '', hash ? '#' + hash : location.pathname + location.search); } catch (e) { /* file: URLs in some browsers */ }
+  }
+  function restore() {
+    restoring = true;
+    const p = new URLSearchParams(location.hash.replace(/^#/, ''));
+    shownScopes.clear();
+    const wanted = p.has('scope') ? p.get('scope').split(',') : scopes.map((s) => s.name);
+    for (const s of wanted) if (scopeOf.has(s)) shownScopes.add(s);
+    applyFilter();
+    fit();
+    searchBox.value = p.get('search') || '';
+    search(searchBox.value, true);
+    const chosen = p.get('select');
+    select(chosen ? addressOf.get(chosen) : null, Boolean(chosen));
+    restoring = false;
+  }
+  window.addEventListener('hashchange', restore);
+  window.addEventListener('resize', () => { if (!selected && !hits.length) fit(); });
+  restore();
+  document.body.dataset.ready = '1';
+})();
