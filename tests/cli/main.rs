@@ -10,6 +10,7 @@ mod errors;
 mod evaluation;
 mod explain;
 mod fidelity;
+mod graph_html;
 mod help;
 mod history;
 mod infracost;
