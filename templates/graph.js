@@ -329,9 +329,11 @@
     el('rect', { x: band.ax, y: band.ay, width: band.w, height: band.h, rx: 10, fill: mix(colour, 0.92), stroke: mix(colour, 0.6) }, g);
     el('rect', { x: band.ax, y: band.ay, width: 8, height: band.h, fill: colour }, g);
     text(g, band.ax + BAND_PAD, band.ay + 26, s.name, { fill: darker(colour) });
-    const usd = G.cost && s.monthly_usd !== null && s.monthly_usd !== undefined ? ' · ' + money(s.monthly_usd) + '/month' : '';
     const count = visibleCount.get(s.name);
-    text(g, band.ax + BAND_PAD + measure(s.name, 'bold 18px system-ui, sans-serif') + 14, band.ay + 26, 'rank ' + s.rank + ' · ' + count + (count === 1 ? ' node' : ' nodes') + usd, { class: 'sub' });
+    const sub = ['rank ' + s.rank, count + (count === 1 ? ' node' : ' nodes')];
+    if (G.cost && s.monthly_usd != null) sub.push(money(s.monthly_usd) + '/month');
+    const x = band.ax + BAND_PAD + measure(s.name, 'bold 18px system-ui, sans-serif') + 14;
+    text(g, x, band.ay + 26, sub.join(' · '), { class: 'sub' });
     band.el = g;
   }
 
@@ -346,18 +348,45 @@
   // dependent's left side; between bands from bottom to top. Cross-scope edges are drawn last.
   const sortedEdges = edges.filter((e) => nodeOf.get(e.from).box && nodeOf.get(e.to).box)
     .sort((a, b) => (a.cross_scope === b.cross_scope ? 0 : a.cross_scope ? 1 : -1));
+
+  // Ports: the edges on one side of a node leave it at evenly spaced points, ordered by where
+  // their other ends are, so they fan out instead of meeting in one point.
+  const sides = new Map(); // 'id\0side' -> [{e, end, along}]
+  function attach(n, side, e, end, along) {
+    const k = n.id + '\u0000' + side;
+    if (!sides.has(k)) sides.set(k, { n, side, list: [] });
+    sides.get(k).list.push({ e, end, along });
+  }
+  const cx = (n) => n.ax + n.w / 2, cy = (n) => n.ay + n.h / 2;
+  for (const e of sortedEdges) {
+    const user = nodeOf.get(e.from), dep = nodeOf.get(e.to);
+    e.flat = dep.scope === user.scope;
+    e.down = dep.ay < user.ay;
+    if (e.flat) { attach(dep, 'R', e, 'a', cy(user)); attach(user, 'L', e, 'b', cy(dep)); }
+    else {
+      attach(dep, e.down ? 'B' : 'T', e, 'a', cx(user));
+      attach(user, e.down ? 'T' : 'B', e, 'b', cx(dep));
+    }
+  }
+  for (const { n, side, list } of sides.values()) {
+    list.sort((p, q) => p.along - q.along);
+    const vertical = side === 'L' || side === 'R';
+    const span = vertical ? n.h * 0.6 : Math.min(n.w * 0.7, list.length * 14);
+    const start = (vertical ? n.ay + n.h / 2 : n.ax + n.w / 2) - span / 2;
+    list.forEach((p, i) => { p.e[p.end] = start + ((i + 0.5) * span) / list.length; });
+  }
+
   for (const e of sortedEdges) {
     const user = nodeOf.get(e.from), dep = nodeOf.get(e.to);
     let d;
-    if (dep.scope === user.scope) {
-      const x1 = dep.ax + dep.w, y1 = dep.ay + dep.h / 2, x2 = user.ax, y2 = user.ay + user.h / 2;
+    if (e.flat) {
+      const x1 = dep.ax + dep.w, y1 = e.a, x2 = user.ax, y2 = e.b;
       const dx = Math.max(40, Math.abs(x2 - x1) / 2);
       d = `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`;
     } else {
-      const down = dep.ay < user.ay;
-      const x1 = dep.ax + dep.w / 2, y1 = down ? dep.ay + dep.h : dep.ay;
-      const x2 = user.ax + user.w / 2, y2 = down ? user.ay : user.ay + user.h;
-      const dy = Math.max(40, Math.abs(y2 - y1) / 2) * (down ? 1 : -1);
+      const x1 = e.a, y1 = e.down ? dep.ay + dep.h : dep.ay;
+      const x2 = e.b, y2 = e.down ? user.ay : user.ay + user.h;
+      const dy = Math.max(40, Math.abs(y2 - y1) / 2) * (e.down ? 1 : -1);
       d = `M${x1},${y1} C${x1},${y1 + dy} ${x2},${y2 - dy} ${x2},${y2}`;
     }
     const cls = 'edge' + (e.cross_scope ? ' cross' : '') + (e.kind === 'provider' ? ' provider' : '');
@@ -365,51 +394,69 @@
       class: cls, d,
       'marker-end': e.cross_scope ? 'url(#arrow-cross)' : 'url(#arrow)',
     };
-    if (e.count > 1) attrs['stroke-width'] = (e.cross_scope ? 2.6 : 1.2) + Math.min(3, Math.log2(e.count));
+    if (e.count > 1) attrs['stroke-width'] = (e.cross_scope ? 2.2 : 1.2) + Math.min(3, Math.log2(e.count));
     e.el = el('path', attrs, edgeLayer);
   }
 
   // A cylinder: the mark of a stateful resource.
   const CYLINDER = 'M0,3 a6,2.5 0 0,0 12,0 a6,2.5 0 0,0 -12,0 v8 a6,2.5 0 0,0 12,0 v-8';
+  const dashed = (fill, stroke) => ({ fill, stroke, dash: '5 3', width: 2 });
+
+  // Fill and line of a node: up (or no state) solid, partly up tinted, down hollow, missing red;
+  // data sources lighter; stateful ones with a thick dark line.
+  function look(n, colour) {
+    let s = { fill: colour, stroke: darker(colour), dash: null, width: 1 };
+    if (n.kind === 'data') s.fill = mix(colour, 0.55);
+    if (n.status === 'partial') s = dashed(mix(colour, 0.6), colour);
+    if (n.status === 'down') s = dashed('#ffffff', colour);
+    if (n.status === 'missing') s = dashed('#ffffff', MISSING);
+    if (n.stateful) {
+      s.width += 2;
+      if (n.status !== 'missing') s.stroke = '#1d2733';
+    }
+    return s;
+  }
+
+  // Draws a node's shape at w x h into g (the graph's nodes and the legend's key share it) and
+  // returns where its label starts and the label's colour.
+  function shape(g, n, colour, w, h) {
+    const s = look(n, colour);
+    if (n.kind === 'module' || n.kind === 'opaque_module') { // a stack: it stands for several
+      el('rect', { x: 4, y: 4, width: w, height: h, rx: 5, fill: mix(colour, 0.5), stroke: s.stroke }, g);
+    }
+    const r = el('rect', { class: 'body', width: w, height: h, rx: 5, fill: s.fill, stroke: s.stroke, 'stroke-width': s.width }, g);
+    if (s.dash) r.setAttribute('stroke-dasharray', s.dash);
+    const fg = ink(s.fill);
+    let x = PAD;
+    if (n.stateful) {
+      const at = `translate(${x - 2},${h / 2 - 7})`;
+      el('path', { d: CYLINDER, transform: at, fill: 'none', stroke: fg, 'stroke-width': 1.4 }, g);
+      x += ICON;
+    }
+    if (n.status === 'missing') {
+      const cx = w - PAD - 5, cy = h / 2, d = `M${cx - 5},${cy - 5} l10,10 m0,-10 l-10,10`;
+      el('path', { d, stroke: MISSING, 'stroke-width': 2.5 }, g);
+    }
+    return [x, fg];
+  }
 
   for (const n of drawn) {
-    const colour = colourOf(n.scope);
     const cls = ['node', n.kind];
     if (n.neighbour) cls.push('neighbour');
     if (n.stateful) cls.push('stateful');
     if (n.status) cls.push('status-' + n.status);
-    const g = el('g', { class: cls.join(' '), 'data-id': n.id, 'data-address': n.address, 'data-scope': n.scope, transform: `translate(${n.ax},${n.ay})` }, nodeLayer);
-    // Fill and line by status: up (or no state) solid, partial tinted, down hollow, missing red.
-    let fill = colour, stroke = darker(colour), dash = null, width = 1;
-    if (n.kind === 'data') fill = mix(colour, 0.55);
-    if (n.status === 'partial') { fill = mix(colour, 0.6); dash = '5 3'; width = 2; }
-    if (n.status === 'down') { fill = '#ffffff'; stroke = colour; dash = '5 3'; width = 2; }
-    if (n.status === 'missing') { fill = '#ffffff'; stroke = MISSING; dash = '5 3'; width = 2; }
-    if (n.stateful) { // a thick dark line, and the cylinder below
-      width += 2;
-      if (n.status !== 'missing') stroke = '#1d2733';
-    }
+    const g = el('g', {
+      class: cls.join(' '), 'data-id': n.id, 'data-address': n.address, 'data-scope': n.scope,
+      transform: `translate(${n.ax},${n.ay})`,
+    }, nodeLayer);
     el('rect', { class: 'halo', x: -4, y: -4, width: n.w + 8, height: n.h + 8, rx: 8 }, g);
-    if (n.kind === 'module' || n.kind === 'opaque_module') { // a stack: it stands for several
-      el('rect', { x: 4, y: 4, width: n.w, height: n.h, rx: 5, fill: mix(colour, 0.5), stroke }, g);
-    }
-    const r = el('rect', { class: 'body', width: n.w, height: n.h, rx: 5, fill, stroke, 'stroke-width': width }, g);
-    if (dash) r.setAttribute('stroke-dasharray', dash);
-    const fg = ink(fill);
-    let x = PAD;
-    if (n.stateful) {
-      el('path', { d: CYLINDER, transform: `translate(${x - 2},${n.h / 2 - 7})`, fill: 'none', stroke: fg, 'stroke-width': 1.4 }, g);
-      x += ICON;
-    }
+    let [x, fg] = shape(g, n, colourOf(n.scope), n.w, n.h);
     text(g, x, n.h / 2 + 4, n.text, { class: 'label', fill: fg });
-    x += n.textW;
-    if (n.costText) text(g, x + 10, n.h / 2 + 4, n.costText, { class: 'cost', fill: fg, 'fill-opacity': 0.8 });
-    if (n.status === 'missing') {
-      const cx = n.w - PAD - 5, cy = n.h / 2;
-      el('path', { d: `M${cx - 5},${cy - 5} L${cx + 5},${cy + 5} M${cx + 5},${cy - 5} L${cx - 5},${cy + 5}`, stroke: MISSING, 'stroke-width': 2.5 }, g);
-    }
+    x += n.textW + 10;
+    if (n.costText) text(g, x, n.h / 2 + 4, n.costText, { class: 'cost', fill: fg, 'fill-opacity': 0.8 });
     const tip = el('title', {}, g);
-    tip.textContent = n.address + '\n' + n.scope + (n.status ? ' · ' + n.status : '') + (n.costText ? ' · ' + n.costText + '/month' : '');
+    tip.textContent = [n.address, n.scope, n.status, n.costText && n.costText + '/month']
+      .filter(Boolean).join(' · ');
     n.el = g;
   }
 
@@ -429,7 +476,7 @@
     if (!shown.length) return;
     const y0 = Math.min(...shown.map((b) => b.ay)), y1 = Math.max(...shown.map((b) => b.ay + b.h));
     const w = shown[0].w, W = svg.clientWidth, H = svg.clientHeight, m = 24;
-    view.k = Math.min(1.5, Math.max(0.02, Math.min((W - 2 * m) / w, (H - 2 * m) / (y1 - y0))));
+    view.k = Math.min(1.25, Math.max(0.02, Math.min((W - 2 * m) / w, (H - 2 * m) / (y1 - y0))));
     view.x = Math.max(m, (W - w * view.k) / 2);
     view.y = (H - (y1 - y0) * view.k) / 2 - y0 * view.k;
     apply();
@@ -472,6 +519,21 @@
     drag = null;
     svg.classList.remove('panning');
   });
+  // Hovering a node brings out its edges.
+  let hovered = null;
+  function hover(n) {
+    if (n === hovered) return;
+    for (const m of [hovered, n]) {
+      if (m) for (const e of m.deps.concat(m.users)) if (e.el) e.el.classList.toggle('hover', m === n);
+    }
+    hovered = n;
+  }
+  nodeLayer.addEventListener('pointerover', (ev) => {
+    const g = ev.target.closest('.node');
+    hover(g ? nodeOf.get(g.getAttribute('data-id')) : null);
+  });
+  nodeLayer.addEventListener('pointerleave', () => hover(null));
+
   const middle = () => [svg.clientWidth / 2, svg.clientHeight / 2];
   document.getElementById('zoom-in').onclick = () => zoomAt(1.25, ...middle());
   document.getElementById('zoom-out').onclick = () => zoomAt(0.8, ...middle());
@@ -572,36 +634,28 @@
     span(row, 'usd', money(total));
   }
 
-  // The key: small drawings of each mark, as the graph draws them, in a neutral colour (the
-  // graph fills each node with its scope's colour).
+  // The key: small drawings of each mark, drawn as the graph draws them but in grey (the graph
+  // fills each node with its scope's colour).
   heading(legend, 'Key');
   function key(label, draw) {
     const row = div(legend, 'key');
-    const s = el('svg', { width: 44, height: 20, viewBox: '-2 -2 44 20' }, row);
-    draw(s);
+    draw(el('svg', { width: 48, height: 24, viewBox: '-2 -2 48 24' }, row));
     span(row, '', label);
   }
-  const sample = '#6e7781';
-  key('resource', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: sample, stroke: darker(sample) }, s));
-  key('stateful', (s) => {
-    el('rect', { width: 40, height: 16, rx: 3, fill: sample, stroke: '#1d2733', 'stroke-width': 3 }, s);
-    el('path', { d: CYLINDER, transform: 'translate(4,1) scale(.8)', fill: 'none', stroke: ink(sample), 'stroke-width': 1.4 }, s);
-  });
-  if (drawn.some((n) => n.kind === 'data')) key('data source', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: mix(sample, 0.55), stroke: darker(sample) }, s));
-  if (drawn.some((n) => n.kind === 'module' || n.kind === 'opaque_module')) key('module (collapsed)', (s) => {
-    el('rect', { x: 3, y: 3, width: 36, height: 13, rx: 3, fill: mix(sample, 0.5), stroke: darker(sample) }, s);
-    el('rect', { width: 36, height: 13, rx: 3, fill: sample, stroke: darker(sample) }, s);
-  });
+  const grey = '#6e7781';
+  const keyNode = (label, n) => key(label, (g) => shape(g, n, grey, 40, 16));
+  const has = (f) => drawn.some(f);
+  keyNode('resource', {});
+  keyNode('stateful', { stateful: true });
+  if (has((n) => n.kind === 'data')) keyNode('data source', { kind: 'data' });
+  if (has((n) => n.kind === 'module' || n.kind === 'opaque_module')) keyNode('module (collapsed)', { kind: 'module' });
   if (G.state) {
-    key('up', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: sample, stroke: darker(sample) }, s));
-    key('partly up', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: mix(sample, 0.6), stroke: sample, 'stroke-width': 2, 'stroke-dasharray': '5 3' }, s));
-    key('down', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: '#fff', stroke: sample, 'stroke-width': 2, 'stroke-dasharray': '5 3' }, s));
-    key('in state, not in config', (s) => {
-      el('rect', { width: 40, height: 16, rx: 3, fill: '#fff', stroke: MISSING, 'stroke-width': 2, 'stroke-dasharray': '5 3' }, s);
-      el('path', { d: 'M15,3 L25,13 M25,3 L15,13', stroke: MISSING, 'stroke-width': 2.5 }, s);
-    });
+    keyNode('up', { status: 'up' });
+    keyNode('partly up', { status: 'partial' });
+    keyNode('down', { status: 'down' });
+    keyNode('in state, not in config', { status: 'missing' });
   }
-  if (drawn.some((n) => n.neighbour)) key('neighbour of the scope', (s) => el('rect', { width: 40, height: 16, rx: 3, fill: sample, opacity: 0.45 }, s));
+  if (has((n) => n.neighbour)) key('neighbour of the scope', (g) => { g.setAttribute('opacity', 0.45); shape(g, {}, grey, 40, 16); });
   key('A → B: B depends on A', (s) => el('path', { d: 'M0,8 L36,8', class: 'edge', 'marker-end': 'url(#arrow)' }, s));
   key('crosses scopes', (s) => el('path', { d: 'M0,8 L34,8', class: 'edge cross', 'marker-end': 'url(#arrow-cross)' }, s));
 
