@@ -556,6 +556,7 @@
     }
     for (const s of scopes) legendBoxes.get(s.name).checked = shownScopes.has(s.name);
     document.body.dataset.visible = visible;
+    if (selected && !shownScopes.has(selected.scope)) select(null);
   }
 
   // ---------------------------------------------------------------- search
