@@ -199,8 +199,12 @@
       if (preds[v].length || !succs[v].length) continue;
       layer[v] = Math.max(layer[v], Math.min(...succs[v].map((w) => layer[w])) - 1);
     }
-    const layers = [];
-    items.forEach((it, i) => { (layers[layer[i]] = layers[layer[i]] || []).push(i); });
+    // Items with no edges here ("loose") are packed in a grid after the layers.
+    const layers = [], loose = [];
+    items.forEach((it, i) => {
+      if (!preds[i].length && !succs[i].length) loose.push(it);
+      else (layers[layer[i]] = layers[layer[i]] || []).push(i);
+    });
     for (let l = 0; l < layers.length; l++) layers[l] = layers[l] || [];
 
     // Places one layer: sort by wanted centre (items without one keep their order, after the
@@ -246,8 +250,23 @@
       }
       x += width + GAP_X;
     }
+    if (!isFinite(top)) top = bottom = 0;
     for (const it of items) it.y -= top;
-    return [x - GAP_X, bottom - top];
+    // Loose items in columns about as high as the layers, or as a grid twice as wide as high.
+    let height = bottom - top;
+    if (loose.length) {
+      const area = loose.reduce((a, it) => a + (it.w + GAP_X) * (it.h + GAP_Y), 0);
+      const limit = Math.max(height, Math.sqrt(area / 2));
+      let y = 0, width = 0;
+      for (const it of loose) {
+        if (y > 0 && y + it.h > limit) { x += width + GAP_X; y = 0; width = 0; }
+        it.x = x; it.y = y;
+        y += it.h + GAP_Y; width = Math.max(width, it.w);
+        height = Math.max(height, it.y + it.h);
+      }
+      x += width + GAP_X;
+    }
+    return [x - GAP_X, height];
   }
 
   // Boxes bottom-up: deepest first, so a box's children have sizes when it is laid out.
@@ -463,7 +482,10 @@
   // ---------------------------------------------------------------- pan and zoom
 
   const view = { k: 1, x: 0, y: 0 };
-  function apply() { viewport.setAttribute('transform', `translate(${view.x},${view.y}) scale(${view.k})`); }
+  function apply() {
+    viewport.setAttribute('transform', `translate(${view.x},${view.y}) scale(${view.k})`);
+    svg.classList.toggle('far', view.k < 0.3); // labels too small to read: skip drawing them
+  }
   function zoomAt(factor, px, py) {
     const k = Math.min(4, Math.max(0.02, view.k * factor));
     view.x = px - (px - view.x) * (k / view.k);
