@@ -574,7 +574,8 @@
       if (on) visible++;
     }
     for (const e of sortedEdges) {
-      e.el.classList.toggle('hidden', !shownScopes.has(nodeOf.get(e.from).scope) || !shownScopes.has(nodeOf.get(e.to).scope));
+      const on = shownScopes.has(nodeOf.get(e.from).scope) && shownScopes.has(nodeOf.get(e.to).scope);
+      e.el.classList.toggle('hidden', !on);
     }
     for (const s of scopes) legendBoxes.get(s.name).checked = shownScopes.has(s.name);
     document.body.dataset.visible = visible;
@@ -615,55 +616,45 @@
 
   const legend = document.getElementById('legend');
   const legendBoxes = new Map();
-  function div(parent, cls, s) {
-    const d = document.createElement('div');
+  // An HTML element with text (never markup: addresses can hold anything), appended to parent.
+  function make(tag, parent, s, cls) {
+    const d = document.createElement(tag);
     if (cls) d.className = cls;
     if (s !== undefined) d.textContent = s;
     parent.appendChild(d);
     return d;
   }
-  function span(parent, cls, s, style) {
-    const d = document.createElement('span');
-    if (cls) d.className = cls;
-    if (s !== undefined) d.textContent = s;
-    if (style) d.style.background = style;
-    parent.appendChild(d);
-    return d;
-  }
-  function heading(parent, s) { const h = document.createElement('h2'); h.textContent = s; parent.appendChild(h); }
+  const swatch = (parent, colour, cls) => { make('span', parent, undefined, cls).style.background = colour; };
 
-  heading(legend, 'Scopes');
+  make('h2', legend, 'Scopes');
   for (const s of scopes) {
-    const row = document.createElement('label');
-    const box = document.createElement('input');
+    const row = make('label', legend);
+    const box = make('input', row);
     box.type = 'checkbox'; box.checked = true;
     box.addEventListener('change', () => {
       if (box.checked) shownScopes.add(s.name); else shownScopes.delete(s.name);
       applyFilter(); search(searchBox.value, false); saveHash();
     });
     legendBoxes.set(s.name, box);
-    row.appendChild(box);
-    span(row, 'swatch', undefined, colourOf(s.name));
-    span(row, 'name', s.name);
-    span(row, 'count', String(visibleCount.get(s.name)));
-    if (G.cost) span(row, 'usd', money(s.monthly_usd) || '–');
-    legend.appendChild(row);
+    swatch(row, colourOf(s.name), 'swatch');
+    make('span', row, s.name);
+    make('span', row, String(visibleCount.get(s.name)), 'count');
+    if (G.cost) make('span', row, money(s.monthly_usd) || '–', 'usd');
   }
   if (G.cost) {
-    const total = scopes.reduce((t, s) => t + (s.monthly_usd || 0), 0);
-    const row = div(legend, 'total');
-    span(row, 'name', 'per month');
-    span(row, 'count', '');
-    span(row, 'usd', money(total));
+    const row = make('div', legend, undefined, 'total');
+    make('span', row, 'per month');
+    make('span', row, '', 'count');
+    make('span', row, money(scopes.reduce((t, s) => t + (s.monthly_usd || 0), 0)), 'usd');
   }
 
   // The key: small drawings of each mark, drawn as the graph draws them but in grey (the graph
   // fills each node with its scope's colour).
-  heading(legend, 'Key');
+  make('h2', legend, 'Key');
   function key(label, draw) {
-    const row = div(legend, 'key');
+    const row = make('div', legend, undefined, 'key');
     draw(el('svg', { width: 48, height: 24, viewBox: '-2 -2 48 24' }, row));
-    span(row, '', label);
+    make('span', row, label);
   }
   const grey = '#6e7781';
   const keyNode = (label, n) => key(label, (g) => shape(g, n, grey, 40, 16));
@@ -682,8 +673,8 @@
   key('A → B: B depends on A', (s) => el('path', { d: 'M0,8 L36,8', class: 'edge', 'marker-end': 'url(#arrow)' }, s));
   key('crosses scopes', (s) => el('path', { d: 'M0,8 L34,8', class: 'edge cross', 'marker-end': 'url(#arrow-cross)' }, s));
 
-  heading(legend, 'Graph');
-  const meta = div(legend, 'meta');
+  make('h2', legend, 'Graph');
+  const meta = make('div', legend, undefined, 'meta');
   const facts = [
     'root: ' + G.root,
     G.env ? 'env: ' + G.env : null,
@@ -692,7 +683,7 @@
     drawn.length + ' nodes, ' + sortedEdges.length + ' edges',
     'drag to pan, wheel to zoom, click a node',
   ];
-  for (const f of facts) if (f) div(meta, '', f);
+  for (const f of facts) if (f) make('div', meta, f);
 
   // ---------------------------------------------------------------- details panel
 
@@ -708,19 +699,17 @@
     n.el.classList.add('selected');
     for (const e of n.deps.concat(n.users)) if (e.el) e.el.classList.add('active');
     panel.replaceChildren();
-    const close = document.createElement('button');
-    close.className = 'close'; close.textContent = '×'; close.title = 'close (Esc)';
+    const close = make('button', panel, '×', 'close');
+    close.title = 'close (Esc)';
     close.onclick = () => select(null);
-    panel.appendChild(close);
-    const h = document.createElement('h2'); h.textContent = n.address; panel.appendChild(h);
-    const dl = document.createElement('dl');
+    make('h2', panel, n.address);
+    const dl = make('dl', panel);
     const row = (k, v, colour) => {
       if (v === null || v === undefined || v === '') return;
-      const dt = document.createElement('dt'); dt.textContent = k;
-      const dd = document.createElement('dd');
-      if (colour) span(dd, 'dot', undefined, colour);
-      dd.appendChild(document.createTextNode(String(v)));
-      dl.append(dt, dd);
+      make('dt', dl, k);
+      const dd = make('dd', dl);
+      if (colour) swatch(dd, colour, 'dot');
+      dd.append(String(v));
     };
     row('scope', n.scope, colourOf(n.scope));
     row('type', n.type);
@@ -731,20 +720,18 @@
     if (G.state) row('status', n.status || 'unknown');
     if (G.cost) row('cost', n.monthly_usd === null ? 'not priced' : money(n.monthly_usd) + '/month');
     if (n.neighbour) row('shown as', 'neighbour of ' + G.scope);
-    panel.appendChild(dl);
-    if (n.explain) { const pre = document.createElement('pre'); pre.textContent = n.explain; panel.appendChild(pre); }
+    if (n.explain) make('pre', panel, n.explain);
+    // Dependencies and dependents, each a button that selects it.
     const list = (title, es, end) => {
-      const h3 = document.createElement('h3'); h3.textContent = title + ' (' + es.length + ')'; panel.appendChild(h3);
-      const ul = document.createElement('ul');
+      make('h3', panel, title + ' (' + es.length + ')');
+      const ul = make('ul', panel);
       for (const e of es) {
         const other = nodeOf.get(e[end]);
-        const li = document.createElement('li'), b = document.createElement('button');
-        span(b, 'dot', undefined, colourOf(other.scope));
-        b.appendChild(document.createTextNode(other.address + (e.count > 1 ? ' ×' + e.count : '')));
+        const b = make('button', make('li', ul));
+        swatch(b, colourOf(other.scope), 'dot');
+        b.append(other.address + (e.count > 1 ? ' ×' + e.count : ''));
         b.onclick = () => { if (other.box) select(other, true); };
-        li.appendChild(b); ul.appendChild(li);
       }
-      panel.appendChild(ul);
     };
     list('depends on', n.deps, 'to');
     list('needed by', n.users, 'from');
@@ -754,7 +741,10 @@
   }
 
   document.addEventListener('keydown', (ev) => {
-    if (ev.target === searchBox) { if (ev.key === 'Escape') { searchBox.value = ''; search('', false); saveHash(); } return; }
+    if (ev.target === searchBox) {
+      if (ev.key === 'Escape') { searchBox.value = ''; search('', false); saveHash(); }
+      return;
+    }
     if (ev.key === '+' || ev.key === '=') zoomAt(1.25, ...middle());
     else if (ev.key === '-') zoomAt(0.8, ...middle());
     else if (ev.key === '0') fit();
@@ -769,10 +759,14 @@
     if (restoring) return;
     const p = new URLSearchParams();
     if (searchBox.value.trim()) p.set('search', searchBox.value.trim());
-    if (shownScopes.size !== scopes.length) p.set('scope', scopes.filter((s) => shownScopes.has(s.name)).map((s) => s.name).join(','));
-    if (selected) p.set('select', selected.address);
+    if (shownScopes.size !== scopes.length) {
+      p.set('scope', scopes.filter((s) => shownScopes.has(s.name)).map((s) => s.name).join(','));
+    }
+    if (selected) p.set('select', selected.address === selected.id ? selected.address : selected.id);
     const hash = p.toString();
-    try { history.replaceState(null, '', hash ? '#' + hash : location.pathname + location.search); } catch (e) { /* file: URLs in some browsers */ }
+    try {
+      history.replaceState(null, '', hash ? '#' + hash : location.pathname + location.search);
+    } catch (e) { /* some browsers refuse it for file: pages; the fragment then stays as it was */ }
   }
   function restore() {
     restoring = true;
