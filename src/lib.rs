@@ -29,9 +29,9 @@ pub mod run;
 
 pub mod output;
 
-pub mod diagram;
-
 pub mod cost;
+
+pub mod diagram;
 
 pub mod app;
 

@@ -199,7 +199,7 @@
       if (preds[v].length || !succs[v].length) continue;
       layer[v] = Math.max(layer[v], Math.min(...succs[v].map((w) => layer[w])) - 1);
     }
-    // Items with no edges here ("loose") are packed in a grid after the layers.
+    // Items with no edges here ("loose") are packed in a grid below the layers.
     const layers = [], loose = [];
     items.forEach((it, i) => {
       if (!preds[i].length && !succs[i].length) loose.push(it);
@@ -252,21 +252,22 @@
     }
     if (!isFinite(top)) top = bottom = 0;
     for (const it of items) it.y -= top;
-    // Loose items in columns about as high as the layers, or as a grid twice as wide as high.
-    let height = bottom - top;
+    // Loose items in rows below the layers, as wide as the layers or as a grid about twice as
+    // wide as high, whichever is wider.
+    let width = Math.max(0, x - GAP_X), height = bottom - top;
     if (loose.length) {
-      const area = loose.reduce((a, it) => a + (it.w + GAP_X) * (it.h + GAP_Y), 0);
-      const limit = Math.max(height, Math.sqrt(area / 2));
-      let y = 0, width = 0;
+      const area = loose.reduce((a, it) => a + (it.w + 2 * GAP_Y) * (it.h + GAP_Y), 0);
+      const limit = Math.max(width, Math.sqrt(area * 2));
+      let rx = 0, ry = height > 0 ? height + 2 * GAP_Y : 0, row = 0;
       for (const it of loose) {
-        if (y > 0 && y + it.h > limit) { x += width + GAP_X; y = 0; width = 0; }
-        it.x = x; it.y = y;
-        y += it.h + GAP_Y; width = Math.max(width, it.w);
-        height = Math.max(height, it.y + it.h);
+        if (rx > 0 && rx + it.w > limit) { rx = 0; ry += row + GAP_Y; row = 0; }
+        it.x = rx; it.y = ry;
+        rx += it.w + 2 * GAP_Y; row = Math.max(row, it.h);
+        width = Math.max(width, it.x + it.w);
       }
-      x += width + GAP_X;
+      height = ry + row;
     }
-    return [x - GAP_X, height];
+    return [width, height];
   }
 
   // Boxes bottom-up: deepest first, so a box's children have sizes when it is laid out.

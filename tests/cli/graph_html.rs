@@ -168,6 +168,16 @@ pub fn hex(colour: &str) -> [u8; 3] {
     [(v >> 16) as u8, (v >> 8) as u8, v as u8]
 }
 
+/// The colour a graph document gives `scope`.
+pub fn scope_colour(graph: &Value, scope: &str) -> [u8; 3] {
+    let scopes = graph["scopes"].as_array().expect("scopes");
+    let s = scopes
+        .iter()
+        .find(|s| s["name"] == scope)
+        .expect("the scope");
+    hex(s["color"].as_str().expect("a colour"))
+}
+
 /// An attribute value as Chromium's serializer writes it.
 fn attr_escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -322,9 +332,9 @@ pub fn web_service() -> Value {
         "state": true,
         "cost": true,
         "scopes": [
-            {"name": "base", "rank": 0, "color": "#1f6feb", "nodes": count("base"),
+            {"name": "base", "rank": 0, "color": "#2f6fde", "nodes": count("base"),
              "resources": count("base"), "monthly_usd": 131.4},
-            {"name": "runtime", "rank": 1, "color": "#e8a33d", "nodes": count("runtime"),
+            {"name": "runtime", "rank": 1, "color": "#e8890c", "nodes": count("runtime"),
              "resources": count("runtime"), "monthly_usd": 37.59}
         ],
         "groups": [
@@ -349,9 +359,10 @@ fn both_scopes_are_drawn_in_their_colours() {
     let shot = page.screenshot("");
     assert_eq!((shot.width, shot.height), (1400, 900));
     for scope in graph["scopes"].as_array().unwrap() {
-        let pixels = shot.count_right_of(DRAWING_LEFT, hex(scope["color"].as_str().unwrap()));
+        let name = scope["name"].as_str().unwrap();
+        let pixels = shot.count_right_of(DRAWING_LEFT, scope_colour(&graph, name));
         // Solid nodes (about 150 x 28 each) and the band's stripe.
-        assert!(pixels > 5_000, "{}: {pixels} pixels", scope["name"]);
+        assert!(pixels > 5_000, "{name}: {pixels} pixels");
     }
     assert_eq!(
         shot.count(HIT),
@@ -396,12 +407,9 @@ fn a_scope_in_the_fragment_hides_the_other_scopes() {
     let dom = page.dump_dom("scope=runtime&search=aws_");
     assert_eq!(body_attr(&dom, "data-hits"), Some("6"));
     let shot = page.screenshot("scope=runtime");
-    assert_eq!(
-        shot.count_right_of(DRAWING_LEFT, hex("#1f6feb")),
-        0,
-        "base is hidden"
-    );
-    assert!(shot.count_right_of(DRAWING_LEFT, hex("#e8a33d")) > 5_000);
+    let base = shot.count_right_of(DRAWING_LEFT, scope_colour(&graph, "base"));
+    assert_eq!(base, 0, "base is hidden");
+    assert!(shot.count_right_of(DRAWING_LEFT, scope_colour(&graph, "runtime")) > 5_000);
 }
 
 #[test]
