@@ -156,7 +156,7 @@ pub enum Command {
     /// or JSON. Stateful resources marked, cross-scope edges highlighted; with --state each
     /// resource's state, with --cost its monthly cost.
     #[command(
-        after_help = "Examples:\n  tfscope graph --env dev | dot -Tsvg > graph.svg\n  tfscope graph --scope runtime --format mermaid\n  terraform show -json | tfscope graph --state - | dot -Tsvg > status.svg\n\nArrows run from a dependency to what needs it (the order `up` applies in); red ones cross scopes.\nPast 400 resources the picture collapses by module unless --collapse none."
+        after_help = "Examples:\n  tfscope graph --env dev | dot -Tsvg > graph.svg\n  tfscope graph --env dev --format html --cost > graph.html\n  tfscope graph --scope runtime --format mermaid\n  terraform show -json | tfscope graph --state - | dot -Tsvg > status.svg\n\nArrows run from a dependency to what needs it (the order `up` applies in); purple ones cross scopes.\nPast 400 resources the picture collapses by module unless --collapse none."
     )]
     Graph(GraphArgs),
     /// Write resource-scopes.tf: a generated locals block with each scope's addresses.
@@ -348,6 +348,9 @@ pub enum GraphFormat {
     Dot,
     /// A Mermaid flowchart, as GitHub renders it in markdown.
     Mermaid,
+    /// One self-contained page (no network) that pans, zooms, filters by scope and searches;
+    /// a click shows what `explain` says.
+    Html,
     /// The graph as data (what the HTML page reads).
     Json,
 }

@@ -1,6 +1,6 @@
 //! The diagram as Graphviz DOT (`tfscope graph --format dot`, for `dot -Tsvg`): modules as
 //! nested clusters, nodes filled with their scope's colour, stateful ones as cylinders, data
-//! sources dashed, cross-scope edges red and thick, provider edges dotted, and a legend with
+//! sources dashed, cross-scope edges purple and thick, provider edges dotted, and a legend with
 //! each scope's count (and cost). Arrows run from a dependency to what needs it, the order `up`
 //! applies in, so the earlier scopes sit above the later ones.
 
@@ -11,7 +11,9 @@ use super::{Diagram, Node, NodeKind, Status};
 use crate::graph::EdgeKind;
 
 /// The colour of an edge that crosses scopes.
-pub const CROSS_SCOPE: &str = "#d0202e";
+pub const CROSS_SCOPE: &str = "#8250df";
+/// The outline of a resource missing from state while its scope is up.
+pub const MISSING: &str = "#cf222e";
 
 pub fn render(d: &Diagram) -> String {
     let mut out = String::new();
@@ -134,7 +136,7 @@ fn node_attrs(d: &Diagram, n: &Node) -> String {
         attrs.push("shape=box3d".to_string());
     }
     match (n.status, n.stateful) {
-        (Some(Status::Missing), _) => attrs.push(format!("color=\"{CROSS_SCOPE}\", penwidth=3")),
+        (Some(Status::Missing), _) => attrs.push(format!("color=\"{MISSING}\", penwidth=3")),
         (_, true) => attrs.push("color=\"#1b1f24\", penwidth=2.5".to_string()),
         _ => attrs.push(format!("color=\"{color}\"")),
     }

@@ -1,6 +1,6 @@
 //! The diagram as a Mermaid flowchart (`tfscope graph --format mermaid`, and the graph of a
 //! phase in `plan --format markdown`), drawn the way GitHub renders Mermaid in markdown: modules
-//! as subgraphs, nodes in their scope's colour, stateful ones as cylinders, cross-scope edges red.
+//! as subgraphs, nodes in their scope's colour, stateful ones as cylinders, cross-scope edges purple.
 //! Arrows run from a dependency to what needs it, as in the DOT picture.
 //!
 //! GitHub renders Mermaid with its default limits: at most [`MAX_TEXT`] characters and
@@ -63,7 +63,11 @@ pub fn render(d: &Diagram) -> Mermaid {
     }
     out.push_str("  classDef stateful stroke:#1b1f24,stroke-width:3px\n");
     out.push_str("  classDef down fill:#ffffff,color:#3d4650,stroke-dasharray:4 3\n");
-    out.push_str("  classDef missing stroke:#d0202e,stroke-width:3px\n");
+    let _ = writeln!(
+        out,
+        "  classDef missing stroke:{},stroke-width:3px",
+        super::dot::MISSING
+    );
     out.push_str("  classDef neighbour fill:#d5dae0,stroke:#94a0ae,color:#3d4650\n");
 
     let mut by_group: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
@@ -84,7 +88,7 @@ pub fn render(d: &Diagram) -> Mermaid {
     }
 }
 
-/// The edges, from a dependency to what needs it; cross-scope ones red.
+/// The edges, from a dependency to what needs it; cross-scope ones purple.
 fn write_edges(d: &Diagram, id: &BTreeMap<&str, String>, out: &mut String) {
     let mut cross = Vec::new();
     for (i, e) in d.edges.iter().enumerate() {

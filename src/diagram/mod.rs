@@ -10,6 +10,7 @@
 //! one node per root resource type and scope. Edges are aggregated between collapsed nodes.
 
 pub mod dot;
+pub mod html;
 pub mod mermaid;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,7 +36,7 @@ pub const ROOT_TYPES_ABOVE: usize = 60;
 /// The colour of each scope by its rank (cycling past the last); also what the HTML viewer,
 /// DOT and Mermaid use, so every picture agrees.
 const PALETTE: [&str; 8] = [
-    "#2f6fde", "#e8890c", "#1a9e6a", "#8a4fd8", "#d23f4f", "#1596b0", "#7a9a12", "#c2428f",
+    "#2f6fde", "#e8890c", "#1a9e6a", "#a0522d", "#d23f4f", "#1596b0", "#7a9a12", "#c2428f",
 ];
 
 /// The colour scope number `rank` is drawn in.

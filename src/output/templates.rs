@@ -1,6 +1,6 @@
 //! The built-in Tera templates (`templates/`), compiled into the binary and parsed once: the
-//! plan and verification reports (markdown), the generated `resource-scopes.tf` and the HTML
-//! cost report, and the scheduled CI definitions. Owns loading and rendering them, not what goes into their contexts. Tera escapes
+//! plan and verification reports (markdown), the generated `resource-scopes.tf`, the HTML
+//! cost report and the interactive graph page, and the scheduled CI definitions. Owns loading and rendering them, not what goes into their contexts. Tera escapes
 //! HTML only for names ending in `.html`, so Terraform and markdown output are left as written.
 
 use std::sync::OnceLock;
@@ -14,6 +14,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/resource-scopes.tf.tera"),
     ),
     ("cost.html", include_str!("../../templates/cost.html.tera")),
+    (
+        "graph.html",
+        include_str!("../../templates/graph.html.tera"),
+    ),
     (
         "schedule-github.yml",
         include_str!("../../templates/schedule-github.yml.tera"),

@@ -11,6 +11,7 @@ mod evaluation;
 mod explain;
 mod fidelity;
 mod graph;
+mod graph_html;
 mod help;
 mod history;
 mod infracost;

@@ -41,7 +41,7 @@ pub fn run(args: GraphArgs, global: &Global, out: &mut Out) -> CommandResult {
         }),
         present: present.as_ref(),
         costs: costs.as_ref(),
-        explain: matches!(args.format, GraphFormat::Json),
+        explain: matches!(args.format, GraphFormat::Json | GraphFormat::Html),
         only: None,
     };
     let d = diagram::build(&a.graph, &a.class, &options);
@@ -59,6 +59,10 @@ pub fn run(args: GraphArgs, global: &Global, out: &mut Out) -> CommandResult {
                 });
             }
             out.line(m.text)
+        }
+        GraphFormat::Html => {
+            let document = serde_json::to_value(&d).expect("a diagram serializes");
+            out.line(diagram::html::render_html(&document, &diagram::title(&d)))
         }
         GraphFormat::Json => out.json(&d),
     }
