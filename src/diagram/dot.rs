@@ -104,6 +104,9 @@ fn write_group(
 fn node_attrs(d: &Diagram, n: &Node) -> String {
     let color = super::scope_color(n.rank);
     let mut label = n.label.clone();
+    if n.kind == NodeKind::Module {
+        label.push_str(&format!(" ×{}", n.resources));
+    }
     if let (true, Some(m)) = (d.cost, n.monthly_usd) {
         label.push_str(&format!("\n${m:.2}/mo"));
     }

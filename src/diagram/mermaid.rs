@@ -162,6 +162,9 @@ fn write_group(
     for &i in by_group.get(&group).map(Vec::as_slice).unwrap_or_default() {
         let n = &d.nodes[i];
         let mut label = escape(&n.label);
+        if n.kind == NodeKind::Module {
+            label.push_str(&format!(" ×{}", n.resources));
+        }
         if let (true, Some(m)) = (d.cost, n.monthly_usd) {
             label.push_str(&format!("<br>${m:.2}/mo"));
         }

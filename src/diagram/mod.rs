@@ -141,7 +141,8 @@ pub struct Node {
     /// Unique: the address, or for a collapsed node `module.NAME [scope]`.
     pub id: String,
     pub address: String,
-    /// What to draw: the address without its module prefix, or the module call.
+    /// What to draw: the address without its module prefix, or the module call (or root
+    /// resource type) of a collapsed node, whose count is `resources`.
     pub label: String,
     #[serde(rename = "type")]
     pub resource_type: String,
@@ -448,7 +449,7 @@ impl NodeParts<'_> {
         };
         Node {
             id: self.id.to_string(),
-            label: format!("{label} ×{}", self.units.len()),
+            label,
             address,
             resource_type: "module".to_string(),
             kind: NodeKind::Module,
