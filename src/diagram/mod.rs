@@ -33,6 +33,10 @@ pub const AUTO_COLLAPSE_ABOVE: usize = 400;
 /// type and scope instead of one per resource.
 pub const ROOT_TYPES_ABOVE: usize = 60;
 
+/// How many dependencies and dependents a node's explain text lists (the page draws them all as
+/// edges and links anyway).
+pub const EXPLAIN_LISTS: usize = 30;
+
 /// The colour of each scope by its rank (cycling past the last); also what the HTML viewer,
 /// DOT and Mermaid use, so every picture agrees.
 const PALETTE: [&str; 8] = [
@@ -469,7 +473,10 @@ impl NodeParts<'_> {
     /// What `explain` says: of the unit itself, or a list of what a collapsed node holds.
     fn explain(&self, effects: &ScopeEffects<'_>) -> String {
         if self.single {
-            return crate::output::report::explain_text(&effects.explain(self.units[0]));
+            return crate::output::report::explain_text_listing(
+                &effects.explain(self.units[0]),
+                EXPLAIN_LISTS,
+            );
         }
         const LISTED: usize = 40;
         let mut out = format!(

@@ -581,6 +581,13 @@ pub fn explain_module_text(m: &crate::target::explain::ModuleExplanation) -> Str
 }
 
 pub fn explain_text(e: &Explanation) -> String {
+    explain_text_listing(e, usize::MAX)
+}
+
+/// [`explain_text`] listing at most `listed` dependencies and dependents each (the graph page
+/// explains every node: a VPC needed by thousands would make the page huge), with the count of
+/// the rest.
+pub fn explain_text_listing(e: &Explanation, listed: usize) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", e.address);
     let _ = writeln!(out, "  type:      {}", e.resource_type);
@@ -602,12 +609,20 @@ pub fn explain_text(e: &Explanation) -> String {
         ("needed by", &e.dependents),
     ] {
         let _ = writeln!(out, "  {title} ({}):", list.len());
-        for r in list.iter() {
+        for r in list.iter().take(listed) {
             let via = match r.via {
                 crate::graph::EdgeKind::Value => "",
                 crate::graph::EdgeKind::Provider => " via provider configuration",
             };
             let _ = writeln!(out, "    {} ({}){via}", r.address, r.scope);
+        }
+        if list.len() > listed {
+            let _ = writeln!(
+                out,
+                "    ... and {} more (`tfscope explain {}` lists them all)",
+                list.len() - listed,
+                e.address
+            );
         }
     }
     let _ = writeln!(out, "  effects:");
@@ -695,6 +710,33 @@ mod tests {
         assert!(
             text.contains("aws_ebs_volume.v (runtime): NOT allowed: no allow_destroy"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn explain_text_listing_counts_what_it_leaves_out() {
+        let (graph, class) = crate::testing::analyse(
+            &[(
+                "main.tf",
+                "resource \"aws_vpc\" \"v\" {}\nresource \"aws_subnet\" \"a\" { vpc_id = aws_vpc.v.id }\nresource \"aws_subnet\" \"b\" { vpc_id = aws_vpc.v.id }\nresource \"aws_subnet\" \"c\" { vpc_id = aws_vpc.v.id }\n",
+            )],
+            "",
+        );
+        let e = crate::target::explain::explain(&graph, &class, "aws_vpc.v").unwrap();
+        let all = explain_text(&e);
+        assert!(
+            all.contains("needed by (3):") && all.contains("aws_subnet.c"),
+            "{all}"
+        );
+        let short = explain_text_listing(&e, 1);
+        assert!(short.contains("needed by (3):"), "{short}");
+        assert!(
+            short.contains("aws_subnet.a") && !short.contains("aws_subnet.c"),
+            "{short}"
+        );
+        assert!(
+            short.contains("... and 2 more (`tfscope explain aws_vpc.v` lists them all)"),
+            "{short}"
         );
     }
 }

@@ -393,6 +393,13 @@ fn large_configurations_collapse_by_module() {
     assert_eq!(covered as usize, units, "every resource is in one node");
     let full = run(&["graph", "--format", "json", "--collapse", "none"]);
     assert_eq!(full["nodes"].as_array().unwrap().len(), units);
+    let forced = tfscope_in(&tree, &["graph", "--collapse", "none"]);
+    assert!(
+        stderr(&forced).contains("--collapse module draws one node per module call"),
+        "{}",
+        result(&forced)
+    );
+    assert!(!stderr(&tfscope_in(&tree, &["graph"])).contains("warning"));
     let mermaid = tfscope_in(&tree, &["graph", "--format", "mermaid"]);
     assert!(stdout(&mermaid).len() < MAX_MERMAID_TEXT);
 }

@@ -46,6 +46,17 @@ pub fn run(args: GraphArgs, global: &Global, out: &mut Out) -> CommandResult {
     };
     let d = diagram::build(&a.graph, &a.class, &options);
     let mut warnings = Vec::new();
+    if d.collapse == Collapse::None && d.nodes.len() > diagram::AUTO_COLLAPSE_ABOVE {
+        warnings.push(Warning {
+            location: None,
+            message: format!(
+                "{} resources and {} edges drawn one by one: a picture this large is hard to read; \
+                 --collapse module draws one node per module call and scope",
+                d.nodes.len(),
+                d.edges.len()
+            ),
+        });
+    }
     match args.format {
         GraphFormat::Dot => out.line(diagram::dot::render(&d)),
         GraphFormat::Mermaid => {
