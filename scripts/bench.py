@@ -10,7 +10,9 @@ For each shape (scripts/gen-bench-tree.py --shape: `flat` one directory of indep
 `depends_on = [module.x]`) and size (resource blocks; files = size / 10), it generates the tree,
 then times `parse-baseline DIR` (target/release/parse-baseline, built with `--features bench`:
 read and parse every .tf file with hcl-edit on one thread) and each command: classify, targets,
-plan, explain, check, render, cost, status (with a state file holding every managed resource).
+plan, explain, check, render, cost, status (with a state file holding every managed resource),
+graph (DOT) and graph --format html; for the graph commands the size of what they print is listed
+after the table.
 One warm-up run, then the median of RUNS runs; peak memory is the largest ru_maxrss (this
 script keeps its own footprint small, since a child's ru_maxrss starts from its parent's).
 
@@ -119,6 +121,8 @@ def commands(tree: Path, state: Path, first: str):
         ("render", ["render", "--out", "-", t]),
         ("cost", ["cost", "--format", "json", t]),
         ("status", ["status", "--state", str(state), t]),
+        ("graph", ["graph", t]),
+        ("graph --format html", ["graph", "--format", "html", t]),
     ]
 
 
@@ -148,6 +152,7 @@ def main():
             "us/resource", "growth")
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join(" --- " for _ in head) + "|")
+    sizes: list[str] = []
     try:
         for shape in a.shapes:
             smallest: dict[str, float] = {}
@@ -176,6 +181,11 @@ def main():
                     smallest.setdefault(name, per)
                     print(f"| {shape} | {size} | {name} | {secs:.3f} | {base[0]:.3f} | {secs / base[0]:.2f} | "
                           f"{rss:.0f} | {rss / mb:.1f} | {per:.1f} | {per / smallest[name]:.2f} |", flush=True)
+                    if name.startswith("graph"):
+                        out = subprocess.run([BIN, *args], capture_output=True, timeout=a.timeout).stdout
+                        sizes.append(f"{shape} {size} {name}: {len(out) / 1e3:.0f} KB")
+        if sizes:
+            print("\nwhat the graph commands print:\n" + "\n".join(sizes))
     finally:
         if not a.keep:
             shutil.rmtree(work, ignore_errors=True)
