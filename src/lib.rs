@@ -5,8 +5,9 @@
 //! [`load`] (files → modules) → [`eval`] (values, count/for_each instances) → [`graph`]
 //! (addresses and edges) → [`classify`] (scopes with reasons, findings) → [`analysis`] (the four
 //! in one call) → [`target`] (closures, `-target` lists, phases, explain) → [`run`] (every
-//! Terraform process) → [`output`] (text, JSON, markdown, generated HCL) → [`cost`] (prices and
-//! schedules) → [`diagram`] (the picture `tfscope graph` draws) → [`app`] (the command line). A stage imports only earlier ones, [`error`],
+//! Terraform process) → [`output`] (text, JSON, markdown, generated HCL) → [`tag`] (scope tags
+//! written into the configuration) → [`cost`] (prices and schedules) → [`diagram`] (the picture
+//! `tfscope graph` draws) → [`app`] (the command line). A stage imports only earlier ones, [`error`],
 //! [`calendar`] (schedules in a time zone, which settings, CI output and cost share) and itself; `tests/cli/layout.rs` fails when one does not.
 
 pub mod error;
@@ -28,6 +29,8 @@ pub mod target;
 pub mod run;
 
 pub mod output;
+
+pub mod tag;
 
 pub mod cost;
 

@@ -191,6 +191,12 @@ pub enum Command {
         after_help = "Examples:\n  tfscope check\n  tfscope check infra/ --strict --format json"
     )]
     Check(CheckArgs),
+    /// Write each resource's scope into its cost-allocation tags (`tags` on AWS and Azure,
+    /// `labels` on Google), keeping formatting and comments; `--check` for CI.
+    #[command(
+        after_help = "Examples:\n  tfscope tag --diff\n  tfscope tag infra/\n  tfscope tag --check --format json\n\nExit: 0 every tag right, 1 tags missing or stale (--check) or a finding left\n(a hand-set value, a module whose calls disagree, an argument tfscope cannot edit)."
+    )]
+    Tag(TagArgs),
 }
 
 // The arguments of `tfscope classify`.
@@ -573,6 +579,28 @@ pub struct CheckArgs {
     pub strict: bool,
     /// Environment: evaluates count/for_each with environments/NAME.tfvars (default: variable
     /// defaults and auto-loaded tfvars only).
+    #[arg(long)]
+    pub env: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Root module directory (default: . if it holds .tf files, else the bundled modules/).
+    pub dir: Option<PathBuf>,
+}
+
+// The arguments of `tfscope tag`.
+#[derive(Debug, clap::Args)]
+pub struct TagArgs {
+    /// Write nothing; exit 1 when a tag is missing or stale, or a finding is left (CI).
+    #[arg(long)]
+    pub check: bool,
+    /// Write nothing; print the unified diff of what would change.
+    #[arg(long)]
+    pub diff: bool,
+    /// Tag key (default: the first `tag_key` of tfscope.hcl, `Scope`; lowercased on Google).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Environment: evaluates count/for_each with environments/NAME.tfvars.
     #[arg(long)]
     pub env: Option<String>,
     /// Output format.

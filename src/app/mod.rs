@@ -56,6 +56,7 @@ fn dispatch(command: Command, global: &Global, out: &mut Out) -> CommandResult {
         Command::MockSchema(args) => commands::mock_schema::run(args, global, out),
         Command::Catalog(args) => commands::catalog::run(args, global, out),
         Command::Check(args) => commands::check::run(args, global, out),
+        Command::Tag(args) => commands::tag::run(args, global, out),
     }
 }
 

@@ -117,6 +117,18 @@ pub fn write(path: &Path, content: &str, force: bool) -> Result<Written, Error> 
             });
         }
     }
+    replace(path, content)?;
+    Ok(if existing.is_some() {
+        Written::Updated
+    } else {
+        Written::Created
+    })
+}
+
+/// Writes `content` to `path` atomically: a temporary file in the same directory, synced, then
+/// renamed over it, so a reader sees the old file or the new one, never half of one. An existing
+/// file keeps its permissions. The one place tfscope replaces a file (`render`, `tag`).
+pub fn replace(path: &Path, content: &str) -> Result<(), Error> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -127,13 +139,14 @@ pub fn write(path: &Path, content: &str, force: bool) -> Result<Written, Error> 
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     tmp.write_all(content.as_bytes()).map_err(io)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        tmp.as_file()
+            .set_permissions(meta.permissions())
+            .map_err(io)?;
+    }
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(if existing.is_some() {
-        Written::Updated
-    } else {
-        Written::Created
-    })
+    Ok(())
 }
 
 /// `check`'s view: a generated file in the root that no longer matches the configuration.

@@ -9,7 +9,7 @@ use std::path::Path;
 /// module must be ranked here before the test passes.
 const STAGES: &[&str] = &[
     "error", "calendar", "load", "eval", "graph", "classify", "analysis", "target", "run",
-    "output", "cost", "diagram", "app",
+    "output", "tag", "cost", "diagram", "app",
 ];
 
 /// Files outside the pipeline: the crate roots and the unit tests' helpers.

@@ -14,6 +14,7 @@ pub mod plan;
 pub mod render;
 pub mod schedule;
 pub mod status;
+pub mod tag;
 pub mod targets;
 pub mod up_down;
 pub mod verify;
