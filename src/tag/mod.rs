@@ -378,7 +378,13 @@ pub fn plan_with(a: &Analysis, key: &str, table: &Taggable) -> Result<TagPlan, E
     Ok(TagPlan {
         key: key.to_string(),
         entries,
-        modules: hints.into_values().collect(),
+        modules: hints
+            .into_values()
+            .map(|mut m| {
+                m.hint = hint_text(&m, key);
+                m
+            })
+            .collect(),
         files,
     })
 }
@@ -447,23 +453,33 @@ fn module_hint(a: &Analysis, call: &ModulePath, attribute: &str) -> ModuleHint {
         .into_iter()
         .find(|v| variables.contains(*v))
         .map(str::to_string);
-    let address = call.to_string();
-    let hint = match &input {
-        Some(v) => format!(
-            "pass the scope to its `{v}` input in the call: {v} = {{ ... = \"<scope>\" }} \
-             (merged with what you pass already)"
-        ),
-        None => "it has no tags or labels input: tag its resources through the provider's \
-                 default tags (aws default_tags, google default_labels) or a wrapper module"
-            .to_string(),
-    };
     ModuleHint {
-        module: address,
+        module: call.to_string(),
         source,
         location,
         scopes: BTreeMap::new(),
         input,
-        hint,
+        hint: String::new(),
+    }
+}
+
+/// What to write in the module call, once its resources' scopes are counted.
+fn hint_text(m: &ModuleHint, key: &str) -> String {
+    let Some(input) = &m.input else {
+        return "it has no tags or labels input: tag its resources through the provider's \
+                default tags (aws default_tags, google default_labels) or a wrapper module"
+            .to_string();
+    };
+    match m.scopes.keys().collect::<Vec<_>>().as_slice() {
+        [scope] => format!(
+            "pass the scope to its `{input}` input: {input} = merge(<what you pass now>, \
+             {{ {key} = \"{scope}\" }})"
+        ),
+        _ => format!(
+            "its resources are in different scopes ({}): one `{input}` input cannot tag \
+             them right; tag the earliest scope there, or split the module",
+            m.scopes.keys().cloned().collect::<Vec<_>>().join(", ")
+        ),
     }
 }
 
@@ -571,12 +587,12 @@ fn unified(file: &str, before: &str, after: &str) -> String {
             ops.push((' ', i, j));
             i += 1;
             j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            ops.push(('+', i, j));
-            j += 1;
-        } else {
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
             ops.push(('-', i, j));
             i += 1;
+        } else {
+            ops.push(('+', i, j));
+            j += 1;
         }
     }
     let mut out = format!("--- a/{file}\n+++ b/{file}\n");

@@ -24,6 +24,7 @@ mod prices_google;
 mod properties;
 mod schedule;
 mod status;
+mod tag;
 mod targets;
 mod terraform;
 mod verified;
