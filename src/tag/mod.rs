@@ -199,24 +199,10 @@ pub fn plan(a: &Analysis, key: &str) -> Result<TagPlan, Error> {
 
 pub fn plan_with(a: &Analysis, key: &str, table: &Taggable) -> Result<TagPlan, Error> {
     let scope_names: BTreeSet<&str> = a.class.scopes.iter().map(String::as_str).collect();
-    // Resource blocks: (file, line, column) -> the units declared there.
-    let mut blocks: BTreeMap<(String, usize, usize), Vec<usize>> = BTreeMap::new();
-    for id in a.graph.unit_ids() {
-        let unit = &a.graph.units[id.index()];
-        if unit.kind != UnitKind::Managed {
-            continue;
-        }
-        let l = &unit.location;
-        blocks
-            .entry((l.file.clone(), l.line, l.column))
-            .or_default()
-            .push(id.index());
-    }
-
     let mut sources: BTreeMap<String, Source> = BTreeMap::new();
     let mut entries = Vec::new();
     let mut hints: BTreeMap<ModulePath, ModuleHint> = BTreeMap::new();
-    for ((file, _, _), units) in blocks {
+    for ((file, _, _), units) in resource_blocks(a) {
         let first = &a.graph.units[units[0]];
         let mut addresses: Vec<String> = units
             .iter()
@@ -267,22 +253,7 @@ pub fn plan_with(a: &Analysis, key: &str, table: &Taggable) -> Result<TagPlan, E
         }
         if scopes.len() > 1 {
             entry.status = Status::ModuleConflict;
-            let each: Vec<String> = units
-                .iter()
-                .map(|&u| {
-                    format!(
-                        "{} is {}",
-                        a.graph.units[u].address,
-                        a.class.scope_name(crate::graph::UnitId::at(u))
-                    )
-                })
-                .collect();
-            entry.message = format!(
-                "the module's calls give this block different scopes ({}); one file cannot hold \
-                 both: pass the scope in as a variable and set {} from it",
-                each.join(", "),
-                entry.key
-            );
+            entry.message = module_conflict(a, &units, &entry.key);
             entries.push(entry);
             continue;
         }
@@ -294,25 +265,78 @@ pub fn plan_with(a: &Analysis, key: &str, table: &Taggable) -> Result<TagPlan, E
             entries.push(entry);
             continue;
         }
-        let source = match sources.entry(file.clone()) {
+        edit_block(&mut entry, &file, &mut sources, spec, &scope_names)?;
+        entries.push(entry);
+    }
+    finish_plan(key, entries, hints, sources)
+}
+
+/// Managed resource blocks: (file, line, column) -> the units declared there (one per module
+/// call the block is reached through).
+fn resource_blocks(a: &Analysis) -> BTreeMap<(String, usize, usize), Vec<usize>> {
+    let mut blocks: BTreeMap<(String, usize, usize), Vec<usize>> = BTreeMap::new();
+    for id in a.graph.unit_ids() {
+        let unit = &a.graph.units[id.index()];
+        if unit.kind != UnitKind::Managed {
+            continue;
+        }
+        let l = &unit.location;
+        blocks
+            .entry((l.file.clone(), l.line, l.column))
+            .or_default()
+            .push(id.index());
+    }
+    blocks
+}
+
+fn module_conflict(a: &Analysis, units: &[usize], key: &str) -> String {
+    let each: Vec<String> = units
+        .iter()
+        .map(|&u| {
+            let scope = a.class.scope_name(crate::graph::UnitId::at(u));
+            format!("{} is {scope}", a.graph.units[u].address)
+        })
+        .collect();
+    format!(
+        "the module's calls give this block different scopes ({}); one file cannot hold both: \
+         pass the scope in as a variable and set {key} from it",
+        each.join(", ")
+    )
+}
+
+/// Reads the block's file (once) and decides the entry from what its tag holds.
+fn edit_block(
+    entry: &mut Entry,
+    file: &str,
+    sources: &mut BTreeMap<String, Source>,
+    spec: &taggable::TagSpec,
+    scope_names: &BTreeSet<&str>,
+) -> Result<(), Error> {
+    let fold = |s: &str| {
+        if spec.lowercase {
+            label_value(s)
+        } else {
+            s.to_string()
+        }
+    };
+    let scope = entry.value.clone();
+    {
+        let source = match sources.entry(file.to_string()) {
             std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
-            std::collections::btree_map::Entry::Vacant(v) => v.insert(read_source(&file)?),
+            std::collections::btree_map::Entry::Vacant(v) => v.insert(read_source(file)?),
         };
         let block = source.body.as_ref().and_then(|body| {
             body.blocks().find(|b| {
                 b.ident.as_str() == "resource"
                     && b.labels.len() == 2
-                    && b.labels[0].as_str() == first.resource_type
-                    && first
-                        .address
-                        .ends_with(&format!(".{}", b.labels[1].as_str()))
+                    && b.labels[0].as_str() == entry.resource_type
+                    && entry.addresses[0].ends_with(&format!(".{}", b.labels[1].as_str()))
             })
         });
         let Some(block) = block else {
             entry.status = Status::Unsupported;
             entry.message = "the resource block was not found in its file".into();
-            entries.push(entry);
-            continue;
+            return Ok(());
         };
         match edit::inspect(
             &source.text,
@@ -349,9 +373,17 @@ pub fn plan_with(a: &Analysis, key: &str, table: &Taggable) -> Result<TagPlan, E
                 entry.message = why;
             }
         }
-        entries.push(entry);
     }
+    Ok(())
+}
 
+/// Applies every file's splices, re-parses each result, and assembles the plan.
+fn finish_plan(
+    key: &str,
+    entries: Vec<Entry>,
+    hints: BTreeMap<ModulePath, ModuleHint>,
+    sources: BTreeMap<String, Source>,
+) -> Result<TagPlan, Error> {
     let mut files = Vec::new();
     for (file, source) in sources {
         if source.splices.is_empty() {
@@ -471,10 +503,10 @@ fn hint_text(m: &ModuleHint, key: &str) -> String {
             .to_string();
     };
     match m.scopes.keys().collect::<Vec<_>>().as_slice() {
-        [scope] => format!(
-            "pass the scope to its `{input}` input: {input} = merge(<what you pass now>, \
-             {{ {key} = \"{scope}\" }})"
-        ),
+        [scope] => {
+            let entry = format!("{{ {key} = \"{scope}\" }}");
+            format!("pass the scope to its `{input}` input: {input} = merge(<what you pass now>, {entry})")
+        }
         _ => format!(
             "its resources are in different scopes ({}): one `{input}` input cannot tag \
              them right; tag the earliest scope there, or split the module",
