@@ -440,14 +440,17 @@ fn read_source(file: &str) -> Result<Source, Error> {
     })
 }
 
-/// The outermost installed (registry) module call on `path`, if any.
+/// The outermost installed (registry) module call on `path`, if any: one `terraform init`
+/// copied under `.terraform/`. A local module (`./svc`) is listed in modules.json too once
+/// init ran, but its files are the configuration's own and are edited.
 fn installed_call(a: &Analysis, path: &ModulePath) -> Option<ModulePath> {
     (1..=path.0.len())
         .map(|n| ModulePath(path.0[..n].to_vec()))
         .find(|p| {
-            a.loaded
-                .module(p)
-                .is_some_and(|m| m.origin == Origin::Installed)
+            a.loaded.module(p).is_some_and(|m| {
+                m.origin == Origin::Installed
+                    && m.dir.components().any(|c| c.as_os_str() == ".terraform")
+            })
         })
 }
 

@@ -166,3 +166,17 @@ fn a_file_that_does_not_parse_stops_everything_before_any_write() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken.tf:"));
     assert_eq!(read(tmp.path(), "main.tf"), before);
 }
+
+/// Regression: once `terraform init` ran, modules.json lists local modules too (`Dir: "svc"`),
+/// and they were taken for registry modules and left untagged.
+#[test]
+fn local_modules_listed_in_modules_json_are_still_edited() {
+    let tmp = copy(&repo("tests/fixtures/tags"));
+    std::fs::write(
+        tmp.path().join(".terraform/modules/modules.json"),
+        r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"svc_a","Source":"./svc","Dir":"svc"},{"Key":"svc_b","Source":"./svc","Dir":"svc"},{"Key":"vpc","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Version":"5.0.0","Dir":".terraform/modules/vpc"}]}"#,
+    )
+    .unwrap();
+    tfscope_in(tmp.path(), &["tag", "."]);
+    assert!(read(tmp.path(), "svc/main.tf").contains("merge(var.tags, { Scope = \"runtime\" })"));
+}

@@ -150,6 +150,22 @@ impl Workspace {
         ws
     }
 
+    /// Derives the mock provider's schema again from the root as it is now (after `tfscope
+    /// tag` added arguments the first schema did not have).
+    pub fn derive_schema(&self) {
+        let detail = tfscope::load::hcl::Detail {
+            shapes: true,
+            ..Default::default()
+        };
+        let loaded = tfscope::load::load_with(&self.root, detail).expect("the root loads");
+        let derived = tfscope::output::mock_schema::derive(&loaded);
+        std::fs::write(
+            &self.schema,
+            serde_json::to_string_pretty(&derived).unwrap(),
+        )
+        .unwrap();
+    }
+
     /// tfscope's scopes for this workspace's root and environment.
     pub fn scopes(&self) -> Scopes {
         let var_file = self

@@ -11,10 +11,13 @@
 //! 5. fixtures with three or more layers, nested modules, count/for_each and promotion;
 //! 6. repeated down/up cycles never delete (or replace) an object of the first scope, as the mock
 //!    provider's log shows;
-//! 7. `tfscope render`'s resource-scopes.tf passes `terraform validate`.
+//! 7. `tfscope render`'s resource-scopes.tf passes `terraform validate`;
+//! 8. `tfscope tag` leaves `terraform fmt -check` and `validate` passing, and on an applied
+//!    configuration Terraform then plans only in-place updates of tags and labels.
 
 mod faults;
 mod harness;
+mod tag;
 mod verified;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -279,6 +282,7 @@ macro_rules! both_versions {
             #[test] fn a_failed_phase_resumes() { crate::faults::a_failed_phase_resumes("1.0.3") }
             #[test] fn a_failed_down_leaves_a_consistent_state() { crate::faults::a_failed_down_leaves_a_consistent_state("1.0.3") }
             #[test] fn sigint_stops_terraform_gracefully() { crate::faults::sigint_stops_terraform_gracefully("1.0.3") }
+            #[test] fn scope_tags_only_update_tags() { crate::tag::scope_tags_only_update_tags("1.0.3") }
         }
         mod terraform_1_15_5 {
             use super::*;
@@ -289,6 +293,7 @@ macro_rules! both_versions {
             #[test] fn a_failed_phase_resumes() { crate::faults::a_failed_phase_resumes("1.15.5") }
             #[test] fn a_failed_down_leaves_a_consistent_state() { crate::faults::a_failed_down_leaves_a_consistent_state("1.15.5") }
             #[test] fn sigint_stops_terraform_gracefully() { crate::faults::sigint_stops_terraform_gracefully("1.15.5") }
+            #[test] fn scope_tags_only_update_tags() { crate::tag::scope_tags_only_update_tags("1.15.5") }
         }
     };
 }
