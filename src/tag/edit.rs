@@ -65,7 +65,10 @@ pub fn inspect(text: &str, block: &Block, attribute: &str, key: &str, value: &st
         },
         _ => {
             let written = &text[span.clone()];
-            if written.contains('\n') {
+            // fmt indents a line's inner lines one level however many brackets it opens, so
+            // `merge({` keeps a multi-line `{ for ... }` or `c ? {` formatted as it was.
+            let first_line = written.lines().next().unwrap_or_default().trim_end();
+            if written.contains('\n') && !first_line.ends_with(['{', '[', '(']) {
                 return Found::Unsupported(format!(
                     "`{attribute}` is a multi-line expression; add {entry} by hand"
                 ));
@@ -307,24 +310,45 @@ fn insert_line(text: &str, at: usize, indent: &str, entry: &str) -> Vec<Splice> 
     let (key, rest) = entry.split_once(" = ").unwrap_or((entry, ""));
     let own = indent.chars().count() + key.chars().count();
     // The run: consecutive assignment lines right above and right below `at`.
+    // A heredoc is one line to fmt: the argument it starts and the next line chain.
     let mut run = Vec::new();
     let mut start = at;
     while start > 0 {
-        let prev = line_start(text, start - 1);
-        match assignment(&text[prev..start]) {
-            Some(a) => run.push((prev, a)),
-            None => break,
-        }
+        let mut prev = line_start(text, start - 1);
+        let line = &text[prev..start];
+        let a = match assignment(line) {
+            Some(a) => a,
+            None => match heredoc_opener(text, prev, line.trim()) {
+                Some((opener, a)) => {
+                    prev = opener;
+                    a
+                }
+                None => break,
+            },
+        };
+        run.push((prev, a));
         start = prev;
     }
     let mut pos = at;
     while pos < text.len() {
         let end = line_end(text, pos);
-        match assignment(&text[pos..end]) {
-            Some(a) => run.push((pos, a)),
-            None => break,
-        }
+        let Some(a) = assignment(&text[pos..end]) else {
+            break;
+        };
+        let heredoc = a.heredoc.clone();
+        run.push((pos, a));
         pos = end;
+        if let Some(marker) = &heredoc {
+            // Past the closing marker.
+            while pos < text.len() {
+                let end = line_end(text, pos);
+                let closing = text[pos..end].trim() == marker;
+                pos = end;
+                if closing {
+                    break;
+                }
+            }
+        }
     }
     let widest = run.iter().map(|(_, a)| a.width).max().unwrap_or(0).max(own);
     let mut splices: Vec<Splice> = run
@@ -342,8 +366,28 @@ fn insert_line(text: &str, at: usize, indent: &str, entry: &str) -> Vec<Splice> 
     splices
 }
 
-/// A line that `terraform fmt` aligns: a one-line `key = value` (value with balanced brackets).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// When the line that ends at `end` closes a heredoc (`marker` alone), the assignment that
+/// opened it and where its line starts.
+fn heredoc_opener(text: &str, end: usize, marker: &str) -> Option<(usize, Assignment)> {
+    if marker.is_empty() || !marker.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    let mut start = end;
+    while start > 0 {
+        let prev = line_start(text, start - 1);
+        if let Some(a) = assignment(&text[prev..start]) {
+            if a.heredoc.as_deref() == Some(marker) {
+                return Some((prev, a));
+            }
+        }
+        start = prev;
+    }
+    None
+}
+
+/// A line that `terraform fmt` aligns: a one-line `key = value` (value with balanced brackets),
+/// or one that opens a heredoc.
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Assignment {
     /// Columns of the indentation and the key.
     width: usize,
@@ -352,6 +396,8 @@ struct Assignment {
     equals: usize,
     /// The space before `=` holds a tab (fmt turns it into spaces).
     tab: bool,
+    /// The marker of the heredoc the value opens.
+    heredoc: Option<String>,
 }
 
 fn assignment(line: &str) -> Option<Assignment> {
@@ -368,6 +414,7 @@ fn assignment(line: &str) -> Option<Assignment> {
     let mut depth = 0i32;
     let mut in_string = false;
     let mut equals = None;
+    let mut heredoc = None;
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
@@ -382,7 +429,15 @@ fn assignment(line: &str) -> Option<Assignment> {
                 b'"' => in_string = true,
                 b'#' => break,
                 b'/' if bytes.get(i + 1) == Some(&b'/') || bytes.get(i + 1) == Some(&b'*') => break,
-                b'<' if bytes.get(i + 1) == Some(&b'<') => return None, // heredoc
+                b'<' if bytes.get(i + 1) == Some(&b'<') && equals.is_some() => {
+                    let rest = line[i + 2..].trim_start_matches('-');
+                    let marker: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    heredoc = (!marker.is_empty()).then_some(marker);
+                    break;
+                }
                 b'{' | b'[' | b'(' => depth += 1,
                 b'}' | b']' | b')' => depth -= 1,
                 b'=' if equals.is_none() => {
@@ -412,6 +467,7 @@ fn assignment(line: &str) -> Option<Assignment> {
         lead_end,
         equals,
         tab: line[lead_end..equals].contains('\t'),
+        heredoc,
     })
 }
 
@@ -618,8 +674,17 @@ mod tests {
             tag(&t("var.on ? var.tags : {}"), "tags").unwrap(),
             t("merge(var.on ? var.tags : {}, { Scope = \"runtime\" })")
         );
+        assert_eq!(
+            tag(&t("var.on ? {\n    a = 1\n  } : {}"), "tags").unwrap(),
+            t("merge(var.on ? {\n    a = 1\n  } : {}, { Scope = \"runtime\" })")
+        );
+        let for_expr = "{\n    for k, v in var.tags :\n    k => v\n    if v != \"\"\n  }";
+        assert_eq!(
+            tag(&t(for_expr), "tags").unwrap(),
+            t(&format!("merge({for_expr}, {{ Scope = \"runtime\" }})"))
+        );
         assert!(matches!(
-            tag(&t("var.on ? {\n    a = 1\n  } : {}"), "tags"),
+            tag(&t("lookup(var.m, \"k\",\n  {})"), "tags"),
             Err(Found::Unsupported(_))
         ));
     }
@@ -645,6 +710,13 @@ mod tests {
             tag("resource \"x\" \"y\" {\n  dynamic \"tags\" {\n    for_each = {}\n    content {}\n  }\n}\n", "tags"),
             Err(Found::Unsupported(_))
         ));
+    }
+
+    #[test]
+    fn a_heredoc_argument_chains_with_the_next_line_as_fmt_sees_it() {
+        let before = "resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = <<EOF\n{\n  \"a\": 1\n}\nEOF\n}\n";
+        let after = "resource \"aws_iam_role\" \"r\" {\n  assume_role_policy = <<EOF\n{\n  \"a\": 1\n}\nEOF\n  tags               = { Scope = \"runtime\" }\n}\n";
+        assert_eq!(tag(before, "tags").unwrap(), after);
     }
 
     #[test]
