@@ -19,8 +19,8 @@
 //! - a block in an installed registry module: **registry**, not editable; a hint naming the
 //!   module's own `tags`/`labels` input when it has one;
 //! - an argument tfscope cannot edit safely (a `dynamic` block, a multi-line expression whose
-//!   first line opens no bracket, the
-//!   key set to an expression, JSON syntax): **unsupported**, untouched, a finding.
+//!   first line opens no bracket, the key set to an expression, JSON syntax): **unsupported**,
+//!   untouched, a finding.
 //!
 //! Google label keys and values must be lowercase (`[a-z0-9_-]`, at most 63 characters): the
 //! key and the value are lowercased there (`Scope` becomes `scope`).

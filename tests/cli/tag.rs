@@ -180,3 +180,10 @@ fn local_modules_listed_in_modules_json_are_still_edited() {
     tfscope_in(tmp.path(), &["tag", "."]);
     assert!(read(tmp.path(), "svc/main.tf").contains("merge(var.tags, { Scope = \"runtime\" })"));
 }
+
+#[test]
+fn the_readme_example_is_what_check_prints() {
+    let out = tfscope(&["tag", "--check", &fixture("tags_e2e")]);
+    assert_eq!(code(&out), 1);
+    crate::assert_readme_shows("tfscope tag --check tests/fixtures/tags_e2e", &stdout(&out));
+}
