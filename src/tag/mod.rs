@@ -431,8 +431,8 @@ fn read_source(file: &str) -> Result<Source, Error> {
         let offset = e.location().offset();
         Error::syntax(file, &text, offset..offset + 1, e.message().to_string())
     })?;
-    // A text only the newline fold parses keeps its spans but must not be re-parsed raw:
-    // the body's spans point into the original text, which is what gets edited.
+    // The body's spans point into `text` as read (also for a text only the newline fold
+    // parses): every splice applies to that text.
     Ok(Source {
         text,
         body: Some(body),

@@ -139,6 +139,8 @@ fn diff_prints_a_unified_diff_and_writes_nothing() {
 #[test]
 fn reference_infra_fails_check_before_tagging_and_passes_after() {
     let tmp = copy(&repo("modules"));
+    let dir = tmp.path().to_str().unwrap();
+    let scopes = crate::classified(dir);
     let before = tfscope_in(tmp.path(), &["tag", "--check", "."]);
     assert_eq!(code(&before), 1, "{}", result(&before));
     let tagged = tfscope_in(tmp.path(), &["tag", "."]);
@@ -150,6 +152,8 @@ fn reference_infra_fails_check_before_tagging_and_passes_after() {
         "{}",
         stdout(&after)
     );
+    // The tags say what the classification said: reading them back changes no scope.
+    assert_eq!(crate::classified(dir), scopes);
 }
 
 #[test]
