@@ -599,67 +599,15 @@ pub fn render_diff(plan: &TagPlan) -> String {
     out
 }
 
-/// A minimal unified diff of two texts that differ by inserted or replaced lines.
+/// A unified diff of two texts with three lines of context (`similar`, the diff crate insta
+/// uses: Myers' algorithm, linear in memory, so a large file with few edits costs little).
 fn unified(file: &str, before: &str, after: &str) -> String {
-    let a: Vec<&str> = before.split_inclusive('\n').collect();
-    let b: Vec<&str> = after.split_inclusive('\n').collect();
-    // Longest common subsequence on lines: files are small and edits few.
-    let (n, m) = (a.len(), b.len());
-    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    // The edit script: (' ' | '-' | '+', line index in a, line index in b).
-    let mut ops = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < n || j < m {
-        if i < n && j < m && a[i] == b[j] {
-            ops.push((' ', i, j));
-            i += 1;
-            j += 1;
-        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            ops.push(('-', i, j));
-            i += 1;
-        } else {
-            ops.push(('+', i, j));
-            j += 1;
-        }
-    }
-    let mut out = format!("--- a/{file}\n+++ b/{file}\n");
-    let changed: Vec<usize> = (0..ops.len()).filter(|&k| ops[k].0 != ' ').collect();
-    let mut k = 0;
-    while k < changed.len() {
-        let start = changed[k].saturating_sub(3);
-        let mut end = (changed[k] + 4).min(ops.len());
-        while k + 1 < changed.len() && changed[k + 1] < end + 3 {
-            k += 1;
-            end = (changed[k] + 4).min(ops.len());
-        }
-        let hunk = &ops[start..end];
-        let a_len = hunk.iter().filter(|o| o.0 != '+').count();
-        let b_len = hunk.iter().filter(|o| o.0 != '-').count();
-        out.push_str(&format!(
-            "@@ -{},{a_len} +{},{b_len} @@\n",
-            hunk[0].1 + 1,
-            hunk[0].2 + 1
-        ));
-        for &(op, i, j) in hunk {
-            let line = if op == '+' { b[j] } else { a[i] };
-            out.push(op);
-            out.push_str(line);
-            if !line.ends_with('\n') {
-                out.push_str("\n\\ No newline at end of file\n");
-            }
-        }
-        k += 1;
-    }
-    out
+    let path = file.trim_start_matches('/');
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
 }
 
 #[cfg(test)]
