@@ -105,53 +105,14 @@ fn bad_cost_input_is_an_input_error() {
 /// `make tools`) turns it into a PNG with both scopes' colours in the chart.
 #[test]
 fn html_report_renders_headless_with_a_chart() {
-    let chromium = std::path::Path::new("/usr/bin/chromium");
-    assert!(
-        chromium.exists(),
-        "chromium is missing: run `make tools` (or scripts/install-chromium.sh)"
-    );
     let out = tfscope(&["cost", "--env", "prod", "--format", "html"]);
     assert_eq!(code(&out), 0, "{}", result(&out));
-    let tmp = tempfile::tempdir().unwrap();
-    let page = tmp.path().join("cost.html");
-    std::fs::write(&page, &out.stdout).unwrap();
-    let shot = tmp.path().join("cost.png");
-    let profile = tmp.path().join("profile");
-    let status = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=900,900",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    assert!(
-        shot.exists(),
-        "no screenshot: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let step = info.color_type.samples();
-    let count = |rgb: [u8; 3]| {
-        buf[..info.buffer_size()]
-            .chunks(step)
-            .filter(|p| p.iter().zip(rgb).all(|(a, b)| a.abs_diff(b) < 8))
-            .count()
-    };
+    let shot = crate::browser::Page::new(&stdout(&out)).screenshot("");
     // Base (#1f5f8b) and runtime (#e8a33d) segments, five bars each.
-    let (base, runtime) = (count([0x1f, 0x5f, 0x8b]), count([0xe8, 0xa3, 0x3d]));
+    let (base, runtime) = (
+        shot.count([0x1f, 0x5f, 0x8b]),
+        shot.count([0xe8, 0xa3, 0x3d]),
+    );
     assert!(base > 20_000, "base pixels: {base}");
     assert!(runtime > 5_000, "runtime pixels: {runtime}");
     assert!(

@@ -2,6 +2,7 @@
 //! infrastructure in `modules/`, snapshotting the whole result (exit code, stdout, stderr).
 //! Paths are repository-relative, so snapshots need no redaction. One module per command.
 
+mod browser;
 mod catalog;
 mod check;
 mod classify;
