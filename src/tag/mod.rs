@@ -18,6 +18,9 @@
 //!   two values; untouched, a finding (pass the scope in as a variable);
 //! - a block in an installed registry module: **registry**, not editable; a hint naming the
 //!   module's own `tags`/`labels` input when it has one;
+//! - a taggable block with no instance in the environment (`count = var.create ? 1 : 0` and
+//!   `create` false): **absent**, untouched; `tag --env` with an environment that creates it
+//!   tags it;
 //! - an argument tfscope cannot edit safely (a `dynamic` block, a multi-line expression whose
 //!   first line opens no bracket, the key set to an expression, JSON syntax): **unsupported**,
 //!   untouched, a finding.
@@ -63,6 +66,9 @@ pub enum Status {
     Registry,
     /// The type takes no tags.
     NotTaggable,
+    /// A taggable block with no instance in the environment (`count = 0`): it has no scope
+    /// here, so it is left for a run with the environment that creates it.
+    Absent,
 }
 
 impl Status {
@@ -269,7 +275,48 @@ pub fn plan_with(a: &Analysis, key: &str, table: &Taggable) -> Result<TagPlan, E
         edit_block(&mut entry, &file, &mut sources, spec, &scope_names)?;
         entries.push(entry);
     }
+    entries.extend(absent_entries(a, key, table));
     finish_plan(key, entries, hints, sources)
+}
+
+/// Taggable managed blocks with no instance in the environment, except those another module
+/// call instantiates (they are tagged through it).
+fn absent_entries(a: &Analysis, key: &str, table: &Taggable) -> Vec<Entry> {
+    let present: BTreeSet<(&str, usize, usize)> = a
+        .graph
+        .units
+        .iter()
+        .map(|u| (u.location.file.as_str(), u.location.line, u.location.column))
+        .collect();
+    a.graph
+        .absent
+        .iter()
+        .filter(|b| b.kind == UnitKind::Managed)
+        .filter(|b| {
+            !present.contains(&(b.location.file.as_str(), b.location.line, b.location.column))
+        })
+        .filter_map(|b| {
+            let spec = table.spec(&b.resource_type)?;
+            Some(Entry {
+                addresses: vec![b.address.clone()],
+                resource_type: b.resource_type.clone(),
+                location: b.location.clone(),
+                attribute: spec.attribute.clone(),
+                key: if spec.lowercase {
+                    label_value(key)
+                } else {
+                    key.to_string()
+                },
+                value: String::new(),
+                found: None,
+                status: Status::Absent,
+                message: format!(
+                    "no instance in this environment ({}); run tag with the --env that creates it",
+                    b.why
+                ),
+            })
+        })
+        .collect()
 }
 
 /// Managed resource blocks: (file, line, column) -> the units declared there (one per module
@@ -562,6 +609,18 @@ pub fn render_text(plan: &TagPlan, check: bool) -> String {
             ));
         }
     }
+    let absent: Vec<&Entry> = plan
+        .entries
+        .iter()
+        .filter(|e| e.status == Status::Absent)
+        .collect();
+    if !absent.is_empty() {
+        out.push_str("not tagged here:\n");
+        for e in absent {
+            let addresses = e.addresses.join(", ");
+            out.push_str(&format!("  {} {addresses}: {}\n", e.location, e.message));
+        }
+    }
     for m in &plan.modules {
         let scopes: Vec<String> = m.scopes.iter().map(|(s, n)| format!("{n} {s}")).collect();
         out.push_str(&format!(
@@ -576,7 +635,7 @@ pub fn render_text(plan: &TagPlan, check: bool) -> String {
     let n = |s| plan.count(s);
     out.push_str(&format!(
         "{} added, {} updated, {} correct, {} conflicts, {} module conflicts, {} unsupported, \
-         {} in registry modules, {} not taggable; {} files {verb}\n",
+         {} in registry modules, {} not taggable, {} without instances; {} files {verb}\n",
         n(Status::Add),
         n(Status::Stale),
         n(Status::Correct),
@@ -585,6 +644,7 @@ pub fn render_text(plan: &TagPlan, check: bool) -> String {
         n(Status::Unsupported),
         n(Status::Registry),
         n(Status::NotTaggable),
+        n(Status::Absent),
         plan.files.len()
     ));
     out

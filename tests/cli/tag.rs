@@ -138,22 +138,43 @@ fn diff_prints_a_unified_diff_and_writes_nothing() {
 
 #[test]
 fn reference_infra_fails_check_before_tagging_and_passes_after() {
-    let tmp = copy(&repo("modules"));
-    let dir = tmp.path().to_str().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    copy_into(&repo("modules"), &tmp.path().join("modules"));
+    copy_into(&repo("environments"), &tmp.path().join("environments"));
+    let root = tmp.path().join("modules");
+    let dir = root.to_str().unwrap();
     let scopes = crate::classified(dir);
-    let before = tfscope_in(tmp.path(), &["tag", "--check", "."]);
+    let before = tfscope_in(&root, &["tag", "--check", "."]);
     assert_eq!(code(&before), 1, "{}", result(&before));
-    let tagged = tfscope_in(tmp.path(), &["tag", "."]);
+    let tagged = tfscope_in(&root, &["tag", "."]);
     assert_eq!(code(&tagged), 0, "{}", result(&tagged));
-    let after = tfscope_in(tmp.path(), &["tag", "--check", "."]);
+    let after = tfscope_in(&root, &["tag", "--check", "."]);
     assert_eq!(code(&after), 0, "{}", result(&after));
     assert!(
-        stdout(&after).starts_with("0 added, 0 updated, "),
+        stdout(&after).contains("\n0 added, 0 updated, "),
+        "{}",
+        stdout(&after)
+    );
+    // Without an environment the autoscaling target has no instance: named, not tagged.
+    let target = "module.app.module.service.aws_appautoscaling_target.this";
+    assert!(
+        stdout(&after).contains(&format!("{target}: no instance in this environment")),
         "{}",
         stdout(&after)
     );
     // The tags say what the classification said: reading them back changes no scope.
     assert_eq!(crate::classified(dir), scopes);
+    // prod creates it: tagging with prod's variables adds its tag, and then prod checks clean.
+    let prod = tfscope_in(&root, &["tag", "--env", "prod", "."]);
+    assert_eq!(code(&prod), 0, "{}", result(&prod));
+    assert!(stdout(&prod).contains(target), "{}", stdout(&prod));
+    assert!(
+        stdout(&prod).contains(", 0 without instances;"),
+        "{}",
+        stdout(&prod)
+    );
+    let check = tfscope_in(&root, &["tag", "--check", "--env", "prod", "."]);
+    assert_eq!(code(&check), 0, "{}", result(&check));
 }
 
 #[test]
