@@ -589,6 +589,39 @@ pub fn render_text(plan: &TagPlan, check: bool) -> String {
             }
         }
     }
+    out.push_str(&findings_text(plan));
+    for m in &plan.modules {
+        let scopes: Vec<String> = m.scopes.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        out.push_str(&format!(
+            "{} {} (registry module, {} taggable resources: {}): not edited\n  hint: {}\n",
+            m.location,
+            m.module,
+            m.scopes.values().sum::<usize>(),
+            scopes.join(", "),
+            m.hint
+        ));
+    }
+    let n = |s| plan.count(s);
+    out.push_str(&format!(
+        "{} added, {} updated, {} correct, {} conflicts, {} module conflicts, {} unsupported, \
+         {} in registry modules, {} not taggable, {} without instances; {} files {verb}\n",
+        n(Status::Add),
+        n(Status::Stale),
+        n(Status::Correct),
+        n(Status::Conflict),
+        n(Status::ModuleConflict),
+        n(Status::Unsupported),
+        n(Status::Registry),
+        n(Status::NotTaggable),
+        n(Status::Absent),
+        plan.files.len()
+    ));
+    out
+}
+
+/// The findings, then the blocks left untagged in this environment.
+fn findings_text(plan: &TagPlan) -> String {
+    let mut out = String::new();
     let findings: Vec<&Entry> = plan
         .entries
         .iter()
@@ -621,32 +654,6 @@ pub fn render_text(plan: &TagPlan, check: bool) -> String {
             out.push_str(&format!("  {} {addresses}: {}\n", e.location, e.message));
         }
     }
-    for m in &plan.modules {
-        let scopes: Vec<String> = m.scopes.iter().map(|(s, n)| format!("{n} {s}")).collect();
-        out.push_str(&format!(
-            "{} {} (registry module, {} taggable resources: {}): not edited\n  hint: {}\n",
-            m.location,
-            m.module,
-            m.scopes.values().sum::<usize>(),
-            scopes.join(", "),
-            m.hint
-        ));
-    }
-    let n = |s| plan.count(s);
-    out.push_str(&format!(
-        "{} added, {} updated, {} correct, {} conflicts, {} module conflicts, {} unsupported, \
-         {} in registry modules, {} not taggable, {} without instances; {} files {verb}\n",
-        n(Status::Add),
-        n(Status::Stale),
-        n(Status::Correct),
-        n(Status::Conflict),
-        n(Status::ModuleConflict),
-        n(Status::Unsupported),
-        n(Status::Registry),
-        n(Status::NotTaggable),
-        n(Status::Absent),
-        plan.files.len()
-    ));
     out
 }
 
