@@ -280,7 +280,8 @@ pub fn plan_with(a: &Analysis, key: &str, table: &Taggable) -> Result<TagPlan, E
 }
 
 /// Taggable managed blocks with no instance in the environment, except those another module
-/// call instantiates (they are tagged through it).
+/// call instantiates (they are tagged through it) and those in installed registry modules
+/// (never edited: the module's own tags input covers them).
 fn absent_entries(a: &Analysis, key: &str, table: &Taggable) -> Vec<Entry> {
     let present: BTreeSet<(&str, usize, usize)> = a
         .graph
@@ -294,6 +295,10 @@ fn absent_entries(a: &Analysis, key: &str, table: &Taggable) -> Vec<Entry> {
         .filter(|b| b.kind == UnitKind::Managed)
         .filter(|b| {
             !present.contains(&(b.location.file.as_str(), b.location.line, b.location.column))
+        })
+        .filter(|b| {
+            let module = crate::load::address::parse_address(&b.address).map(|(m, _)| m);
+            module.is_some_and(|m| installed_call(a, &m).is_none())
         })
         .filter_map(|b| {
             let spec = table.spec(&b.resource_type)?;
