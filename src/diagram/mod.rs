@@ -543,6 +543,42 @@ fn round_cents(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// A Mermaid rendering that GitHub draws when one can be had: with `options.collapse` unset,
+/// the picture as [`build`] chooses it, and when that is past GitHub's limits, collapsed by
+/// module. `too_large` says why the last try is still not drawn, if it is not.
+pub struct FittedMermaid {
+    pub mermaid: mermaid::Mermaid,
+    pub collapse: Collapse,
+    pub too_large: Option<String>,
+}
+
+pub fn mermaid_fitting(
+    graph: &ResourceGraph,
+    class: &Classification,
+    options: &Options<'_>,
+) -> FittedMermaid {
+    let d = build(graph, class, options);
+    let mut fitted = FittedMermaid {
+        mermaid: mermaid::render(&d),
+        collapse: d.collapse,
+        too_large: None,
+    };
+    fitted.too_large = fitted.mermaid.too_large();
+    if fitted.too_large.is_some() && options.collapse.is_none() && d.collapse == Collapse::None {
+        let options = Options {
+            collapse: Some(Collapse::Module),
+            ..options.clone()
+        };
+        let collapsed = mermaid::render(&build(graph, class, &options));
+        fitted = FittedMermaid {
+            too_large: collapsed.too_large(),
+            mermaid: collapsed,
+            collapse: Collapse::Module,
+        };
+    }
+    fitted
+}
+
 /// The picture's title: the root, environment, focus and grouping.
 pub fn title(d: &Diagram) -> String {
     let mut t = format!(
@@ -741,7 +777,49 @@ resource "aws_ecs_service" "x" {
     }
 
     #[test]
-    fn dot_and_mermaid_draw_the_cross_scope_edge_in_red() {
+    fn mermaid_collapses_by_module_when_github_would_not_draw_it_whole() {
+        // 40 queues in a module, each reading every earlier one: 780 edges, more than Mermaid's 500.
+        let mut module = String::new();
+        for i in 0..40 {
+            let refs: Vec<String> = (0..i).map(|j| format!("aws_sqs_queue.q{j}.arn")).collect();
+            module.push_str(&format!(
+                "resource \"aws_sqs_queue\" \"q{i}\" {{\n  policy = jsonencode([{}])\n}}\n",
+                refs.join(", ")
+            ));
+        }
+        let (graph, class) = analyse(
+            &[
+                ("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"),
+                ("m/main.tf", &module),
+            ],
+            "",
+        );
+        let whole = mermaid::render(&build(&graph, &class, &Options::default()));
+        assert!(
+            whole.too_large().is_some_and(|w| w.contains("edges")),
+            "{}",
+            whole.edges
+        );
+        let fitted = mermaid_fitting(&graph, &class, &Options::default());
+        assert_eq!(fitted.collapse, Collapse::Module);
+        assert_eq!(fitted.too_large, None);
+        assert!(
+            fitted.mermaid.text.contains("module.m ×40"),
+            "{}",
+            fitted.mermaid.text
+        );
+        // Asked for every resource, it keeps them and says why GitHub will not draw it.
+        let forced = Options {
+            collapse: Some(Collapse::None),
+            ..Default::default()
+        };
+        let fitted = mermaid_fitting(&graph, &class, &forced);
+        assert_eq!(fitted.collapse, Collapse::None);
+        assert!(fitted.too_large.is_some());
+    }
+
+    #[test]
+    fn dot_and_mermaid_draw_the_cross_scope_edge_in_purple() {
         let d = picture(&Options::default());
         let text = dot::render(&d);
         let line = text

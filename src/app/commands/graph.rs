@@ -60,8 +60,8 @@ pub fn run(args: GraphArgs, global: &Global, out: &mut Out) -> CommandResult {
     match args.format {
         GraphFormat::Dot => out.line(diagram::dot::render(&d)),
         GraphFormat::Mermaid => {
-            let m = diagram::mermaid::render(&d);
-            if let Some(why) = m.too_large() {
+            let fitted = diagram::mermaid_fitting(&a.graph, &a.class, &options);
+            if let Some(why) = fitted.too_large {
                 warnings.push(Warning {
                     location: None,
                     message: format!(
@@ -69,7 +69,7 @@ pub fn run(args: GraphArgs, global: &Global, out: &mut Out) -> CommandResult {
                     ),
                 });
             }
-            out.line(m.text)
+            out.line(fitted.mermaid.text)
         }
         GraphFormat::Html => {
             let document = serde_json::to_value(&d).expect("a diagram serializes");

@@ -6,7 +6,7 @@ use crate::app::args::{Format, PlanArgs};
 use crate::app::exit::Exit;
 use crate::app::printer::Out;
 use crate::app::settings::{Global, Settings};
-use crate::diagram::{self, mermaid, Collapse};
+use crate::diagram;
 use crate::error::Error;
 use crate::output::report;
 use crate::output::report::PhaseGraph;
@@ -56,30 +56,22 @@ pub fn run(args: PlanArgs, global: &Global, out: &mut Out) -> CommandResult {
 /// module, else a note of why there is none.
 fn phase_graph(a: &Analysis, root: &str, phase: &Phase) -> PhaseGraph {
     let only: std::collections::BTreeSet<String> = phase.touches.iter().cloned().collect();
-    let mut why = String::new();
-    for collapse in [Collapse::None, Collapse::Module] {
-        let options = diagram::Options {
-            root: root.to_string(),
-            env: None,
-            collapse: Some(collapse),
-            only: Some(&only),
-            ..Default::default()
-        };
-        let m = mermaid::render(&diagram::build(&a.graph, &a.class, &options));
-        match m.too_large() {
-            None => {
-                return PhaseGraph {
-                    mermaid: Some(m.text),
-                    note: None,
-                }
-            }
-            Some(w) => why = w,
-        }
-    }
-    PhaseGraph {
-        mermaid: None,
-        note: Some(format!(
-            "{why} even collapsed by module; run `tfscope graph --format html`"
-        )),
+    let options = diagram::Options {
+        root: root.to_string(),
+        only: Some(&only),
+        ..Default::default()
+    };
+    let fitted = diagram::mermaid_fitting(&a.graph, &a.class, &options);
+    match fitted.too_large {
+        None => PhaseGraph {
+            mermaid: Some(fitted.mermaid.text),
+            note: None,
+        },
+        Some(why) => PhaseGraph {
+            mermaid: None,
+            note: Some(format!(
+                "{why} even collapsed by module; run `tfscope graph --format html`"
+            )),
+        },
     }
 }
