@@ -7,8 +7,11 @@
 //!
 //! Past [`AUTO_COLLAPSE_ABOVE`] units the picture collapses by module ([`Collapse::Module`]):
 //! one node per top-level module call and scope, and, when the root module itself is large,
-//! one node per root resource type and scope. Edges are aggregated between collapsed nodes.
+//! one node per root resource type and scope. Edges are aggregated between collapsed nodes. When
+//! that still leaves more than [`AUTO_COLLAPSE_ABOVE`] nodes, module calls that look alike from
+//! outside share one node per scope (`alike.rs`).
 
+pub mod alike;
 pub mod dot;
 pub mod html;
 pub mod mermaid;
@@ -142,8 +145,11 @@ pub enum Status {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Node {
-    /// Unique: the address, or for a collapsed node `module.NAME [scope]`.
+    /// Unique: the address, or for a collapsed node `module.NAME [scope]` (`module.NAME +N alike
+    /// [scope]` for N + 1 calls that look alike).
     pub id: String,
+    /// The resource's address, the module call's (`module.NAME`), the root type, or for calls
+    /// that look alike `module.NAME +N alike`.
     pub address: String,
     /// What to draw: the address without its module prefix, or the module call (or root
     /// resource type) of a collapsed node, whose count is `resources`.
@@ -206,7 +212,10 @@ pub fn build(graph: &ResourceGraph, class: &Classification, options: &Options<'_
     let status = options.present.map(|p| unit_status(graph, class, p));
     let effects = options.explain.then(|| ScopeEffects::compute(graph, class));
 
-    let members = members(graph, class, &shown, collapse);
+    let mut members = members(graph, class, &shown, collapse);
+    if collapse == Collapse::Module && members.len() > AUTO_COLLAPSE_ABOVE {
+        members = alike::merge_alike_calls(graph, class, members);
+    }
     let mut node_of: Vec<Option<usize>> = vec![None; graph.units.len()];
     for (i, units) in members.values().enumerate() {
         for &u in units {
@@ -447,7 +456,12 @@ impl NodeParts<'_> {
                 explain: String::new(),
             };
         }
-        let (address, label) = match unit.module.0.first() {
+        let calls = self.calls();
+        let (address, label) = match calls.first() {
+            Some(call) if calls.len() > 1 => {
+                let alike = format!("module.{call} +{} {}", calls.len() - 1, alike::ALIKE);
+                (alike.clone(), alike)
+            }
             Some(call) => (format!("module.{call}"), format!("module.{call}")),
             None => (unit.resource_type.clone(), unit.resource_type.clone()),
         };
@@ -470,6 +484,14 @@ impl NodeParts<'_> {
         }
     }
 
+    /// The top-level module calls the node's units are in, sorted.
+    fn calls(&self) -> BTreeSet<&str> {
+        self.units
+            .iter()
+            .filter_map(|&u| self.graph.units[u].module.0.first().map(String::as_str))
+            .collect()
+    }
+
     /// What `explain` says: of the unit itself, or a list of what a collapsed node holds.
     fn explain(&self, effects: &ScopeEffects<'_>) -> String {
         if self.single {
@@ -479,17 +501,36 @@ impl NodeParts<'_> {
             );
         }
         const LISTED: usize = 40;
+        let calls = self.calls();
         let mut out = format!(
-            "{} stands for {} in {}:\n",
+            "{} stands for {} in {}",
             self.id,
             crate::output::report::count(self.units.len(), "resource"),
             self.class.scope_name(self.units[0])
         );
-        for &u in self.units.iter().take(LISTED) {
-            out.push_str(&format!("  {}\n", self.graph.units[u].address));
+        let listed: Vec<String> = if calls.len() > 1 {
+            out.push_str(&format!(
+                " of {} that look alike (the same scopes, dependencies and dependents)",
+                crate::output::report::count(calls.len(), "module call")
+            ));
+            calls.iter().map(|c| format!("module.{c}")).collect()
+        } else {
+            let addresses = self.units.iter().take(LISTED + 1);
+            addresses
+                .map(|&u| self.graph.units[u].address.clone())
+                .collect()
+        };
+        out.push_str(":\n");
+        for item in listed.iter().take(LISTED) {
+            out.push_str(&format!("  {item}\n"));
         }
-        if self.units.len() > LISTED {
-            out.push_str(&format!("  ... and {} more\n", self.units.len() - LISTED));
+        let total = if calls.len() > 1 {
+            calls.len()
+        } else {
+            self.units.len()
+        };
+        if total > LISTED {
+            out.push_str(&format!("  ... and {} more\n", total - LISTED));
         }
         out.push_str(
             "run `tfscope graph --collapse none` or `tfscope explain ADDRESS` for one of them\n",
@@ -774,6 +815,75 @@ resource "aws_ecs_service" "x" {
         assert!(s.contains("scope:     runtime"), "{s}");
         assert!(s.contains("aws_subnet.a (base)"), "{s}");
         assert!(picture(&Options::default()).nodes[0].explain.is_empty());
+    }
+
+    /// A root with `calls` calls of one module holding a base and a runtime resource.
+    fn many_calls(calls: usize) -> (ResourceGraph, Classification) {
+        let mut root = String::from("resource \"aws_vpc\" \"v\" {}\n");
+        for i in 0..calls {
+            root.push_str(&format!(
+                "module \"svc{i:03}\" {{\n  source = \"./svc\"\n  vpc = aws_vpc.v.id\n}}\n"
+            ));
+        }
+        let svc = r#"
+variable "vpc" {}
+resource "aws_sqs_queue" "q" { name = var.vpc }
+resource "aws_ecs_service" "s" { cluster = aws_sqs_queue.q.id }
+"#;
+        analyse(&[("main.tf", &root), ("svc/main.tf", svc)], "")
+    }
+
+    #[test]
+    fn past_the_threshold_module_calls_that_look_alike_share_a_node() {
+        // 210 calls: 421 nodes collapsed by module, and every call looks like every other.
+        let (graph, class) = many_calls(210);
+        let options = Options {
+            explain: true,
+            ..Default::default()
+        };
+        let d = build(&graph, &class, &options);
+        assert_eq!(d.collapse, Collapse::Module);
+        assert_eq!(
+            ids(&d),
+            [
+                "aws_vpc.v",
+                "module.svc000 +209 alike [base]",
+                "module.svc000 +209 alike [runtime]"
+            ]
+        );
+        let runtime = node(&d, "module.svc000 +209 alike [runtime]");
+        assert_eq!(runtime.label, "module.svc000 +209 alike");
+        assert_eq!(runtime.address, "module.svc000 +209 alike");
+        assert_eq!(runtime.resources, 210);
+        let said = &runtime.explain;
+        assert!(
+            said.contains("210 resources in runtime of 210 module calls"),
+            "{said}"
+        );
+        assert!(
+            said.contains("  module.svc039\n  ... and 170 more\n"),
+            "{said}"
+        );
+        let e = edge(
+            &d,
+            "module.svc000 +209 alike [runtime]",
+            "module.svc000 +209 alike [base]",
+        )
+        .expect("runtime -> base inside the calls");
+        assert_eq!((e.count, e.cross_scope), (210, true));
+        assert_eq!(d.scopes[0].resources, 211);
+    }
+
+    #[test]
+    fn below_the_threshold_each_module_call_keeps_its_node() {
+        let (graph, class) = many_calls(150);
+        let options = Options {
+            collapse: Some(Collapse::Module),
+            ..Default::default()
+        };
+        let d = build(&graph, &class, &options);
+        assert_eq!(d.nodes.len(), 301);
+        assert_eq!(node(&d, "module.svc149 [runtime]").label, "module.svc149");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `tfscope graph`: DOT that Graphviz renders, Mermaid that Mermaid's own CLI parses within
 //! GitHub's limits, JSON that agrees with `classify`, `cost` and the state, the focus on one
-//! scope, collapsing past the threshold, and `plan --format markdown --graph`. Graphviz and
-//! Mermaid come from `make tools`; a test fails loudly when either is missing.
+//! scope, collapsing past the threshold (and module calls that look alike sharing a node), and
+//! `plan --format markdown --graph`. Graphviz and Mermaid come from `make tools`; a test fails
+//! loudly when either is missing.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -402,6 +403,66 @@ fn large_configurations_collapse_by_module() {
     assert!(!stderr(&tfscope_in(&tree, &["graph"])).contains("warning"));
     let mermaid = tfscope_in(&tree, &["graph", "--format", "mermaid"]);
     assert!(stdout(&mermaid).len() < MAX_MERMAID_TEXT);
+}
+
+#[test]
+fn hundreds_of_module_calls_that_look_alike_share_a_node() {
+    // The benchmark's depends-on shape: 250 module calls, most of them depending only on the
+    // first, every eighth also on one other call.
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    let gen = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-bench-tree.py"))
+        .arg(&tree)
+        .args([
+            "--files",
+            "500",
+            "--resources",
+            "5000",
+            "--shape",
+            "depends-on",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        gen.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gen.stderr)
+    );
+    let run = |args: &[&str]| {
+        let out = tfscope_in(&tree, args);
+        assert_eq!(code(&out), 0, "{}", result(&out));
+        stdout(&out)
+    };
+    let classify: Value = serde_json::from_str(&run(&["classify", "--format", "json"])).unwrap();
+    let units = classify["resources"].as_array().unwrap().len();
+    let g: Value = serde_json::from_str(&run(&["graph", "--format", "json"])).unwrap();
+    let nodes = g["nodes"].as_array().unwrap();
+    assert!(nodes.len() < 20, "{} nodes", nodes.len());
+    let covered: u64 = nodes.iter().map(|n| n["resources"].as_u64().unwrap()).sum();
+    assert_eq!(covered as usize, units, "every resource is in one node");
+    let alike: Vec<&Value> = nodes
+        .iter()
+        .filter(|n| n["id"].as_str().unwrap().contains(" alike ["))
+        .collect();
+    assert!(!alike.is_empty(), "{g}");
+    for n in &alike {
+        let said = n["explain"].as_str().unwrap();
+        assert!(said.contains("module calls that look alike"), "{said}");
+        assert!(said.contains("\n  module.m0"), "{said}");
+    }
+    let path = dir.path().join("graph.dot");
+    std::fs::write(&path, run(&["graph"])).unwrap();
+    let drawn = Command::new(dot_binary())
+        .arg("-Tsvg")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        drawn.status.success(),
+        "{}",
+        String::from_utf8_lossy(&drawn.stderr)
+    );
 }
 
 #[test]
