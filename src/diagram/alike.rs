@@ -39,23 +39,21 @@ pub fn merge_alike_calls(
     members: BTreeMap<String, Vec<UnitId>>,
 ) -> BTreeMap<String, Vec<UnitId>> {
     let members: Vec<(String, Vec<UnitId>)> = members.into_iter().collect();
-    let scope = |m: usize| class.units[members[m].1[0]].scope.index();
-    let mut calls: BTreeMap<&str, usize> = BTreeMap::new();
+    let scope_of: Vec<usize> = members
+        .iter()
+        .map(|(_, units)| class.units[units[0]].scope.index())
+        .collect();
+    let call_name = |units: &[UnitId]| graph.units[units[0]].module.0.first().map(String::as_str);
+    let names: Vec<&str> = members
+        .iter()
+        .filter_map(|(_, units)| call_name(units))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let call_of: Vec<Option<usize>> = members
         .iter()
-        .map(|(_, units)| {
-            let name = graph.units[units[0]].module.0.first()?;
-            let next = calls.len();
-            Some(*calls.entry(name.as_str()).or_insert(next))
-        })
+        .map(|(_, units)| names.binary_search(&call_name(units)?).ok())
         .collect();
-    // `calls` numbers names in the order met; members are sorted by id, which starts with the
-    // call's name, so the numbers follow the names.
-    let names: Vec<&str> = {
-        let mut by_index: Vec<(usize, &str)> = calls.iter().map(|(n, &i)| (i, *n)).collect();
-        by_index.sort();
-        by_index.into_iter().map(|(_, n)| n).collect()
-    };
 
     // Refine from one set of all calls: split a set while its calls differ in scopes or in the
     // sets they connect to, until no set splits (the coarsest partition where every call of a
@@ -67,22 +65,22 @@ pub fn merge_alike_calls(
         let end = |m: usize| match call_of[m] {
             Some(c) => End::Calls {
                 set: set_of[c],
-                scope: scope(m),
+                scope: scope_of[m],
             },
             None => End::Node(m),
         };
         let mut links: Vec<BTreeSet<Link>> = vec![BTreeSet::new(); names.len()];
         for (m, c) in call_of.iter().enumerate() {
             if let Some(c) = c {
-                links[*c].insert(Link::Scope(scope(m)));
+                links[*c].insert(Link::Scope(scope_of[m]));
             }
         }
         for &(from, to) in &edges {
             if let Some(a) = call_of[from] {
-                links[a].insert(Link::Out(scope(from), end(to)));
+                links[a].insert(Link::Out(scope_of[from], end(to)));
             }
             if let Some(b) = call_of[to] {
-                links[b].insert(Link::In(scope(to), end(from)));
+                links[b].insert(Link::In(scope_of[to], end(from)));
             }
         }
         let mut by_key: HashMap<(usize, &BTreeSet<Link>), usize> = HashMap::new();
@@ -113,7 +111,7 @@ pub fn merge_alike_calls(
                 "module.{} +{} {ALIKE} [{}]",
                 names[same[0]],
                 same.len() - 1,
-                class.scopes[scope_index(class, &units)]
+                class.scopes[scope_of[m]]
             ),
             _ => id,
         };
@@ -123,10 +121,6 @@ pub fn merge_alike_calls(
         units.sort();
     }
     out
-}
-
-fn scope_index(class: &Classification, units: &[UnitId]) -> usize {
-    class.units[units[0]].scope.index()
 }
 
 /// The pairs of member indexes where something of the first depends on something of the second.
