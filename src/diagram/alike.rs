@@ -55,12 +55,43 @@ pub fn merge_alike_calls(
         .map(|(_, units)| names.binary_search(&call_name(units)?).ok())
         .collect();
 
-    // Refine from one set of all calls: split a set while its calls differ in scopes or in the
-    // sets they connect to, until no set splits (the coarsest partition where every call of a
-    // set looks the same from outside).
     let edges = member_edges(graph, &members);
-    let mut set_of: Vec<usize> = vec![0; names.len()];
-    let mut sets = usize::from(!names.is_empty());
+    let (set_of, sets) = alike_sets(names.len(), &call_of, &scope_of, &edges);
+
+    let mut set_calls: Vec<Vec<usize>> = vec![Vec::new(); sets];
+    for (c, &s) in set_of.iter().enumerate() {
+        set_calls[s].push(c);
+    }
+    let mut out: BTreeMap<String, Vec<UnitId>> = BTreeMap::new();
+    for (m, (id, units)) in members.into_iter().enumerate() {
+        let key = match call_of[m].map(|c| &set_calls[set_of[c]]) {
+            Some(same) if same.len() > 1 => format!(
+                "module.{} +{} {ALIKE} [{}]",
+                names[same[0]],
+                same.len() - 1,
+                class.scopes[scope_of[m]]
+            ),
+            _ => id,
+        };
+        out.entry(key).or_default().extend(units);
+    }
+    for units in out.values_mut() {
+        units.sort();
+    }
+    out
+}
+
+/// The set of each call, and how many sets: refined from one set of all calls, a set splits
+/// while its calls differ in scopes or in the sets they connect to, until no set splits (the
+/// coarsest partition where every call of a set looks the same from outside).
+fn alike_sets(
+    calls: usize,
+    call_of: &[Option<usize>],
+    scope_of: &[usize],
+    edges: &BTreeSet<(usize, usize)>,
+) -> (Vec<usize>, usize) {
+    let mut set_of: Vec<usize> = vec![0; calls];
+    let mut sets = usize::from(calls > 0);
     loop {
         let end = |m: usize| match call_of[m] {
             Some(c) => End::Calls {
@@ -69,13 +100,13 @@ pub fn merge_alike_calls(
             },
             None => End::Node(m),
         };
-        let mut links: Vec<BTreeSet<Link>> = vec![BTreeSet::new(); names.len()];
+        let mut links: Vec<BTreeSet<Link>> = vec![BTreeSet::new(); calls];
         for (m, c) in call_of.iter().enumerate() {
             if let Some(c) = c {
                 links[*c].insert(Link::Scope(scope_of[m]));
             }
         }
-        for &(from, to) in &edges {
+        for &(from, to) in edges {
             if let Some(a) = call_of[from] {
                 links[a].insert(Link::Out(scope_of[from], end(to)));
             }
@@ -99,28 +130,7 @@ pub fn merge_alike_calls(
         }
         sets = split;
     }
-
-    let mut set_calls: Vec<Vec<usize>> = vec![Vec::new(); sets];
-    for (c, &s) in set_of.iter().enumerate() {
-        set_calls[s].push(c);
-    }
-    let mut out: BTreeMap<String, Vec<UnitId>> = BTreeMap::new();
-    for (m, (id, units)) in members.into_iter().enumerate() {
-        let key = match call_of[m].map(|c| &set_calls[set_of[c]]) {
-            Some(same) if same.len() > 1 => format!(
-                "module.{} +{} {ALIKE} [{}]",
-                names[same[0]],
-                same.len() - 1,
-                class.scopes[scope_of[m]]
-            ),
-            _ => id,
-        };
-        out.entry(key).or_default().extend(units);
-    }
-    for units in out.values_mut() {
-        units.sort();
-    }
-    out
+    (set_of, sets)
 }
 
 /// The pairs of member indexes where something of the first depends on something of the second.
