@@ -152,6 +152,17 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("cannot write {}: {source}", display_path(path))]
+    #[diagnostic(
+        code(tfscope::write),
+        help("check that the directory is writable; no file was changed")
+    )]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error(
         "{}: no Terraform configuration files (*.tf or *.tf.json)",
         display_path(dir)

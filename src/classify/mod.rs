@@ -222,14 +222,45 @@ fn apply_rules(unit: &Unit, config: &Config, rule_hits: &mut [usize]) -> Ruled {
     ruled
 }
 
+/// A name as a Google label writes it: keys and values hold only `[a-z0-9_-]` (lowercased, other
+/// characters as `_`), at most 63 characters. `tfscope tag` writes scope labels in this form, so
+/// it is read back as the scope it came from.
+pub fn label_form(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(63)
+        .collect()
+}
+
 /// The scope named by the first of the tag keys a managed unit carries with a scope as its
-/// value; a value that is not a scope is warned about and ignored.
+/// value (a key and a value also count in their label form, as `tag` writes Google labels); a
+/// value that is not a scope is warned about and ignored.
 fn tag_decision(unit: &Unit, config: &Config, warnings: &mut Vec<Warning>) -> Option<Decided> {
     for key in &config.tag_keys {
-        let Some(value) = unit.tags.get(key) else {
+        let label_key = label_form(key);
+        let found = [key, &label_key]
+            .into_iter()
+            .find_map(|k| unit.tags.get(k).map(|v| (k, v)));
+        let Some((key, value)) = found else {
             continue;
         };
-        match config.scope_index(value) {
+        let as_label = || {
+            let mut named = config.scopes.iter().filter(|s| label_form(s) == *value);
+            let first = named.next()?;
+            // Two scopes with one label form: the label names neither.
+            match named.next() {
+                Some(_) => None,
+                None => config.scope_index(first),
+            }
+        };
+        match config.scope_index(value).or_else(as_label) {
             Some(scope) => {
                 return Some((
                     scope,
@@ -480,6 +511,27 @@ resource "aws_iam_role" "r" { assume_role_policy = data.aws_iam_policy_document.
             "{}",
             c.units[i].reason
         );
+    }
+
+    #[test]
+    fn google_labels_name_scopes_in_label_form() {
+        let (g, c) = run(
+            &[(
+                "main.tf",
+                r#"
+resource "google_storage_bucket" "app" { labels = { layer = "app_tier" } }
+resource "google_storage_bucket" "net" { labels = { layer = "base" } }
+resource "google_storage_bucket" "odd" { labels = { layer = "app-tier" } }
+"#,
+            )],
+            "scopes = [\"Base\", \"App Tier\"]\ntag_key = [\"Layer\"]\n",
+        );
+        assert_eq!(scope_of(&g, &c, "google_storage_bucket.app").0, "App Tier");
+        assert_eq!(scope_of(&g, &c, "google_storage_bucket.net").0, "Base");
+        assert!(matches!(
+            scope_of(&g, &c, "google_storage_bucket.odd").1,
+            Decision::Catalog { .. }
+        ));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! `check` reports the file as stale when it no longer matches the configuration.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -127,26 +127,54 @@ pub fn write(path: &Path, content: &str, force: bool) -> Result<Written, Error> 
 
 /// Writes `content` to `path` atomically: a temporary file in the same directory, synced, then
 /// renamed over it, so a reader sees the old file or the new one, never half of one. An existing
-/// file keeps its permissions. The one place tfscope replaces a file (`render`, `tag`).
+/// file keeps its permissions; a symbolic link keeps pointing where it did, at the new content.
+/// The one place tfscope replaces files (`render`, `tag`).
 pub fn replace(path: &Path, content: &str) -> Result<(), Error> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let io = |source| Error::Io {
+    replace_all(&[(path, content)])
+}
+
+/// [`replace`] for several files at once: every new file is written and synced beside its old one
+/// before the first is renamed over, so a failure to write any of them changes none.
+pub fn replace_all(files: &[(&Path, &str)]) -> Result<(), Error> {
+    let mut staged = Vec::with_capacity(files.len());
+    for &(path, content) in files {
+        staged.push(stage(path, content)?);
+    }
+    for (tmp, target) in staged {
+        tmp.persist(&target).map_err(|e| Error::Write {
+            path: target.clone(),
+            source: e.error,
+        })?;
+    }
+    Ok(())
+}
+
+/// The new content of `path` in a synced temporary file beside the file it replaces (the link's
+/// target, when `path` is a symbolic link), and that file's path.
+fn stage(path: &Path, content: &str) -> Result<(tempfile::NamedTempFile, PathBuf), Error> {
+    let io = |source| Error::Write {
         path: path.to_path_buf(),
         source,
     };
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let target = if is_link {
+        std::fs::canonicalize(path).map_err(io)?
+    } else {
+        path.to_path_buf()
+    };
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     tmp.write_all(content.as_bytes()).map_err(io)?;
-    if let Ok(meta) = std::fs::metadata(path) {
+    if let Ok(meta) = std::fs::metadata(&target) {
         tmp.as_file()
             .set_permissions(meta.permissions())
             .map_err(io)?;
     }
     tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    Ok((tmp, target))
 }
 
 /// `check`'s view: a generated file in the root that no longer matches the configuration.
@@ -241,5 +269,42 @@ mod tests {
         assert_eq!(write(&path, &text, true).unwrap(), Written::Updated);
         let leftovers = std::fs::read_dir(tmp.path()).unwrap().count();
         assert_eq!(leftovers, 1, "no temporary files left behind");
+    }
+
+    #[test]
+    fn several_files_change_all_or_none_and_links_keep_pointing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a.tf"), tmp.path().join("b.tf"));
+        std::fs::write(&a, "old a\n").unwrap();
+        std::fs::write(&b, "old b\n").unwrap();
+        let missing = tmp.path().join("gone/c.tf");
+        let err = replace_all(&[(&a, "new a\n"), (&missing, "new c\n")]).unwrap_err();
+        assert!(err.to_string().starts_with("cannot write"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&a).unwrap(),
+            "old a\n",
+            "none changed"
+        );
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            2,
+            "no temporary files"
+        );
+        replace_all(&[(&a, "new a\n"), (&b, "new b\n")]).unwrap();
+        assert_eq!(std::fs::read_to_string(&b).unwrap(), "new b\n");
+
+        #[cfg(unix)]
+        {
+            let shared = tmp.path().join("shared.tf");
+            let link = tmp.path().join("link.tf");
+            std::fs::write(&shared, "old\n").unwrap();
+            std::os::unix::fs::symlink("shared.tf", &link).unwrap();
+            replace(&link, "new\n").unwrap();
+            assert!(std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink());
+            assert_eq!(std::fs::read_to_string(&shared).unwrap(), "new\n");
+        }
     }
 }

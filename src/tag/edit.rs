@@ -34,7 +34,7 @@ pub enum Found {
 
 /// What the `attribute` argument of `block` holds for `key`, and how to make it `value`.
 pub fn inspect(text: &str, block: &Block, attribute: &str, key: &str, value: &str) -> Found {
-    let entry = format!("{key} = {}", quote(value));
+    let entry = format!("{} = {}", object_key(key), quote(value));
     let as_block = block.body.iter().any(|s| match s {
         Structure::Block(b) => {
             b.ident.as_str() == attribute
@@ -45,6 +45,12 @@ pub fn inspect(text: &str, block: &Block, attribute: &str, key: &str, value: &st
     });
     if as_block {
         return Found::Unsupported(format!("`{attribute}` is written as a block"));
+    }
+    if ignores_changes(block, attribute) {
+        return Found::Unsupported(format!(
+            "lifecycle ignore_changes covers `{attribute}`, so Terraform would never send the tag \
+             to what exists; take `{attribute}` out of ignore_changes, or tag it by hand"
+        ));
     }
     let Some(attr) = block.body.get_attribute(attribute) else {
         return insert_attribute(text, block, &format!("{attribute} = {{ {entry} }}"));
@@ -63,6 +69,7 @@ pub fn inspect(text: &str, block: &Block, attribute: &str, key: &str, value: &st
                 text: format!("{{ {entry} }}"),
             }],
         },
+        other if mentions_key(other, key) => set_inside(key),
         _ => {
             let written = &text[span.clone()];
             // fmt indents a line's inner lines one level however many brackets it opens, so
@@ -83,16 +90,42 @@ pub fn inspect(text: &str, block: &Block, attribute: &str, key: &str, value: &st
     }
 }
 
+/// Whether the block's `lifecycle { ignore_changes = ... }` is `all` or names `attribute` (or a
+/// key of it: `tags["Owner"]` keeps Terraform from updating that key only, but tfscope does not
+/// split hairs over which).
+fn ignores_changes(block: &Block, attribute: &str) -> bool {
+    let names = |e: &Expression| match e {
+        Expression::Variable(v) => v.as_str() == attribute,
+        Expression::Traversal(t) => {
+            matches!(&t.expr, Expression::Variable(v) if v.as_str() == attribute)
+        }
+        Expression::String(s) => s.as_str() == attribute,
+        _ => false,
+    };
+    block
+        .body
+        .blocks()
+        .filter(|b| b.ident.as_str() == "lifecycle")
+        .filter_map(|b| b.body.get_attribute("ignore_changes"))
+        .any(|a| match &a.value {
+            Expression::Variable(v) => v.as_str() == "all",
+            Expression::Array(items) => items.iter().any(names),
+            _ => false,
+        })
+}
+
 /// A string literal as HCL writes it.
 fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
-    for c in value.chars() {
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            '$' | '%' => {
-                // `${` and `%{` start templates; doubling escapes them.
+            // `${` and `%{` start templates; a doubled `$` or `%` before `{` escapes them, and
+            // anywhere else stays doubled.
+            '$' | '%' if chars.peek() == Some(&'{') => {
                 out.push(c);
                 out.push(c);
             }
@@ -103,17 +136,71 @@ fn quote(value: &str) -> String {
     out
 }
 
-/// The key's value in an object literal: the last item with that key wins, as in Terraform.
-fn lookup<'a>(object: &'a Object, key: &str) -> Option<&'a Expression> {
-    object
-        .iter()
-        .filter(|(k, _)| match k {
-            ObjectKey::Ident(i) => i.as_str() == key,
-            ObjectKey::Expression(Expression::String(s)) => s.as_str() == key,
-            ObjectKey::Expression(_) => false,
-        })
-        .last()
-        .map(|(_, v)| v.expr())
+/// An object key as HCL writes it: bare when it is an identifier, else quoted
+/// (`"kubernetes.io/scope"`).
+fn object_key(key: &str) -> String {
+    let mut chars = key.chars();
+    let ident = chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    if ident {
+        key.to_string()
+    } else {
+        quote(key)
+    }
+}
+
+/// What an object literal holds under a key.
+enum Lookup<'a> {
+    /// The last item with that key (the last wins, as in Terraform).
+    Found(&'a Expression),
+    Missing,
+    /// A key is an expression (`(local.k) = ...`): it may be this key.
+    Unknown,
+}
+
+fn lookup<'a>(object: &'a Object, key: &str) -> Lookup<'a> {
+    let mut found = Lookup::Missing;
+    for (k, v) in object.iter() {
+        match k {
+            ObjectKey::Ident(i) if i.as_str() == key => found = Lookup::Found(v.expr()),
+            ObjectKey::Expression(Expression::String(s)) if s.as_str() == key => {
+                found = Lookup::Found(v.expr())
+            }
+            ObjectKey::Ident(_) | ObjectKey::Expression(Expression::String(_)) => {}
+            ObjectKey::Expression(_) => return Lookup::Unknown,
+        }
+    }
+    found
+}
+
+fn expression_key(key: &str) -> Found {
+    Found::Unsupported(format!(
+        "a key of the map is an expression that may be {key}; set {key} by hand"
+    ))
+}
+
+/// Whether an object literal anywhere inside `expr` sets `key` (or a key tfscope cannot read),
+/// so wrapping `expr` in `merge(expr, { key = ... })` would override what it says.
+fn mentions_key(expr: &Expression, key: &str) -> bool {
+    struct Finder<'k> {
+        key: &'k str,
+        found: bool,
+    }
+    impl hcl_edit::visit::Visit for Finder<'_> {
+        fn visit_object(&mut self, node: &Object) {
+            self.found |= !matches!(lookup(node, self.key), Lookup::Missing);
+            hcl_edit::visit::visit_object(self, node);
+        }
+    }
+    let mut finder = Finder { key, found: false };
+    hcl_edit::visit::Visit::visit_expr(&mut finder, expr);
+    finder.found
+}
+
+fn set_inside(key: &str) -> Found {
+    Found::Unsupported(format!(
+        "{key} is set inside an expression tfscope does not evaluate; set it there by hand"
+    ))
 }
 
 /// What a found value means.
@@ -135,8 +222,10 @@ fn judge(value_expr: &Expression, key: &str, value: &str) -> Found {
 }
 
 fn in_object(text: &str, object: &Object, key: &str, value: &str, entry: &str) -> Found {
-    if let Some(v) = lookup(object, key) {
-        return judge(v, key, value);
+    match lookup(object, key) {
+        Lookup::Found(v) => return judge(v, key, value),
+        Lookup::Unknown => return expression_key(key),
+        Lookup::Missing => {}
     }
     match append_to_object(text, object, entry) {
         Some(splices) => Found::Missing { splices },
@@ -149,18 +238,25 @@ fn in_merge(text: &str, call: &FuncCall, key: &str, value: &str, entry: &str) ->
         return Found::Unsupported("merge(...) expands a list; add the key by hand".into());
     }
     let args: Vec<&Expression> = call.args.iter().collect();
-    let found = args.iter().rev().find_map(|arg| match arg {
-        Expression::Object(o) => lookup(o, key),
-        _ => None,
-    });
-    if let Some(v) = found {
-        return judge(v, key, value);
+    for arg in args.iter().rev() {
+        match arg {
+            Expression::Object(o) => match lookup(o, key) {
+                Lookup::Found(v) => return judge(v, key, value),
+                Lookup::Unknown => return expression_key(key),
+                Lookup::Missing => {}
+            },
+            other if mentions_key(other, key) => return set_inside(key),
+            _ => {}
+        }
     }
     let Some(last) = args.last().copied() else {
         // merge() with no arguments: give it one.
         let Some(span) = call.span() else {
             return Found::Unsupported("no source position".into());
         };
+        if text[span.clone()].contains(['#', '/']) {
+            return Found::Unsupported("merge() holds only a comment; add the key by hand".into());
+        }
         return Found::Missing {
             splices: vec![Splice {
                 range: span,
@@ -215,10 +311,16 @@ fn in_merge(text: &str, call: &FuncCall, key: &str, value: &str, entry: &str) ->
 fn append_to_object(text: &str, object: &Object, entry: &str) -> Option<Vec<Splice>> {
     let span = object.span()?;
     let Some((last_key, last_value)) = object.iter().last() else {
-        return Some(vec![Splice {
-            range: span,
-            text: format!("{{ {entry} }}"),
-        }]);
+        let close = span.end - 1;
+        if text[span.start + 1..close].trim().is_empty() {
+            return Some(vec![Splice {
+                range: span,
+                text: format!("{{ {entry} }}"),
+            }]);
+        }
+        // `{` newline, perhaps comments, `}`: a line before the closing brace keeps them.
+        let indent = format!("{}  ", indentation(text, span.start));
+        return Some(insert_line(text, line_start(text, close), &indent, entry));
     };
     let value_end = last_value.expr().span()?.end;
     let close = span.end - 1;
@@ -307,7 +409,7 @@ fn insert_attribute(text: &str, block: &Block, entry: &str) -> Found {
 /// Inserts the line `indent` + `entry` at `at` (the start of a line), with its `=` aligned to
 /// the run of one-line assignments it joins, re-aligning that run when its key is the longest.
 fn insert_line(text: &str, at: usize, indent: &str, entry: &str) -> Vec<Splice> {
-    let (key, rest) = entry.split_once(" = ").unwrap_or((entry, ""));
+    let (key, rest) = split_entry(entry);
     let own = indent.chars().count() + key.chars().count();
     // The run: consecutive assignment lines right above and right below `at`.
     // A heredoc is one line to fmt: the argument it starts and the next line chain.
@@ -353,7 +455,7 @@ fn insert_line(text: &str, at: usize, indent: &str, entry: &str) -> Vec<Splice> 
     let widest = run.iter().map(|(_, a)| a.width).max().unwrap_or(0).max(own);
     let mut splices: Vec<Splice> = run
         .iter()
-        .filter(|(_, a)| text[a.lead_end..a.equals].len() != widest - a.width + 1 || a.tab)
+        .filter(|(_, a)| a.equals - a.lead_end != widest - a.width + 1 || a.tab)
         .map(|(line, a)| Splice {
             range: line + a.lead_end..line + a.equals,
             text: " ".repeat(widest - a.width + 1),
@@ -364,6 +466,26 @@ fn insert_line(text: &str, at: usize, indent: &str, entry: &str) -> Vec<Splice> 
         text: format!("{indent}{key}{}= {rest}\n", " ".repeat(widest - own + 1)),
     });
     splices
+}
+
+/// `key = value` at the first ` = ` outside the quotes of a quoted key.
+fn split_entry(entry: &str) -> (&str, &str) {
+    let key_end = match entry.strip_prefix('"') {
+        Some(rest) => {
+            let mut escaped = false;
+            let close = rest.char_indices().find(|&(_, c)| {
+                let end = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                end
+            });
+            close.map_or(0, |(i, _)| i + 2)
+        }
+        None => 0,
+    };
+    match entry[key_end..].find(" = ") {
+        Some(i) => (&entry[..key_end + i], &entry[key_end + i + 3..]),
+        None => (entry, ""),
+    }
 }
 
 /// When the line that ends at `end` closes a heredoc (`marker` alone), the assignment that
@@ -494,8 +616,10 @@ fn indentation(text: &str, at: usize) -> String {
         .collect()
 }
 
-/// `text` with `splices` applied; they must not overlap.
+/// `text` with `splices` applied; they must not overlap. Inserted lines end as the text's first
+/// line does (`\r\n` in a file written on Windows).
 pub fn apply(text: &str, splices: &[Splice]) -> String {
+    let crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
     let mut sorted: Vec<&Splice> = splices.iter().collect();
     sorted.sort_by_key(|s| (s.range.start, s.range.end));
     let mut out = String::with_capacity(text.len() + 64);
@@ -505,7 +629,11 @@ pub fn apply(text: &str, splices: &[Splice]) -> String {
             continue; // overlapping: never produced for distinct blocks
         }
         out.push_str(&text[pos..s.range.start]);
-        out.push_str(&s.text);
+        if crlf {
+            out.push_str(&s.text.replace('\n', "\r\n"));
+        } else {
+            out.push_str(&s.text);
+        }
         pos = s.range.end;
     }
     out.push_str(&text[pos..]);
@@ -521,9 +649,13 @@ mod tests {
     /// Tags the first block of `text` with Scope = "runtime" and returns the new text, or the
     /// outcome when nothing is added.
     fn tag(text: &str, attribute: &str) -> Result<String, Found> {
+        tag_with(text, attribute, "Scope", "runtime")
+    }
+
+    fn tag_with(text: &str, attribute: &str, key: &str, value: &str) -> Result<String, Found> {
         let body = hcl_edit::parser::parse_body(text).unwrap();
         let block = body.blocks().next().unwrap();
-        match inspect(text, block, attribute, "Scope", "runtime") {
+        match inspect(text, block, attribute, key, value) {
             Found::Missing { splices } | Found::Other { splices, .. } => {
                 let out = apply(text, &splices);
                 hcl_edit::parser::parse_body(&out).expect("the result parses");
@@ -731,5 +863,105 @@ mod tests {
         assert_eq!(assignment("  # a = 1"), None);
         assert_eq!(assignment("  }"), None);
         assert_eq!(assignment("  s = \"a = {\""), assignment("  s = 1"));
+    }
+
+    #[test]
+    fn a_key_that_is_no_identifier_is_quoted_and_found_again() {
+        let before = "resource \"x\" \"y\" {\n  name = \"a\"\n}\n";
+        let after = tag_with(before, "tags", "kubernetes.io/scope", "runtime").unwrap();
+        assert_eq!(
+            after,
+            "resource \"x\" \"y\" {\n  name = \"a\"\n  tags = { \"kubernetes.io/scope\" = \"runtime\" }\n}\n"
+        );
+        assert_eq!(
+            tag_with(&after, "tags", "kubernetes.io/scope", "runtime"),
+            Err(Found::Same),
+            "a second run finds its own tag"
+        );
+        let multi = "resource \"x\" \"y\" {\n  tags = {\n    Name = \"a\"\n  }\n}\n";
+        assert_eq!(
+            tag_with(multi, "tags", "a = b", "runtime").unwrap(),
+            "resource \"x\" \"y\" {\n  tags = {\n    Name    = \"a\"\n    \"a = b\" = \"runtime\"\n  }\n}\n"
+        );
+    }
+
+    #[test]
+    fn values_escape_only_what_starts_a_template() {
+        assert_eq!(quote("net%"), "\"net%\"");
+        assert_eq!(quote("50$"), "\"50$\"");
+        assert_eq!(quote("a${b}%{c}"), "\"a$${b}%%{c}\"");
+        assert_eq!(quote("q\"\\"), "\"q\\\"\\\\\"");
+    }
+
+    #[test]
+    fn text_before_the_block_in_any_script_keeps_offsets_right() {
+        let before = "# éééééé ünïcödé\nresource \"x\" \"y\" {\n  name = \"é\"\n}\n";
+        let after = "# éééééé ünïcödé\nresource \"x\" \"y\" {\n  name = \"é\"\n  tags = { Scope = \"runtime\" }\n}\n";
+        assert_eq!(tag(before, "tags").unwrap(), after);
+    }
+
+    #[test]
+    fn a_key_tfscope_cannot_read_is_never_overridden() {
+        let expression_key =
+            "resource \"x\" \"y\" {\n  tags = {\n    (local.k) = \"shared\"\n  }\n}\n";
+        let in_merge =
+            "resource \"x\" \"y\" {\n  tags = merge(var.t, { (local.k) = \"shared\" })\n}\n";
+        let conditional =
+            "resource \"x\" \"y\" {\n  tags = var.on ? { Scope = \"shared\" } : {}\n}\n";
+        let merged_conditional =
+            "resource \"x\" \"y\" {\n  tags = merge(var.t, var.on ? { Scope = \"shared\" } : {})\n}\n";
+        for before in [expression_key, in_merge, conditional, merged_conditional] {
+            assert!(
+                matches!(tag(before, "tags"), Err(Found::Unsupported(_))),
+                "{before}"
+            );
+        }
+        // An expression that sets no Scope is still wrapped.
+        assert_eq!(
+            tag("resource \"x\" \"y\" {\n  tags = var.on ? { Name = \"a\" } : {}\n}\n", "tags")
+                .unwrap(),
+            "resource \"x\" \"y\" {\n  tags = merge(var.on ? { Name = \"a\" } : {}, { Scope = \"runtime\" })\n}\n"
+        );
+    }
+
+    #[test]
+    fn comments_in_an_empty_map_stay() {
+        let before = "resource \"x\" \"y\" {\n  tags = {\n    # Owner comes later\n  }\n}\n";
+        let after = "resource \"x\" \"y\" {\n  tags = {\n    # Owner comes later\n    Scope = \"runtime\"\n  }\n}\n";
+        assert_eq!(tag(before, "tags").unwrap(), after);
+        assert_eq!(
+            tag("resource \"x\" \"y\" {\n  tags = {\n  }\n}\n", "tags").unwrap(),
+            "resource \"x\" \"y\" {\n  tags = { Scope = \"runtime\" }\n}\n"
+        );
+        let merge = "resource \"x\" \"y\" {\n  tags = merge(\n    # nothing yet\n  )\n}\n";
+        assert!(matches!(tag(merge, "tags"), Err(Found::Unsupported(_))));
+    }
+
+    #[test]
+    fn ignored_tags_are_not_written() {
+        for ignore in ["all", "[tags]", "[name, tags[\"Owner\"]]", "[\"tags\"]"] {
+            let before = format!(
+                "resource \"x\" \"y\" {{\n  name = \"a\"\n  lifecycle {{\n    ignore_changes = {ignore}\n  }}\n}}\n"
+            );
+            assert!(
+                matches!(tag(&before, "tags"), Err(Found::Unsupported(m)) if m.contains("ignore_changes")),
+                "{ignore}"
+            );
+        }
+        let other = "resource \"x\" \"y\" {\n  lifecycle {\n    ignore_changes = [name]\n  }\n}\n";
+        assert!(tag(other, "tags").is_ok());
+    }
+
+    #[test]
+    fn a_windows_file_keeps_its_line_ends() {
+        let before =
+            "resource \"x\" \"y\" {\r\n  name = \"a\"\r\n\r\n  lifecycle {\r\n  }\r\n}\r\n";
+        let after = tag(before, "tags").unwrap();
+        assert_eq!(
+            after,
+            "resource \"x\" \"y\" {\r\n  name = \"a\"\r\n  tags = { Scope = \"runtime\" }\r\n\r\n  lifecycle {\r\n  }\r\n}\r\n"
+        );
+        let empty = tag("resource \"x\" \"y\" {}\r\n", "tags").unwrap();
+        assert!(!empty.replace("\r\n", "").contains('\n'), "{empty:?}");
     }
 }

@@ -22,11 +22,13 @@
 //!   `create` false): **absent**, untouched; `tag --env` with an environment that creates it
 //!   tags it;
 //! - an argument tfscope cannot edit safely (a `dynamic` block, a multi-line expression whose
-//!   first line opens no bracket, the key set to an expression, JSON syntax): **unsupported**,
-//!   untouched, a finding.
+//!   first line opens no bracket, the key set to an expression or perhaps set by an expression
+//!   key or inside a wrapped expression, tags that `lifecycle { ignore_changes }` covers, JSON
+//!   syntax): **unsupported**, untouched, a finding.
 //!
 //! Google label keys and values must be lowercase (`[a-z0-9_-]`, at most 63 characters): the
-//! key and the value are lowercased there (`Scope` becomes `scope`).
+//! key and the value are written in [`label_form`] there (`Scope` becomes `scope`), which
+//! classification reads back.
 
 pub mod edit;
 pub mod taggable;
@@ -37,6 +39,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::analysis::Analysis;
+use crate::classify::label_form;
 use crate::error::{Error, Location};
 use crate::graph::UnitKind;
 use crate::load::address::ModulePath;
@@ -167,28 +170,15 @@ impl TagPlan {
             .count()
     }
 
-    /// Writes every changed file atomically; nothing when the plan has no change.
+    /// Writes every changed file atomically, all or none; nothing when the plan has no change.
     pub fn write(&self) -> Result<(), Error> {
-        for f in &self.files {
-            crate::output::hcl::replace(&f.path, &f.after)?;
-        }
-        Ok(())
+        let files: Vec<(&std::path::Path, &str)> = self
+            .files
+            .iter()
+            .map(|f| (f.path.as_path(), f.after.as_str()))
+            .collect();
+        crate::output::hcl::replace_all(&files)
     }
-}
-
-/// The label value a lowercase provider accepts: lowercase, other characters as `_`, at most 63.
-fn label_value(s: &str) -> String {
-    s.to_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(63)
-        .collect()
 }
 
 /// One parsed file, kept while the plan is made.
@@ -238,7 +228,7 @@ pub fn plan_with(a: &Analysis, key: &str, table: &Taggable) -> Result<TagPlan, E
         entry.attribute = spec.attribute.clone();
         let fold = |s: &str| {
             if spec.lowercase {
-                label_value(s)
+                label_form(s)
             } else {
                 s.to_string()
             }
@@ -308,7 +298,7 @@ fn absent_entries(a: &Analysis, key: &str, table: &Taggable) -> Vec<Entry> {
                 location: b.location.clone(),
                 attribute: spec.attribute.clone(),
                 key: if spec.lowercase {
-                    label_value(key)
+                    label_form(key)
                 } else {
                     key.to_string()
                 },
@@ -367,7 +357,7 @@ fn edit_block(
 ) -> Result<(), Error> {
     let fold = |s: &str| {
         if spec.lowercase {
-            label_value(s)
+            label_form(s)
         } else {
             s.to_string()
         }
@@ -609,7 +599,7 @@ pub fn render_text(plan: &TagPlan, check: bool) -> String {
     let n = |s| plan.count(s);
     out.push_str(&format!(
         "{} added, {} updated, {} correct, {} conflicts, {} module conflicts, {} unsupported, \
-         {} in registry modules, {} not taggable, {} without instances; {} files {verb}\n",
+         {} in registry modules, {} not taggable, {} without instances; {} {verb}\n",
         n(Status::Add),
         n(Status::Stale),
         n(Status::Correct),
@@ -619,7 +609,7 @@ pub fn render_text(plan: &TagPlan, check: bool) -> String {
         n(Status::Registry),
         n(Status::NotTaggable),
         n(Status::Absent),
-        plan.files.len()
+        crate::output::report::count(plan.files.len(), "file")
     ));
     out
 }
@@ -688,9 +678,9 @@ mod tests {
 
     #[test]
     fn google_labels_are_lowercase_and_short() {
-        assert_eq!(label_value("Scope"), "scope");
-        assert_eq!(label_value("App Tier"), "app_tier");
-        assert_eq!(label_value(&"x".repeat(70)).len(), 63);
+        assert_eq!(label_form("Scope"), "scope");
+        assert_eq!(label_form("App Tier"), "app_tier");
+        assert_eq!(label_form(&"x".repeat(70)).len(), 63);
     }
 
     #[test]

@@ -21,13 +21,14 @@ pub fn run(args: TagArgs, global: &Global, out: &mut Out) -> CommandResult {
     if args.diff {
         out.line(crate::tag::render_diff(&plan));
     }
+    // Written before the report, so a report that says "changed" is true.
+    if write {
+        plan.write()?;
+    }
     match args.format {
         Format::Json => out.json(&plan),
         _ if args.diff => {}
         _ => out.line(crate::tag::render_text(&plan, !write)),
-    }
-    if write {
-        plan.write()?;
     }
     let failed = plan.findings() > 0 || (args.check && plan.changes() > 0);
     Ok((Exit::findings_if(failed), finish(a)))
