@@ -422,12 +422,11 @@
   const CYLINDER = 'M0,3 a6,2.5 0 0,0 12,0 a6,2.5 0 0,0 -12,0 v8 a6,2.5 0 0,0 12,0 v-8';
   const dashed = (fill, stroke) => ({ fill, stroke, dash: '5 3', width: 2 });
 
-  // Fill and line of a node: up (or no state) solid, partly up tinted, down hollow, missing red;
+  // Fill and line of a node: up (or no state) solid, down hollow, missing red;
   // data sources lighter; stateful ones with a thick dark line.
   function look(n, colour) {
     let s = { fill: colour, stroke: darker(colour), dash: null, width: 1 };
     if (n.kind === 'data') s.fill = mix(colour, 0.55);
-    if (n.status === 'partial') s = dashed(mix(colour, 0.6), colour);
     if (n.status === 'down') s = dashed('#ffffff', colour);
     if (n.status === 'missing') s = dashed('#ffffff', MISSING);
     if (n.stateful) {
@@ -666,7 +665,6 @@
   if (has((n) => n.kind === 'module' || n.kind === 'opaque_module')) keyNode('module (collapsed)', { kind: 'module' });
   if (G.state) {
     keyNode('up', { status: 'up' });
-    keyNode('partly up', { status: 'partial' });
     keyNode('down', { status: 'down' });
     keyNode('missing: not in state, its scope up', { status: 'missing' });
   }
@@ -760,8 +758,10 @@
     if (restoring) return;
     const p = new URLSearchParams();
     if (searchBox.value.trim()) p.set('search', searchBox.value.trim());
+    // One `scope` per shown scope (names may hold commas); an empty one when none is shown.
     if (shownScopes.size !== scopes.length) {
-      p.set('scope', scopes.filter((s) => shownScopes.has(s.name)).map((s) => s.name).join(','));
+      for (const s of scopes) if (shownScopes.has(s.name)) p.append('scope', s.name);
+      if (!shownScopes.size) p.set('scope', '');
     }
     if (selected) p.set('select', selected.address === selected.id ? selected.address : selected.id);
     const hash = p.toString();
@@ -773,8 +773,11 @@
     restoring = true;
     const p = new URLSearchParams(location.hash.replace(/^#/, ''));
     shownScopes.clear();
-    const wanted = p.has('scope') ? p.get('scope').split(',') : scopes.map((s) => s.name);
-    for (const s of wanted) if (scopeOf.has(s)) shownScopes.add(s);
+    // `#scope=a&scope=b`, or by hand `#scope=a,b` (a name holding a comma is taken whole first).
+    const wanted = p.has('scope') ? p.getAll('scope') : scopes.map((s) => s.name);
+    for (const w of wanted) {
+      for (const s of scopeOf.has(w) ? [w] : w.split(',')) if (scopeOf.has(s)) shownScopes.add(s);
+    }
     applyFilter();
     fit();
     searchBox.value = p.get('search') || '';

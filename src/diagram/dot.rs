@@ -176,7 +176,6 @@ pub fn status_word(s: Status) -> &'static str {
     match s {
         Status::Up => "up",
         Status::Down => "down",
-        Status::Partial => "partial",
         Status::Missing => "missing",
     }
 }

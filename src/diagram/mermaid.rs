@@ -120,29 +120,36 @@ fn write_edges(d: &Diagram, id: &BTreeMap<&str, String>, out: &mut String) {
     }
 }
 
-/// Which classes each node takes. Classes come last: later classDefs win, so status and
-/// neighbour override the scope's fill.
+/// Which classes each node takes. Mermaid styles a node class statement by class statement, the
+/// later winning, so the scope's fill comes first and the status and neighbour classes after it.
 fn write_classes(d: &Diagram, id: &BTreeMap<&str, String>, out: &mut String) {
-    let mut classes: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut scopes: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    let mut marks: [(&str, Vec<&str>); 4] = [
+        ("stateful", Vec::new()),
+        ("down", Vec::new()),
+        ("missing", Vec::new()),
+        ("neighbour", Vec::new()),
+    ];
     for n in &d.nodes {
         let nid = id[n.id.as_str()].as_str();
-        classes
-            .entry(format!("scope{}", n.rank))
-            .or_default()
-            .push(nid);
-        if n.stateful {
-            classes.entry("stateful".into()).or_default().push(nid);
-        }
-        match n.status {
-            Some(Status::Down) => classes.entry("down".into()).or_default().push(nid),
-            Some(Status::Missing) => classes.entry("missing".into()).or_default().push(nid),
-            _ => {}
-        }
-        if n.neighbour {
-            classes.entry("neighbour".into()).or_default().push(nid);
+        scopes.entry(n.rank).or_default().push(nid);
+        let takes = [
+            n.stateful,
+            n.status == Some(Status::Down),
+            n.status == Some(Status::Missing),
+            n.neighbour,
+        ];
+        for (mark, on) in marks.iter_mut().zip(takes) {
+            if on {
+                mark.1.push(nid);
+            }
         }
     }
-    for (class, ids) in &classes {
+    let scopes = scopes
+        .into_iter()
+        .map(|(r, ids)| (format!("scope{r}"), ids));
+    let marks = marks.into_iter().map(|(m, ids)| (m.to_string(), ids));
+    for (class, ids) in scopes.chain(marks) {
         for chunk in ids.chunks(40) {
             let _ = writeln!(out, "  class {} {class}", chunk.join(","));
         }

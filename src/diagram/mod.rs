@@ -137,8 +137,6 @@ pub enum Status {
     Up,
     /// Not in state, and neither is anything else of its scope.
     Down,
-    /// A collapsed node with some resources up and some down.
-    Partial,
     /// Not in state although its scope is (partly) up.
     Missing,
 }
@@ -282,9 +280,16 @@ fn members(
             Collapse::None => unit.address.clone(),
             Collapse::Module => match unit.module.0.first() {
                 Some(call) => format!("module.{call} [{}]", class.scope_name(u)),
-                None if root_units > ROOT_TYPES_ABOVE => {
-                    format!("{} [{}]", unit.resource_type, class.scope_name(u))
-                }
+                // A module call tfscope cannot see into stays itself; data sources group apart.
+                None if root_units > ROOT_TYPES_ABOVE => match unit.kind {
+                    UnitKind::OpaqueModule => unit.address.clone(),
+                    UnitKind::Data => {
+                        format!("data.{} [{}]", unit.resource_type, class.scope_name(u))
+                    }
+                    UnitKind::Managed => {
+                        format!("{} [{}]", unit.resource_type, class.scope_name(u))
+                    }
+                },
                 None => unit.address.clone(),
             },
         }
@@ -463,6 +468,10 @@ impl NodeParts<'_> {
                 (alike.clone(), alike)
             }
             Some(call) => (format!("module.{call}"), format!("module.{call}")),
+            None if unit.kind == UnitKind::Data => {
+                let t = format!("data.{}", unit.resource_type);
+                (t.clone(), t)
+            }
             None => (unit.resource_type.clone(), unit.resource_type.clone()),
         };
         Node {
@@ -539,24 +548,10 @@ impl NodeParts<'_> {
     }
 }
 
-/// The status of a node from its managed units' statuses; `None` when it has none.
+/// The status of a node from its managed units' statuses; `None` when it has none. A node holds
+/// one scope, so its units are all down or all up-or-missing; one missing makes it missing.
 fn combine(statuses: impl Iterator<Item = Status>) -> Option<Status> {
-    let mut seen: BTreeSet<u8> = BTreeSet::new();
-    for s in statuses {
-        seen.insert(match s {
-            Status::Up => 0,
-            Status::Down => 1,
-            Status::Partial => 2,
-            Status::Missing => 3,
-        });
-    }
-    match (seen.contains(&3), seen.len()) {
-        (_, 0) => None,
-        (true, _) => Some(Status::Missing),
-        (false, 1) if seen.contains(&0) => Some(Status::Up),
-        (false, 1) if seen.contains(&1) => Some(Status::Down),
-        _ => Some(Status::Partial),
-    }
+    statuses.reduce(|a, b| if a == b { a } else { Status::Missing })
 }
 
 /// Every module box the nodes sit in, with its parents, sorted by id.
@@ -872,6 +867,48 @@ resource "aws_ecs_service" "s" { cluster = aws_sqs_queue.q.id }
         .expect("runtime -> base inside the calls");
         assert_eq!((e.count, e.cross_scope), (210, true));
         assert_eq!(d.scopes[0].resources, 211);
+    }
+
+    #[test]
+    fn a_large_root_groups_by_type_with_data_sources_and_opaque_calls_apart() {
+        let mut root = String::new();
+        for i in 0..ROOT_TYPES_ABOVE + 1 {
+            root.push_str(&format!("resource \"aws_s3_bucket\" \"b{i}\" {{}}\n"));
+        }
+        root.push_str(
+            r#"
+data "aws_s3_bucket" "d" { bucket = "x" }
+resource "aws_ecs_cluster" "c" { name = data.aws_s3_bucket.d.id }
+module "eks" {
+  source  = "terraform-aws-modules/eks/aws"
+  version = "20.0.0"
+}
+module "vpc" { source = "git::https://example.com/vpc.git" }
+"#,
+        );
+        let (graph, class) = analyse(&[("main.tf", &root)], "");
+        let d = build(
+            &graph,
+            &class,
+            &Options {
+                collapse: Some(Collapse::Module),
+                ..Default::default()
+            },
+        );
+        let buckets = node(&d, "aws_s3_bucket [base]");
+        assert_eq!(buckets.resources, ROOT_TYPES_ABOVE + 1);
+        let data = d
+            .nodes
+            .iter()
+            .find(|n| n.id.starts_with("data.aws_s3_bucket ["))
+            .unwrap_or_else(|| panic!("a node for the data source: {:?}", ids(&d)));
+        assert_eq!(
+            (data.label.as_str(), data.resources),
+            ("data.aws_s3_bucket", 1)
+        );
+        for call in ["module.eks", "module.vpc"] {
+            assert_eq!(node(&d, call).kind, NodeKind::OpaqueModule);
+        }
     }
 
     #[test]

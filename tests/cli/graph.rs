@@ -330,6 +330,37 @@ fn state_shows_up_down_and_missing() {
         &fixture("promotion"),
     ]));
     assert!(dot.contains("[missing]"), "{dot}");
+
+    // Mermaid styles class by class, the later winning: status outlines beat the scope's fill.
+    let mermaid = tfscope(&[
+        "graph",
+        "--state",
+        partial.to_str().unwrap(),
+        "--format",
+        "mermaid",
+        &fixture("promotion"),
+    ]);
+    let mmd = dir.path().join("graph.mmd");
+    std::fs::write(&mmd, stdout(&mermaid)).unwrap();
+    mermaid_check(&mmd).unwrap();
+    let svg = std::fs::read_to_string(dir.path().join("rendered.svg")).unwrap();
+    let style_of = |class: &str| {
+        let at = svg
+            .find(&format!(" {class}\" id="))
+            .unwrap_or_else(|| panic!("a node of class {class}"));
+        let style = &svg[at..][svg[at..].find("style=\"").unwrap()..];
+        style[..style.find("\"/>").unwrap()].to_string()
+    };
+    assert!(
+        style_of("missing").contains("stroke:#cf222e"),
+        "{}",
+        style_of("missing")
+    );
+    assert!(
+        style_of("down").contains("fill:#ffffff"),
+        "{}",
+        style_of("down")
+    );
 }
 
 #[test]

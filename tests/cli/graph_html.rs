@@ -259,6 +259,34 @@ fn a_scope_in_the_fragment_hides_the_other_scopes() {
 }
 
 #[test]
+fn a_scope_name_with_a_comma_survives_the_fragment() {
+    let mut graph = web_service();
+    let rename = |v: &mut Value| {
+        if v["scope"] == "runtime" {
+            v["scope"] = json!("run,time");
+        }
+    };
+    graph["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .for_each(rename);
+    graph["scopes"][1]["name"] = json!("run,time");
+    let html = tfscope::diagram::html::render_html(&graph, "scopes with commas");
+    let page = Page::new(&html);
+    let visible = |fragment: &str| {
+        let dom = page.dump_dom(fragment);
+        body_attr(&dom, "data-visible").map(str::to_string)
+    };
+    assert_eq!(visible("scope=run%2Ctime").as_deref(), Some("6"));
+    assert_eq!(
+        visible("scope=base&scope=run%2Ctime").as_deref(),
+        Some("13")
+    );
+    assert_eq!(visible("scope=").as_deref(), Some("0"));
+}
+
+#[test]
 fn a_hostile_for_each_key_stays_data() {
     let (_, page) = page();
     let dom = page.dump_dom("select=aws_ssm_parameter.flag%5B%22%3C%2Fscript%3E%3C!--x%22%5D");

@@ -62,11 +62,13 @@ pub fn run(args: GraphArgs, global: &Global, out: &mut Out) -> CommandResult {
         GraphFormat::Mermaid => {
             let fitted = diagram::mermaid_fitting(&a.graph, &a.class, &options);
             if let Some(why) = fitted.too_large {
+                let try_next = match fitted.collapse {
+                    diagram::Collapse::None => "--collapse module or --scope",
+                    diagram::Collapse::Module => "--scope, or --format html",
+                };
                 warnings.push(Warning {
                     location: None,
-                    message: format!(
-                        "GitHub will not draw this diagram: {why}; try --collapse module or --scope"
-                    ),
+                    message: format!("GitHub will not draw this diagram: {why}; try {try_next}"),
                 });
             }
             out.line(fitted.mermaid.text)
