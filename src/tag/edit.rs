@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use hcl_edit::expr::{Expression, FuncCall, Object, ObjectKey};
+use hcl_edit::expr::{Expression, FuncCall, Object, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span;
 
@@ -46,7 +46,7 @@ pub fn inspect(text: &str, block: &Block, attribute: &str, key: &str, value: &st
     if as_block {
         return Found::Unsupported(format!("`{attribute}` is written as a block"));
     }
-    if ignores_changes(block, attribute) {
+    if ignores_changes(block, attribute, key) {
         return Found::Unsupported(format!(
             "lifecycle ignore_changes covers `{attribute}`, so Terraform would never send the tag \
              to what exists; take `{attribute}` out of ignore_changes, or tag it by hand"
@@ -90,16 +90,26 @@ pub fn inspect(text: &str, block: &Block, attribute: &str, key: &str, value: &st
     }
 }
 
-/// Whether the block's `lifecycle { ignore_changes = ... }` is `all` or names `attribute` (or a
-/// key of it: `tags["Owner"]` keeps Terraform from updating that key only, but tfscope does not
-/// split hairs over which).
-fn ignores_changes(block: &Block, attribute: &str) -> bool {
-    let names = |e: &Expression| match e {
+/// Whether the block's `lifecycle { ignore_changes = ... }` is `all`, names `attribute`, or names
+/// `key` in it (`tags["Scope"]`, `tags.Scope`, or an index tfscope cannot read). Other keys
+/// (`tags["kubernetes.io/role"]`, common in public modules) leave the scope tag alone.
+fn ignores_changes(block: &Block, attribute: &str, key: &str) -> bool {
+    let covers = |e: &Expression| match e {
         Expression::Variable(v) => v.as_str() == attribute,
         Expression::Traversal(t) => {
-            matches!(&t.expr, Expression::Variable(v) if v.as_str() == attribute)
+            let on_attribute =
+                matches!(&t.expr, Expression::Variable(v) if v.as_str() == attribute);
+            on_attribute
+                && match t.operators.first().map(|o| o.value()) {
+                    Some(TraversalOperator::GetAttr(i)) => i.as_str() == key,
+                    Some(TraversalOperator::Index(Expression::String(s))) => s.as_str() == key,
+                    _ => true,
+                }
         }
-        Expression::String(s) => s.as_str() == attribute,
+        // The quoted form of Terraform 0.11: "tags", "tags.Scope".
+        Expression::String(s) => {
+            s.as_str() == attribute || s.as_str() == format!("{attribute}.{key}")
+        }
         _ => false,
     };
     block
@@ -109,7 +119,7 @@ fn ignores_changes(block: &Block, attribute: &str) -> bool {
         .filter_map(|b| b.body.get_attribute("ignore_changes"))
         .any(|a| match &a.value {
             Expression::Variable(v) => v.as_str() == "all",
-            Expression::Array(items) => items.iter().any(names),
+            Expression::Array(items) => items.iter().any(covers),
             _ => false,
         })
 }
@@ -167,6 +177,13 @@ fn lookup<'a>(object: &'a Object, key: &str) -> Lookup<'a> {
                 found = Lookup::Found(v.expr())
             }
             ObjectKey::Ident(_) | ObjectKey::Expression(Expression::String(_)) => {}
+            // `"kubernetes.io/cluster/${var.name}"` is never `Scope`: a template's text is in
+            // whatever it evaluates to.
+            ObjectKey::Expression(Expression::StringTemplate(t))
+                if t.iter().any(|e| match e {
+                    hcl_edit::template::Element::Literal(l) => !key.contains(l.as_str()),
+                    _ => false,
+                }) => {}
             ObjectKey::Expression(_) => return Lookup::Unknown,
         }
     }
@@ -916,6 +933,12 @@ mod tests {
                 "{before}"
             );
         }
+        // A template key holding text that Scope does not is another key.
+        let template =
+            "resource \"x\" \"y\" {\n  tags = {\n    \"k8s.io/${var.n}\" = \"owned\"\n  }\n}\n";
+        assert!(tag(template, "tags").is_ok());
+        let maybe = "resource \"x\" \"y\" {\n  tags = {\n    \"Sc${var.n}\" = \"owned\"\n  }\n}\n";
+        assert!(matches!(tag(maybe, "tags"), Err(Found::Unsupported(_))));
         // An expression that sets no Scope is still wrapped.
         assert_eq!(
             tag("resource \"x\" \"y\" {\n  tags = var.on ? { Name = \"a\" } : {}\n}\n", "tags")
@@ -939,7 +962,14 @@ mod tests {
 
     #[test]
     fn ignored_tags_are_not_written() {
-        for ignore in ["all", "[tags]", "[name, tags[\"Owner\"]]", "[\"tags\"]"] {
+        for ignore in [
+            "all",
+            "[tags]",
+            "[name, tags[\"Scope\"]]",
+            "[tags.Scope]",
+            "[tags[var.k]]",
+            "[\"tags\"]",
+        ] {
             let before = format!(
                 "resource \"x\" \"y\" {{\n  name = \"a\"\n  lifecycle {{\n    ignore_changes = {ignore}\n  }}\n}}\n"
             );
@@ -948,8 +978,16 @@ mod tests {
                 "{ignore}"
             );
         }
-        let other = "resource \"x\" \"y\" {\n  lifecycle {\n    ignore_changes = [name]\n  }\n}\n";
-        assert!(tag(other, "tags").is_ok());
+        for other in [
+            "[name]",
+            "[tags.kubernetes, tags.SubnetType]",
+            "[tags[\"Owner\"]]",
+        ] {
+            let before = format!(
+                "resource \"x\" \"y\" {{\n  lifecycle {{\n    ignore_changes = {other}\n  }}\n}}\n"
+            );
+            assert!(tag(&before, "tags").is_ok(), "{other}");
+        }
     }
 
     #[test]
