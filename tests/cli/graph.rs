@@ -388,14 +388,14 @@ fn cost_per_scope_agrees_with_tfscope_cost() {
     );
 }
 
-#[test]
-fn large_configurations_collapse_by_module() {
-    let dir = tempfile::tempdir().unwrap();
-    let tree = dir.path().join("tree");
+/// A tree of `scripts/gen-bench-tree.py` in `dir`: `resources` resources of `shape`, ten a file.
+fn bench_tree(dir: &Path, shape: &str, resources: usize) -> PathBuf {
+    let tree = dir.join("tree");
     let gen = Command::new("python3")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-bench-tree.py"))
         .arg(&tree)
-        .args(["--files", "60", "--resources", "1200", "--shape", "modules"])
+        .args(["--shape", shape, "--resources", &resources.to_string()])
+        .args(["--files", &(resources / 10).to_string()])
         .output()
         .unwrap();
     assert!(
@@ -403,6 +403,13 @@ fn large_configurations_collapse_by_module() {
         "{}",
         String::from_utf8_lossy(&gen.stderr)
     );
+    tree
+}
+
+#[test]
+fn large_configurations_collapse_by_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = bench_tree(dir.path(), "modules", 1200);
     let run = |args: &[&str]| {
         let out = tfscope_in(&tree, args);
         assert_eq!(code(&out), 0, "{}", result(&out));
@@ -441,25 +448,7 @@ fn hundreds_of_module_calls_that_look_alike_share_a_node() {
     // The benchmark's depends-on shape: 250 module calls, most of them depending only on the
     // first, every eighth also on one other call.
     let dir = tempfile::tempdir().unwrap();
-    let tree = dir.path().join("tree");
-    let gen = Command::new("python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-bench-tree.py"))
-        .arg(&tree)
-        .args([
-            "--files",
-            "500",
-            "--resources",
-            "5000",
-            "--shape",
-            "depends-on",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        gen.status.success(),
-        "{}",
-        String::from_utf8_lossy(&gen.stderr)
-    );
+    let tree = bench_tree(dir.path(), "depends-on", 5000);
     let run = |args: &[&str]| {
         let out = tfscope_in(&tree, args);
         assert_eq!(code(&out), 0, "{}", result(&out));
